@@ -1,0 +1,82 @@
+"""EC account admin: status badge, license countdown, write-only secrets."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .forms import EcAccountForm
+from .models import AccountStatus, EcAccount
+
+BADGE_COLOURS = {AccountStatus.VALID: "#1a7f37", AccountStatus.INVALID: "#cf222e", AccountStatus.UNCHECKED: "#6e7781"}
+
+
+def status_badge(account: EcAccount) -> str:
+    colour = BADGE_COLOURS.get(account.status, "#6e7781")
+    return format_html(
+        '<span class="status-badge status-{}" style="background:{};color:#fff;padding:2px 8px;'
+        'border-radius:10px;font-weight:bold">{}</span>',
+        account.status,
+        colour,
+        account.get_status_display(),
+    )
+
+
+def license_countdown(account: EcAccount) -> str:
+    days = account.license_days_left
+    if days is None:
+        return "—"
+    colour = "#cf222e" if account.license_expiring_soon else "inherit"
+    label = _("expired") if days < 0 else _("%(days)d days left") % {"days": days}
+    local = account.license_expires_at.astimezone()
+    return format_html(
+        '<span class="license-days" style="color:{}">{} ({})</span>', colour, local.strftime("%Y-%m-%d"), label
+    )
+
+
+@admin.register(EcAccount)
+class EcAccountAdmin(admin.ModelAdmin):
+    form = EcAccountForm
+    list_display = ("name", "store_list", "status_column", "license_column", "jobs_paused")
+    list_filter = ("status", "jobs_paused")
+    search_fields = ("name", "shop_url")
+    filter_horizontal = ("stores",)
+    readonly_fields = (
+        "status_column", "status_checked_at", "license_column", "credentials_changed_at", "created_at", "updated_at"
+    )
+    fieldsets = (
+        (None, {"fields": ("name", "stores", "shop_url", "status_column", "status_checked_at")}),
+        (gettext_lazy("RMS WEB SERVICE credentials"),
+         {"fields": ("service_secret", "license_key", "license_column", "credentials_changed_at")}),
+        (gettext_lazy("楽天あんしんメルアド (SMTP relay)"), {"fields": ("smtp_id", "smtp_password", "smtp_from_address")}),
+        (gettext_lazy("Automatic jobs"),
+         {"fields": ("job_fetch_orders", "job_push_inventory", "job_report_shipments", "auto_confirm_orders",
+                     "jobs_paused")}),
+        (gettext_lazy("Stock and tax"), {"fields": ("safety_stock", "tax_rounding")}),
+        (gettext_lazy("Alerts"), {"fields": ("alert_email",)}),
+        (gettext_lazy("Qualified invoice"), {"fields": ("invoice_issuer_name", "invoice_registration_number")}),
+        (gettext_lazy("Listing"), {"fields": ("prohibited_words",)}),
+        (gettext_lazy("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("stores")
+
+    @admin.display(description=gettext_lazy("stores"))
+    def store_list(self, obj: EcAccount) -> str:
+        return format_html_join(", ", "{}", ((store.name,) for store in obj.stores.all())) or "—"
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_column(self, obj: EcAccount) -> str:
+        if obj.pk is None:
+            return "—"
+        badge = status_badge(obj)
+        if obj.status_reason:
+            return format_html('{} <span class="status-reason">{}</span>', badge, obj.status_reason)
+        return badge
+
+    @admin.display(description=gettext_lazy("licenseKey expiry"), ordering="license_expires_at")
+    def license_column(self, obj: EcAccount) -> str:
+        return license_countdown(obj)

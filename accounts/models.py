@@ -1,0 +1,123 @@
+"""EC accounts: one Rakuten shop, its credentials (encrypted), the stores it sells from and its settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from encrypted_model_fields.fields import EncryptedCharField
+
+from inventory.models import Store
+
+from .validators import parse_prohibited_words
+
+
+class AccountStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    INVALID = "invalid", _("Invalid")
+    UNCHECKED = "unchecked", _("Unchecked")
+
+
+class TaxRounding(models.TextChoices):
+    FLOOR = "floor", _("Round down")
+    CEIL = "ceil", _("Round up")
+    HALF_UP = "round", _("Round half up")
+
+
+LICENSE_VALIDITY_DAYS = 90
+LICENSE_WARNING_DAYS = 7
+
+
+class EcAccount(models.Model):
+    """A Rakuten Ichiba shop we sync with. Secrets are Fernet-encrypted and never rendered back."""
+
+    name = models.CharField(_("account name"), max_length=100, unique=True)
+    stores = models.ManyToManyField(Store, related_name="ec_accounts", verbose_name=_("stores"), blank=True)
+    shop_url = models.URLField(_("shop URL"), max_length=255)
+
+    service_secret = EncryptedCharField(_("serviceSecret"), max_length=255)
+    license_key = EncryptedCharField(_("licenseKey"), max_length=255)
+    smtp_id = models.CharField(_("SMTP AUTH ID"), max_length=255, blank=True)
+    smtp_password = EncryptedCharField(_("SMTP AUTH password"), max_length=255, blank=True)
+    smtp_from_address = models.EmailField(
+        _("sender address"), blank=True, help_text=_("An address registered in RMS; others are refused by the relay.")
+    )
+
+    tax_rounding = models.CharField(
+        _("consumption tax rounding"), max_length=8, choices=TaxRounding.choices, default=TaxRounding.FLOOR
+    )
+    job_fetch_orders = models.BooleanField(_("fetch orders automatically"), default=True)
+    job_push_inventory = models.BooleanField(_("update inventory automatically"), default=True)
+    job_report_shipments = models.BooleanField(_("report shipped status automatically"), default=True)
+    auto_confirm_orders = models.BooleanField(_("confirm new orders automatically"), default=False)
+    safety_stock = models.PositiveIntegerField(
+        _("safety stock"), default=0, help_text=_("Kept back from Rakuten for every mapped SKU.")
+    )
+    alert_email = models.EmailField(_("alert e-mail address"), blank=True)
+    invoice_issuer_name = models.CharField(_("qualified invoice issuer name"), max_length=255, blank=True)
+    invoice_registration_number = models.CharField(
+        _("qualified invoice registration number"), max_length=14, blank=True, help_text=_("T + 13 digits")
+    )
+    prohibited_words = models.TextField(
+        _("prohibited listing words"), blank=True, help_text=_("One word per line.")
+    )
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.UNCHECKED
+    )
+    status_reason = models.CharField(_("status reason"), max_length=500, blank=True)
+    status_checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    license_expires_at = models.DateTimeField(_("licenseKey expires at"), null=True, blank=True)
+    credentials_changed_at = models.DateTimeField(_("credentials changed at"), null=True, blank=True)
+    jobs_paused = models.BooleanField(
+        _("jobs paused"), default=False, help_text=_("Set after an authentication failure until credentials are saved.")
+    )
+    license_reminders_sent = models.JSONField(_("license reminders sent"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("EC account")
+        verbose_name_plural = _("EC accounts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prohibited_word_list(self) -> list[str]:
+        return parse_prohibited_words(self.prohibited_words)
+
+    @property
+    def license_days_left(self) -> int | None:
+        if self.license_expires_at is None:
+            return None
+        return (self.license_expires_at - timezone.now()).days
+
+    @property
+    def license_expiring_soon(self) -> bool:
+        days = self.license_days_left
+        return days is not None and days < LICENSE_WARNING_DAYS
+
+    @property
+    def can_run_jobs(self) -> bool:
+        return not self.jobs_paused
+
+    def estimated_license_expiry(self):
+        """Before RMS tells us the date, 90 days from the last credentials change is the best guess."""
+        if self.credentials_changed_at is None:
+            return None
+        return self.credentials_changed_at + timedelta(days=LICENSE_VALIDITY_DAYS)
+
+    def mark_status(self, status: str, reason: str = "", *, expires_at=None) -> None:
+        """Record the result of a check against RMS (the only writer of status)."""
+        self.status = status
+        self.status_reason = reason[:500]
+        self.status_checked_at = timezone.now()
+        fields = ["status", "status_reason", "status_checked_at", "updated_at"]
+        if expires_at is not None:
+            self.license_expires_at = expires_at
+            fields.append("license_expires_at")
+        self.save(update_fields=fields)

@@ -1,0 +1,207 @@
+"""Settings for Rakuten Link.
+
+Every environment differs only through environment variables (or an optional `.env` file beside
+`manage.py`); `.env.example` lists them all.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("RAKUTEN_LINK_VAR_DIR", BASE_DIR / "var"))
+
+env = environ.Env()
+if (BASE_DIR / ".env").exists():
+    env.read_env(str(BASE_DIR / ".env"))
+
+logger = logging.getLogger("config")
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "encrypted_model_fields",
+    "django_q",
+    "inventory",
+    "accounts",
+    "orders",
+    "rakuten_link",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+# --- Database -------------------------------------------------------------------------------------
+# SQLite is the embedded default. WAL lets readers work while one writer writes; IMMEDIATE
+# transactions take the write lock up front, so the web process and the Django-Q2 workers queue on
+# the busy timeout instead of failing with "database is locked" when a read turns into a write.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test.sqlite3")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+
+# --- Secrets at rest ------------------------------------------------------------------------------
+def _field_encryption_key() -> str:
+    """Credentials are Fernet-encrypted; without the key nothing stored can be read back.
+
+    In development a generated key is kept in var/ so the web process and the workers share it.
+    """
+    key = env.str("FIELD_ENCRYPTION_KEY", default="")
+    if key:
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be set when DEBUG is off: it encrypts the RMS credentials at rest. "
+            'Generate one with: python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"'
+        )
+    key_file = VAR_DIR / "dev-field-encryption.key"
+    if not key_file.exists():
+        from cryptography.fernet import Fernet
+
+        key_file.write_text(Fernet.generate_key().decode())
+        key_file.chmod(0o600)
+    logger.warning("FIELD_ENCRYPTION_KEY is not set; using the development key in %s.", key_file)
+    return key_file.read_text().strip()
+
+
+FIELD_ENCRYPTION_KEY = _field_encryption_key()
+
+
+# --- Language and time ----------------------------------------------------------------------------
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+
+# --- E-mail ---------------------------------------------------------------------------------------
+# Staff alerts use the project's mail settings; buyer messages go through Rakuten's relay.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="rakuten-link@localhost")
+RAKUTEN_SMTP_HOST = env.str("RAKUTEN_SMTP_HOST", default="sub.fw.rakuten.ne.jp")
+RAKUTEN_SMTP_PORT = env.int("RAKUTEN_SMTP_PORT", default=587)
+
+
+# --- RMS ------------------------------------------------------------------------------------------
+RMS_API_BASE_URL = env.str("RMS_API_BASE_URL", default="https://api.rms.rakuten.co.jp")
+RMS_CONNECT_TIMEOUT = env.float("RMS_CONNECT_TIMEOUT", default=5.0)
+RMS_READ_TIMEOUT = env.float("RMS_READ_TIMEOUT", default=30.0)
+RMS_MAX_RETRIES = env.int("RMS_MAX_RETRIES", default=4)
+RMS_BACKOFF_BASE = env.float("RMS_BACKOFF_BASE", default=0.5)
+RMS_BACKOFF_MAX = env.float("RMS_BACKOFF_MAX", default=8.0)
+# Requests per second per API family, from rms-reference.md §1.5; set 0 to disable a limiter.
+RMS_RATE_LIMITS = {
+    "order": env.float("RMS_RATE_ORDER", default=1.0),
+    "inventory_write": env.float("RMS_RATE_INVENTORY_WRITE", default=1.0),
+    "inventory_read": env.float("RMS_RATE_INVENTORY_READ", default=5.0),
+    "items": env.float("RMS_RATE_ITEMS", default=5.0),
+    "license": env.float("RMS_RATE_LICENSE", default=1.0),
+}
+# The account check on save must never hang the admin.
+RMS_CHECK_TIMEOUT = env.float("RMS_CHECK_TIMEOUT", default=10.0)
+RAKUTEN_INITIAL_FETCH_DAYS = env.int("RAKUTEN_INITIAL_FETCH_DAYS", default=7)
+RAKUTEN_ORDER_OVERLAP_MINUTES = env.int("RAKUTEN_ORDER_OVERLAP_MINUTES", default=15)
+RAKUTEN_PUSH_DEBOUNCE_SECONDS = env.float("RAKUTEN_PUSH_DEBOUNCE_SECONDS", default=3.0)
+RAKUTEN_LOG_RETENTION_DAYS = env.int("RAKUTEN_LOG_RETENTION_DAYS", default=30)
+RAKUTEN_LEASE_SECONDS = env.int("RAKUTEN_LEASE_SECONDS", default=600)
+
+
+# --- Django-Q2 ------------------------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+Q_CLUSTER = {
+    "name": "rakuten_link",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": 240,
+    "retry": 300,
+    "max_attempts": 3,
+    "catch_up": False,
+    "save_limit": 1000,
+    "ack_failures": True,
+    "poll": 0.5,
+    "sync": env.bool("Q_SYNC", default=False),
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+# --- Logging --------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

@@ -1,0 +1,19 @@
+"""Test settings: the real settings with test-only environment defaults (DATABASE_URL still selects the DB)."""
+
+import os
+
+os.environ.setdefault("DEBUG", "False")
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+os.environ.setdefault("ALLOWED_HOSTS", "*")
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dA4_VW8HacCbBIqILOZmY5g5bMD1tZ_56Fpr1krz7N8=")
+os.environ.setdefault("EMAIL_URL", "memorymail://")
+os.environ.setdefault("RAKUTEN_LINK_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
+for family in ("ORDER", "INVENTORY_WRITE", "INVENTORY_READ", "ITEMS", "LICENSE"):
+    os.environ.setdefault(f"RMS_RATE_{family}", "0")
+
+from .settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+RMS_BACKOFF_BASE = 0.01
+RMS_BACKOFF_MAX = 0.05
+LANGUAGE_CODE = "ja"

@@ -1,0 +1,135 @@
+"""Admin for stores, products, SKUs and stock. on_hand is read-only: changes go through the service."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lib.adminviews import render_admin_form
+from lib.csvfile import CsvFormatError
+from lib.exports import download
+
+from .forms import CsvUploadForm, StockAdjustmentForm
+from .imports import import_stock_counts, stock_levels_for_export
+from .models import Product, Sku, StockLevel, StockMovement, Store
+from .services import StockError, apply_stock_movement
+
+
+@admin.register(Store)
+class StoreAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+class SkuInline(admin.TabularInline):
+    model = Sku
+    extra = 0
+    fields = ("code", "name", "jan_code")
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "sku_count")
+    search_fields = ("code", "name", "skus__code")
+    inlines = [SkuInline]
+
+    @admin.display(description=gettext_lazy("SKUs"))
+    def sku_count(self, obj: Product) -> int:
+        return obj.skus.count()
+
+
+@admin.register(Sku)
+class SkuAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "product", "jan_code")
+    list_select_related = ("product",)
+    search_fields = ("code", "name", "jan_code", "product__code", "product__name")
+    autocomplete_fields = ("product",)
+
+
+@admin.register(StockLevel)
+class StockLevelAdmin(admin.ModelAdmin):
+    list_display = ("sku", "sku_name", "store", "on_hand", "updated_at")
+    list_filter = ("store",)
+    list_select_related = ("store", "sku")
+    search_fields = ("sku__code", "sku__name", "sku__product__name")
+    readonly_fields = ("store", "sku", "on_hand", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("SKU name"))
+    def sku_name(self, obj: StockLevel) -> str:
+        return obj.sku.name
+
+    def get_urls(self):
+        own = [
+            path("adjust/", self.admin_site.admin_view(self.adjust_view), name="inventory_stocklevel_adjust"),
+            path("import/", self.admin_site.admin_view(self.import_view), name="inventory_stocklevel_import"),
+            path("export/", self.admin_site.admin_view(self.export_view), name="inventory_stocklevel_export"),
+        ]
+        return own + super().get_urls()
+
+    def adjust_view(self, request):
+        if not self.has_view_permission(request) or not request.user.has_perm("inventory.add_stockmovement"):
+            return redirect("admin:index")
+        form = StockAdjustmentForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                movement = apply_stock_movement(user=request.user, kind="adjustment", **form.cleaned_data)
+            except StockError as exc:
+                form.add_error("quantity", str(exc))
+            else:
+                self.message_user(
+                    request,
+                    _("%(sku)s in %(store)s is now %(on_hand)d.")
+                    % {"sku": movement.sku.code, "store": movement.store.code, "on_hand": movement.on_hand_after},
+                )
+                return redirect("admin:inventory_stocklevel_changelist")
+        return render_admin_form(request, self, title=_("Adjust stock"), form=form)
+
+    def import_view(self, request):
+        if not request.user.has_perm("inventory.add_stockmovement"):
+            return redirect("admin:index")
+        form = CsvUploadForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = import_stock_counts(form.cleaned_data["file"].read(), user=request.user)
+            except CsvFormatError as exc:
+                form.add_error("file", str(exc))
+            else:
+                if report.ok:
+                    self.message_user(request, _("Stock counts imported: %(n)d changed, %(u)d unchanged.")
+                                      % {"n": report.updated, "u": report.unchanged})
+                    return redirect("admin:inventory_stocklevel_changelist")
+                self.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
+        return render_admin_form(
+            request, self, title=_("Import stock counts (CSV)"), form=form,
+            extra={"report": report, "intro": _("Columns: 店舗コード, SKUコード, 数量 (the counted quantity).")},
+        )
+
+    def export_view(self, request):
+        return download(stock_levels_for_export(), filename="stock", fmt=request.GET.get("format", "xlsx"))
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    """The ledger: read-only, so history can't be rewritten from the admin."""
+
+    list_display = ("created_at", "kind", "store", "sku", "quantity", "on_hand_after", "reference", "created_by")
+    list_filter = ("kind", "store")
+    list_select_related = ("store", "sku", "created_by")
+    search_fields = ("sku__code", "reference", "note")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,108 @@
+"""Stores, products, SKUs and the stock ledger. Knows nothing of Rakuten."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Store(models.Model):
+    """A physical shop or warehouse whose stock can be sold online."""
+
+    code = models.CharField(_("store code"), max_length=32, unique=True)
+    name = models.CharField(_("store name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Product(models.Model):
+    code = models.CharField(_("product code"), max_length=64, unique=True)
+    name = models.CharField(_("product name"), max_length=255)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Sku(models.Model):
+    """The unit we count and sell: one size/colour of a product."""
+
+    code = models.CharField(_("SKU code"), max_length=64, unique=True)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="skus", verbose_name=_("product"))
+    name = models.CharField(_("SKU name"), max_length=255)
+    jan_code = models.CharField(_("JAN code"), max_length=13, blank=True)
+
+    class Meta:
+        verbose_name = _("SKU")
+        verbose_name_plural = _("SKUs")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class StockLevel(models.Model):
+    """Physical count of one SKU in one store. Only services.apply_stock_movement writes on_hand."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("store"))
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("SKU"))
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        ordering = ["store__code", "sku__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "sku"], name="stocklevel_unique_store_sku"),
+            models.CheckConstraint(condition=models.Q(on_hand__gte=0), name="stocklevel_on_hand_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store.code} / {self.sku.code}: {self.on_hand}"
+
+
+class MovementKind(models.TextChoices):
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    POS_SALE = "pos_sale", _("POS sale")
+    RECEIPT = "receipt", _("Receipt")
+    ORDER_ALLOCATION = "order_allocation", _("Order allocation")
+    ORDER_RELEASE = "order_release", _("Order release")
+    CSV_IMPORT = "csv_import", _("CSV import")
+
+
+class StockMovement(models.Model):
+    """One signed change of on_hand: the ledger that explains every stock number."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="movements", verbose_name=_("store"))
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="movements", verbose_name=_("SKU"))
+    kind = models.CharField(_("kind"), max_length=32, choices=MovementKind.choices)
+    quantity = models.IntegerField(_("quantity"), help_text=_("Signed: negative takes stock out."))
+    on_hand_after = models.IntegerField(_("on hand after"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True, db_index=True)
+    # Makes retried operations (an order fetched twice) land once: the database refuses a second row.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True, unique=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.store.code}/{self.sku.code} {self.quantity:+d}"

@@ -1,0 +1,1 @@
+"""Orders: marketplace-neutral order handling (filled in by the order-intake issue)."""

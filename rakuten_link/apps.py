@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RakutenLinkConfig(AppConfig):
+    name = "rakuten_link"
+    verbose_name = _("Rakuten integration")

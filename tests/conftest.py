@@ -1,0 +1,73 @@
+"""Shared fixtures: explicit builders for stores, SKUs and accounts (no factory library)."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from accounts.models import EcAccount
+from inventory.models import Product, Sku, StockLevel, Store
+
+if (Path(__file__).parent / "fixtures_sandbox.py").exists():
+    pytest_plugins = ["tests.fixtures_sandbox"]
+
+_counter = itertools.count(1)
+
+DEMO_SECRET = "SP000001_sandboxsecret"
+DEMO_LICENSE = "SL000001_sandboxlicense"
+
+
+@pytest.fixture
+def make_store(db):
+    def make(code: str | None = None, name: str | None = None) -> Store:
+        n = next(_counter)
+        return Store.objects.create(code=code or f"S{n:03d}", name=name or f"店舗{n}")
+
+    return make
+
+
+@pytest.fixture
+def make_sku(db):
+    def make(code: str | None = None, *, product: Product | None = None, name: str | None = None) -> Sku:
+        n = next(_counter)
+        product = product or Product.objects.create(code=f"P{n:05d}", name=f"商品{n}")
+        return Sku.objects.create(code=code or f"SKU{n:05d}", product=product, name=name or f"SKU {n}")
+
+    return make
+
+
+@pytest.fixture
+def set_stock(db):
+    """Put a stock level directly in place for a test's starting state (bypasses the ledger on purpose)."""
+
+    def put(store: Store, sku: Sku, on_hand: int) -> StockLevel:
+        level, _ = StockLevel.objects.update_or_create(store=store, sku=sku, defaults={"on_hand": on_hand})
+        return level
+
+    return put
+
+
+@pytest.fixture
+def make_account(db):
+    def make(name: str | None = None, *, stores=(), **fields) -> EcAccount:
+        n = next(_counter)
+        values = {
+            "shop_url": f"https://www.rakuten.co.jp/shop{n}/",
+            "service_secret": DEMO_SECRET,
+            "license_key": DEMO_LICENSE,
+            "alert_email": "alerts@example.com",
+        }
+        values.update(fields)
+        account = EcAccount.objects.create(name=name or f"楽天{n}", **values)
+        account.stores.set(stores)
+        return account
+
+    return make
+
+
+@pytest.fixture
+def admin_client_ja(admin_client):
+    admin_client.cookies["django_language"] = "ja"
+    return admin_client

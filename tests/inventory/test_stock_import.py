@@ -1,0 +1,53 @@
+from inventory.imports import import_stock_counts
+from inventory.models import StockLevel, StockMovement
+
+
+def _csv(*lines: str) -> str:
+    return "\r\n".join(("店舗コード,SKUコード,数量", *lines)) + "\r\n"
+
+
+def test_it_imports_counts_as_movements(make_store, make_sku, set_stock):
+    store, sku = make_store("S1"), make_sku("A-1")
+    set_stock(store, sku, 2)
+    report = import_stock_counts(_csv("S1,A-1,7").encode("utf-8"))
+    assert report.ok and report.updated == 1
+    assert StockLevel.objects.get(store=store, sku=sku).on_hand == 7
+    assert StockMovement.objects.get().kind == "csv_import"
+
+
+def test_it_reads_cp932_and_utf8_with_bom(make_store, make_sku):
+    make_store("本店"), make_sku("靴-1")
+    assert import_stock_counts(_csv("本店,靴-1,3").encode("cp932")).ok
+    assert import_stock_counts(_csv("本店,靴-1,4").encode("utf-8-sig")).ok
+    assert StockLevel.objects.get().on_hand == 4
+
+
+def test_one_bad_row_imports_nothing_and_every_bad_row_is_listed(make_store, make_sku):
+    make_store("S1"), make_sku("A-1"), make_sku("A-2")
+    data = _csv("S1,A-1,5", "S9,A-2,1", "S1,A-2,-1", "S1,NOPE,x", "S1,A-1,2").encode()
+    report = import_stock_counts(data)
+    assert not StockLevel.objects.exists()
+    assert [(e.line, e.column) for e in report.errors] == [
+        (3, "店舗コード"),
+        (4, "数量"),
+        (5, "SKUコード"),
+        (5, "数量"),
+        (6, "SKUコード"),
+    ]
+    assert "line 3" in str(report.errors[0]) or "3行目" in str(report.errors[0])
+
+
+def test_a_wrong_header_is_a_clear_message(db):
+    import pytest
+
+    from lib.csvfile import CsvFormatError
+
+    with pytest.raises(CsvFormatError) as info:
+        import_stock_counts(b"store,sku\nS1,A\n")
+    assert "数量" in str(info.value)
+
+
+def test_full_width_digits_are_accepted(make_store, make_sku):
+    make_store("S1"), make_sku("A-1")
+    assert import_stock_counts(_csv("S1,A-1,１２").encode()).ok
+    assert StockLevel.objects.get().on_hand == 12
