@@ -38,7 +38,12 @@ class EcAccountForm(forms.ModelForm):
 
     class Meta:
         model = EcAccount
-        fields = "__all__"
+        fields = (
+            "name", "stores", "shop_url", "service_secret", "license_key", "smtp_id", "smtp_password",
+            "smtp_from_address", "tax_rounding", "job_fetch_orders", "job_push_inventory", "job_report_shipments",
+            "auto_confirm_orders", "jobs_paused", "safety_stock", "alert_email", "invoice_issuer_name",
+            "invoice_registration_number", "prohibited_words",
+        )
         widgets = {"prohibited_words": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -50,7 +55,8 @@ class EcAccountForm(forms.ModelForm):
             self.initial[name] = ""
             stored = getattr(self.instance, name, "") if self.instance.pk else ""
             if stored:
-                self.fields[name].help_text = _("Set (%(masked)s). Leave blank to keep it.") % {"masked": masked(stored)}
+                hint = _("Set (%(masked)s). Leave blank to keep it.")
+                self.fields[name].help_text = hint % {"masked": masked(stored)}
             elif name in CREDENTIAL_FIELDS:
                 self.fields[name].help_text = _("Required.")
 

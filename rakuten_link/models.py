@@ -1,1 +1,116 @@
-"""Everything that speaks RMS."""
+"""Everything that speaks RMS keeps its state here: job runs, API calls, leases and cursors."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import EcAccount
+
+
+class JobKind(models.TextChoices):
+    ORDERS = "orders", _("Fetch orders")
+    OPEN_ORDERS = "open-orders", _("Refresh open orders")
+    INVENTORY = "inventory", _("Push inventory")
+    SHIPMENTS = "shipments", _("Report shipments")
+    MAPPINGS = "mappings", _("Verify mappings")
+    LICENSE = "license", _("Check licenseKey")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCESS = "success", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class SyncRun(models.Model):
+    """One run of one job for one account: what it did, or why it failed."""
+
+    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="sync_runs", verbose_name=_("account"))
+    kind = models.CharField(_("job"), max_length=20, choices=JobKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("sync run")
+        verbose_name_plural = _("sync runs")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["account", "kind", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class ApiCall(models.Model):
+    """One HTTP attempt against RMS. Never holds credentials, query strings, bodies or personal data."""
+
+    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="api_calls", verbose_name=_("account"))
+    sync_run = models.ForeignKey(
+        SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="api_calls", verbose_name=_("sync run")
+    )
+    function = models.CharField(_("function"), max_length=60)
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("path"), max_length=255)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error_code = models.CharField(_("RMS error code"), max_length=80, blank=True)
+    error_class = models.CharField(_("error class"), max_length=40, blank=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("API call")
+        verbose_name_plural = _("API calls")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.function} {self.http_status or '-'}"
+
+
+class JobLease(models.Model):
+    """At most one holder per (account, job); an expired lease (crashed holder) can be taken over."""
+
+    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    holder = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "kind"], name="joblease_one_per_account_kind")]
+
+
+class SyncCursor(models.Model):
+    """Where an incremental job resumes: advanced only after the work before it is committed."""
+
+    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    position = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "kind"], name="synccursor_one_per_account_kind")]
+
+
+class AlertLog(models.Model):
+    """Alerts sent to staff, so a recurring problem mails once an hour, not once a minute."""
+
+    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
+    kind = models.CharField(_("kind"), max_length=40)
+    subject = models.CharField(_("subject"), max_length=255)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-sent_at"]

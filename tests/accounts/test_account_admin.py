@@ -93,7 +93,8 @@ def test_a_blank_secret_keeps_the_stored_value(admin_client, store):
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_saved(admin_client, store, field, value, message):
-    response = admin_client.post("/admin/accounts/ecaccount/add/", _form(store, **{field: value}), HTTP_ACCEPT_LANGUAGE="en")
+    admin_client.cookies["django_language"] = "en"
+    response = admin_client.post("/admin/accounts/ecaccount/add/", _form(store, **{field: value}))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert field in errors

@@ -15,7 +15,9 @@ def test_staff_adjust_stock_through_the_service(admin_client, make_store, make_s
 
 def test_a_negative_result_is_refused_with_a_message(admin_client, make_store, make_sku):
     store, sku = make_store(), make_sku()
-    response = admin_client.post("/admin/inventory/stocklevel/adjust/", {"store": store.pk, "sku": sku.pk, "quantity": -1})
+    response = admin_client.post(
+        "/admin/inventory/stocklevel/adjust/", {"store": store.pk, "sku": sku.pk, "quantity": -1}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["quantity"]
     assert not StockMovement.objects.exists()

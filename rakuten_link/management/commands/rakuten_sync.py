@@ -1,0 +1,53 @@
+"""Run one sync job once, in the foreground: `manage.py rakuten_sync orders --account 楽天本店`."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import EcAccount
+from rakuten_link.models import JobKind, RunStatus
+from rakuten_link.sync.jobs import JOBS, accounts_for, run_account_job
+
+ORDERED_KINDS = [kind.value for kind in JobKind]
+
+
+class Command(BaseCommand):
+    help = "Run a Rakuten sync job once for one or all accounts; exit status 1 when a run failed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("job", choices=[*ORDERED_KINDS, "all"])
+        parser.add_argument("--account", help="account name (default: every account with the job switched on)")
+        parser.add_argument("--since", help="orders: backfill from this date (YYYY-MM-DD)")
+        parser.add_argument("--full", action="store_true", help="inventory: push every mapping")
+        parser.add_argument("--check", action="store_true", help="inventory: compare Rakuten's stock with ours")
+        parser.add_argument("--fix", action="store_true", help="inventory --check: push ours where they differ")
+
+    def handle(self, *args, **options):
+        kinds = [k for k in ORDERED_KINDS if k in JOBS] if options["job"] == "all" else [options["job"]]
+        for kind in kinds:
+            if kind not in JOBS:
+                raise CommandError(f"job {kind!r} is not available in this version")
+        failed = False
+        for kind in kinds:
+            for account in self._accounts(kind, options["account"]):
+                run = run_account_job(account, kind, **self._job_options(kind, options))
+                self.stdout.write(f"{account.name} {kind} {run.status}: {run.summary}")
+                failed |= run.status == RunStatus.FAILED
+        if failed:
+            raise CommandError("at least one run failed", returncode=1)
+
+    def _accounts(self, kind, name):
+        if name:
+            try:
+                return [EcAccount.objects.get(name=name)]
+            except EcAccount.DoesNotExist:
+                raise CommandError(f"no account named {name!r}") from None
+        return list(accounts_for(kind))
+
+    @staticmethod
+    def _job_options(kind, options) -> dict:
+        if kind == JobKind.ORDERS and options["since"]:
+            return {"since": options["since"]}
+        if kind == JobKind.INVENTORY:
+            return {key: options[key] for key in ("full", "check", "fix") if options[key]}
+        return {}

@@ -1,0 +1,14 @@
+"""Install or update the Django-Q2 schedules declared in rakuten_link/schedules.py (idempotent)."""
+
+from django.core.management.base import BaseCommand
+
+from rakuten_link.schedules import install_schedules
+from rakuten_link.sync.jobs import JOBS
+
+
+class Command(BaseCommand):
+    help = "Install or update the periodic Rakuten jobs (safe to run on every deploy)."
+
+    def handle(self, *args, **options):
+        for name, created in install_schedules(JOBS):
+            self.stdout.write(f"{'created' if created else 'updated'}: {name}")

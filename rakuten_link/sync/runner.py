@@ -1,0 +1,109 @@
+"""Runs one job for one account: lease, SyncRun row, RMS client, error classification, auth pause.
+
+Job functions have the signature ``job(*, account, client, run, **options) -> JobResult`` and
+never deal with leases, audit rows or authentication failures themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AccountStatus, EcAccount
+
+from ..alerts import send_alert
+from ..clients import client_for
+from ..leases import lease
+from ..models import RunStatus, SyncRun
+from ..rms import RmsAuthError, RmsError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class JobResult:
+    summary: str
+    counts: dict = field(default_factory=dict)
+    failed: bool = False
+    error: str = ""
+
+
+JobFunction = Callable[..., JobResult]
+
+
+def run_job(account: EcAccount, kind: str, job: JobFunction, **options) -> SyncRun:
+    """Run ``job`` once for ``account``; always returns the SyncRun that records what happened."""
+    account.refresh_from_db()
+    if account.jobs_paused:
+        return _skipped(account, kind, _("jobs are paused until the credentials are saved again"))
+    with lease(account, kind) as token:
+        if token is None:
+            return _skipped(account, kind, _("already running for this account"))
+        run = SyncRun.objects.create(account=account, kind=kind)
+        try:
+            result = job(account=account, client=client_for(account, run=run), run=run, **options)
+        except RmsAuthError as exc:
+            pause_after_auth_failure(account, exc)
+            return _finish(run, RunStatus.FAILED, error=_("authentication failed: %(error)s") % {"error": exc})
+        except RmsError as exc:
+            return _finish(run, RunStatus.FAILED, error=str(exc))
+        except Exception as exc:
+            logger.exception("job %s failed for account %s", kind, account.pk)
+            return _finish(run, RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        status = RunStatus.FAILED if result.failed else RunStatus.SUCCESS
+        return _finish(run, status, summary=result.summary, counts=result.counts, error=result.error)
+
+
+def pause_after_auth_failure(account: EcAccount, exc: RmsError) -> bool:
+    """Mark the account invalid and pause its jobs; only the first failure sends the alert."""
+    reason = auth_failure_reason(account, exc)
+    paused_now = EcAccount.objects.filter(pk=account.pk, jobs_paused=False).update(
+        jobs_paused=True, status=AccountStatus.INVALID, status_reason=reason, status_checked_at=timezone.now()
+    )
+    account.refresh_from_db()
+    if paused_now:
+        send_alert(
+            account,
+            kind="auth_failure",
+            subject=_("RMS authentication failed — jobs paused"),
+            body=_(
+                "RMS refused the credentials of account %(name)s: %(reason)s\n"
+                "All automatic jobs of this account are paused. Issue a new licenseKey in RMS if needed and "
+                "save the account's serviceSecret and licenseKey again to resume."
+            )
+            % {"name": account.name, "reason": reason},
+            throttle=None,
+        )
+    return bool(paused_now)
+
+
+def auth_failure_reason(account: EcAccount, exc: RmsError) -> str:
+    """Plain Japanese-first reason: an expired key is the usual cause once 90 days have passed."""
+    estimated = account.license_expires_at or account.estimated_license_expiry()
+    if estimated is not None and estimated <= timezone.now():
+        return _("The licenseKey has expired. Issue a new one in RMS and save it here.")
+    return _(
+        "RMS rejected the serviceSecret / licenseKey (%(code)s). Check for a typo, a key that is not yet "
+        "active (10–30 minutes after issue), or an API function not enabled in RMS."
+    ) % {"code": exc.code or exc.http_status or "401"}
+
+
+def _skipped(account: EcAccount, kind: str, reason: str) -> SyncRun:
+    now = timezone.now()
+    return SyncRun.objects.create(
+        account=account, kind=kind, status=RunStatus.SKIPPED, summary=reason[:500], finished_at=now
+    )
+
+
+def _finish(run: SyncRun, status: str, *, summary: str = "", counts: dict | None = None, error: str = "") -> SyncRun:
+    run.status = status
+    run.summary = (summary or error)[:500]
+    run.counts = counts or {}
+    run.error = error
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "summary", "counts", "error", "finished_at"])
+    return run

@@ -1,0 +1,97 @@
+"""Saving credentials checks them against RMS (the sandbox over real HTTP) and shows 有効 / 無効."""
+
+import time
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import EcAccount
+from rakuten_link.models import ApiCall
+from rakuten_link.sync.account_check import check_account
+
+
+def test_valid_credentials_turn_the_account_valid_and_store_the_expiry(rms, account):
+    outcome = check_account(account)
+    account.refresh_from_db()
+    assert outcome.status == account.status == "valid"
+    assert abs((account.license_expires_at - (timezone.now() + timedelta(days=60))).total_seconds()) < 86400 * 1.1
+    assert [r["function"] for r in rms.state.requests()] == ["license.expiryDate.get"]
+    assert ApiCall.objects.get().http_status == 200
+
+
+def test_a_wrong_key_turns_the_account_invalid_with_a_reason(rms, account):
+    account.license_key = "SL000001_wrong"
+    account.save()
+    outcome = check_account(account)
+    account.refresh_from_db()
+    assert account.status == "invalid"
+    assert "licenseKey" in account.status_reason
+    assert outcome.reachable
+
+
+def test_an_expired_key_says_so(rms, account):
+    rms.state.find_credential(account.service_secret, account.license_key).expires_at = timezone.now() - timedelta(
+        days=1
+    )
+    account.license_expires_at = timezone.now() - timedelta(days=1)
+    account.save()
+    check_account(account)
+    account.refresh_from_db()
+    assert account.status == "invalid"
+    assert "expired" in account.status_reason or "期限" in account.status_reason
+
+
+def test_without_the_license_function_it_falls_back_to_search_order(rms, account):
+    rms.state.find_credential(account.service_secret, account.license_key).disabled.add("license.expiryDate.get")
+    account.credentials_changed_at = timezone.now()
+    account.save()
+    check_account(account)
+    account.refresh_from_db()
+    assert account.status == "valid"
+    assert "license.expiryDate.get" in account.status_reason
+    assert [r["function"] for r in rms.state.requests()] == ["license.expiryDate.get", "rpay.order.searchOrder"]
+    assert account.license_expires_at.date() == (account.credentials_changed_at + timedelta(days=90)).date()
+
+
+def test_an_unreachable_rms_is_not_invalid(db, settings, account):
+    settings.RMS_API_BASE_URL = "http://127.0.0.1:9"
+    account.status = "valid"
+    account.save()
+    outcome = check_account(account)
+    account.refresh_from_db()
+    assert not outcome.reachable
+    assert account.status == "valid"
+    assert "RMS" in account.status_reason
+
+
+def test_the_check_is_bounded_when_rms_hangs(rms, account, settings):
+    settings.RMS_CHECK_TIMEOUT = 2
+    rms.state.patch_config({"latency_ms": 6000})
+    started = time.monotonic()
+    outcome = check_account(account)
+    assert time.monotonic() - started < 4
+    assert not outcome.reachable
+
+
+def test_saving_in_the_admin_shows_valid(rms, admin_client, make_store):
+    store = make_store()
+    response = admin_client.post(
+        "/admin/accounts/ecaccount/add/",
+        {
+            "name": "楽天本店", "stores": [store.pk], "shop_url": "myshop", "service_secret": "SP000001_sandboxsecret",
+            "license_key": "SL000001_sandboxlicense", "tax_rounding": "floor", "safety_stock": "0",
+        },
+        follow=True,
+    )
+    account = EcAccount.objects.get()
+    assert account.status == "valid"
+    assert "status-badge status-valid" in admin_client.get("/admin/accounts/ecaccount/").content.decode()
+    assert "valid" in response.content.decode() or "有効" in response.content.decode()
+
+
+def test_the_recheck_action_checks_selected_accounts(rms, admin_client, account):
+    admin_client.post(
+        "/admin/accounts/ecaccount/", {"action": "recheck_accounts", "_selected_action": [account.pk]}
+    )
+    account.refresh_from_db()
+    assert account.status == "valid"
