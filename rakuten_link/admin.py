@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.admin import EcAccountAdmin
 from accounts.models import AccountStatus, EcAccount
+from orders.models import MailTemplate
 
 from .models import AlertLog, ApiCall, SyncRun
 from .sync.account_check import check_account
@@ -23,6 +24,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class MailTemplateInline(admin.StackedInline):
+    model = MailTemplate
+    extra = 0
+    fields = ("event", "subject", "body", "active")
+
+
 admin.site.unregister(EcAccount)
 
 
@@ -31,6 +38,7 @@ class RakutenEcAccountAdmin(EcAccountAdmin):
     """The account page, plus the RMS check when credentials change and a re-check action."""
 
     actions = ["recheck_accounts"]
+    inlines = [MailTemplateInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -83,3 +91,7 @@ class ApiCallAdmin(ReadOnlyAdmin):
 class AlertLogAdmin(ReadOnlyAdmin):
     list_display = ("sent_at", "account", "kind", "subject")
     list_filter = ("kind", "account")
+
+
+# Each capability keeps its admin in its own module.
+from . import admin_mappings, admin_orders  # noqa: E402,F401

@@ -114,3 +114,77 @@ class AlertLog(models.Model):
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
         ordering = ["-sent_at"]
+
+
+class MappingStatus(models.TextChoices):
+    UNCHECKED = "unchecked", _("Unchecked")
+    OK = "ok", _("OK")
+    ERROR = "error", _("Error")
+
+
+class ProductMapping(models.Model):
+    """One Rakuten SKU (商品管理番号 + SKU管理番号) sold as one of our SKUs.
+
+    Pre-SKU-migration products are given by 横軸/縦軸 choice names instead; verification resolves
+    their variant_id from the item's variantSelectors.
+    """
+
+    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="product_mappings",
+                                verbose_name=_("account"))
+    manage_number = models.CharField(_("item management number"), max_length=32)
+    variant_id = models.CharField(_("SKU management number"), max_length=32, blank=True)
+    merchant_defined_sku_id = models.CharField(_("system SKU number"), max_length=96, blank=True)
+    legacy_h_choice = models.CharField(_("horizontal choice (legacy)"), max_length=100, blank=True)
+    legacy_v_choice = models.CharField(_("vertical choice (legacy)"), max_length=100, blank=True)
+    sku = models.ForeignKey("inventory.Sku", on_delete=models.PROTECT, related_name="rakuten_mappings",
+                            verbose_name=_("our SKU"))
+    safety_stock = models.PositiveIntegerField(
+        _("safety stock"), null=True, blank=True, help_text=_("Blank = the account's default.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=MappingStatus.choices,
+                              default=MappingStatus.UNCHECKED, db_index=True)
+    status_message = models.CharField(_("status message"), max_length=500, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True, db_index=True)
+    last_pushed_quantity = models.IntegerField(_("last pushed quantity"), null=True, blank=True)
+    last_pushed_at = models.DateTimeField(_("last pushed at"), null=True, blank=True)
+    rakuten_quantity = models.IntegerField(_("quantity on Rakuten (last read)"), null=True, blank=True)
+    rakuten_read_at = models.DateTimeField(_("read from Rakuten at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("product mapping")
+        verbose_name_plural = _("product mappings")
+        ordering = ["account", "manage_number", "variant_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "manage_number", "variant_id"], condition=~models.Q(variant_id=""),
+                name="mapping_unique_variant",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "manage_number", "legacy_h_choice", "legacy_v_choice"],
+                condition=models.Q(variant_id=""), name="mapping_unique_legacy_choice",
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "sku"])]
+
+    def __str__(self) -> str:
+        return f"{self.manage_number}/{self.variant_id or self.legacy_h_choice + '×' + self.legacy_v_choice}"
+
+
+class PaymentMethodMapping(models.Model):
+    """Rakuten settlementMethodCode → our PaymentMethod, per account."""
+
+    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="payment_mappings",
+                                verbose_name=_("account"))
+    settlement_method_code = models.PositiveIntegerField(_("Rakuten settlement method code"))
+    payment_method = models.ForeignKey("orders.PaymentMethod", on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("our payment method"))
+
+    class Meta:
+        verbose_name = _("payment method mapping")
+        verbose_name_plural = _("payment method mappings")
+        ordering = ["account", "settlement_method_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "settlement_method_code"], name="paymentmapping_unique_code"),
+        ]

@@ -1,15 +1,24 @@
-"""The registry of jobs: name → function, and which account switch turns each on."""
+"""The registry of jobs: name → function (by dotted path), and which account switch turns each on."""
 
 from __future__ import annotations
+
+from functools import cache
+
+from django.utils.module_loading import import_string
 
 from accounts.models import EcAccount
 
 from ..models import JobKind, SyncRun
-from .license import check_license
 from .runner import run_job
 
-JOBS = {
-    JobKind.LICENSE: check_license,
+# Dotted paths keep this registry free of import cycles and let each job live in its own module.
+JOB_PATHS = {
+    JobKind.ORDERS: "rakuten_link.sync.orders.fetch_orders",
+    JobKind.OPEN_ORDERS: "rakuten_link.sync.orders.refresh_open_orders",
+    JobKind.INVENTORY: "rakuten_link.sync.inventory.push_inventory",
+    JobKind.SHIPMENTS: "rakuten_link.sync.shipments.report_shipments",
+    JobKind.MAPPINGS: "rakuten_link.sync.mappings.verify_mappings",
+    JobKind.LICENSE: "rakuten_link.sync.license.check_license",
 }
 
 # The account field that turns a scheduled job on; jobs not listed always run.
@@ -21,8 +30,20 @@ JOB_SWITCHES = {
 }
 
 
-def register_job(kind: str, function) -> None:
-    JOBS[kind] = function
+@cache
+def job_function(kind: str):
+    """The job's function, or None when this version does not have it."""
+    path = JOB_PATHS.get(kind)
+    if path is None:
+        return None
+    try:
+        return import_string(path)
+    except ImportError:
+        return None
+
+
+def available_jobs() -> list[str]:
+    return [kind.value for kind in JobKind if job_function(kind.value) is not None]
 
 
 def accounts_for(kind: str):
@@ -35,8 +56,7 @@ def accounts_for(kind: str):
 
 
 def run_account_job(account: EcAccount, kind: str, **options) -> SyncRun:
-    try:
-        job = JOBS[kind]
-    except KeyError:
-        raise ValueError(f"unknown job {kind!r}; known: {', '.join(sorted(JOBS))}") from None
+    job = job_function(kind)
+    if job is None:
+        raise ValueError(f"unknown job {kind!r}; available: {', '.join(available_jobs())}")
     return run_job(account, kind, job, **options)

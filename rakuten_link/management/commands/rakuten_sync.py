@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import EcAccount
 from rakuten_link.models import JobKind, RunStatus
-from rakuten_link.sync.jobs import JOBS, accounts_for, run_account_job
+from rakuten_link.sync.jobs import accounts_for, available_jobs, run_account_job
 
 ORDERED_KINDS = [kind.value for kind in JobKind]
 
@@ -23,9 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--fix", action="store_true", help="inventory --check: push ours where they differ")
 
     def handle(self, *args, **options):
-        kinds = [k for k in ORDERED_KINDS if k in JOBS] if options["job"] == "all" else [options["job"]]
+        available = available_jobs()
+        kinds = available if options["job"] == "all" else [options["job"]]
         for kind in kinds:
-            if kind not in JOBS:
+            if kind not in available:
                 raise CommandError(f"job {kind!r} is not available in this version")
         failed = False
         for kind in kinds:

@@ -1,0 +1,1 @@
+"""Admin for product and payment-method mappings (product-mapping issue)."""

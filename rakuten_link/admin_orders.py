@@ -1,0 +1,1 @@
+"""Admin additions for Rakuten order intake (order-intake issue)."""
