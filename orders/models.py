@@ -169,6 +169,9 @@ class OrderChange(models.Model):
         verbose_name_plural = _("order changes")
         ordering = ["-changed_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"
+
 
 class Shipment(models.Model):
     """A parcel we sent for one package; reported to the marketplace once."""
@@ -189,6 +192,9 @@ class Shipment(models.Model):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_company} {self.tracking_number}"
 
 
 class MailEvent(models.TextChoices):

@@ -27,7 +27,9 @@ class RunStatus(models.TextChoices):
 class SyncRun(models.Model):
     """One run of one job for one account: what it did, or why it failed."""
 
-    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="sync_runs", verbose_name=_("account"))
+    account = models.ForeignKey(
+        EcAccount, on_delete=models.CASCADE, related_name="sync_runs", verbose_name=_("account")
+    )
     kind = models.CharField(_("job"), max_length=20, choices=JobKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True, db_index=True)
@@ -55,7 +57,9 @@ class SyncRun(models.Model):
 class ApiCall(models.Model):
     """One HTTP attempt against RMS. Never holds credentials, query strings, bodies or personal data."""
 
-    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="api_calls", verbose_name=_("account"))
+    account = models.ForeignKey(
+        EcAccount, on_delete=models.CASCADE, related_name="api_calls", verbose_name=_("account")
+    )
     sync_run = models.ForeignKey(
         SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="api_calls", verbose_name=_("sync run")
     )
@@ -89,6 +93,9 @@ class JobLease(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "kind"], name="joblease_one_per_account_kind")]
 
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.kind} until {self.expires_at}"
+
 
 class SyncCursor(models.Model):
     """Where an incremental job resumes: advanced only after the work before it is committed."""
@@ -100,6 +107,9 @@ class SyncCursor(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "kind"], name="synccursor_one_per_account_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.kind} @ {self.position}"
 
 
 class AlertLog(models.Model):
@@ -114,6 +124,9 @@ class AlertLog(models.Model):
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
         ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 class MappingStatus(models.TextChoices):
@@ -188,3 +201,6 @@ class PaymentMethodMapping(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "settlement_method_code"], name="paymentmapping_unique_code"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.settlement_method_code} → {self.payment_method_id}"
