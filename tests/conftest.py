@@ -71,3 +71,7 @@ def make_account(db):
 def admin_client_ja(admin_client):
     admin_client.cookies["django_language"] = "ja"
     return admin_client
+
+
+# The account page has the buyer-message template inline; every POST must carry its management form.
+ACCOUNT_INLINES = {"mail_templates-TOTAL_FORMS": "0", "mail_templates-INITIAL_FORMS": "0"}

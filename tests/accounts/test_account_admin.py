@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import EcAccount
+from tests.conftest import ACCOUNT_INLINES
 
 SECRET = "SP999999_topsecretvalue"
 LICENSE = "SL999999_licensekeyvalue"
@@ -29,6 +30,7 @@ def _form(store, **overrides):
         "prohibited_words": "最安値\n日本一",
         "status": "unchecked",
     }
+    data.update(ACCOUNT_INLINES)
     data.update(overrides)
     return data
 

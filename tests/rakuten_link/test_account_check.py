@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import EcAccount
 from rakuten_link.models import ApiCall
 from rakuten_link.sync.account_check import check_account
+from tests.conftest import ACCOUNT_INLINES
 
 
 def test_valid_credentials_turn_the_account_valid_and_store_the_expiry(rms, account):
@@ -79,10 +80,11 @@ def test_saving_in_the_admin_shows_valid(rms, admin_client, make_store):
         "/admin/accounts/ecaccount/add/",
         {
             "name": "楽天本店", "stores": [store.pk], "shop_url": "myshop", "service_secret": "SP000001_sandboxsecret",
-            "license_key": "SL000001_sandboxlicense", "tax_rounding": "floor", "safety_stock": "0",
+            "license_key": "SL000001_sandboxlicense", "tax_rounding": "floor", "safety_stock": "0", **ACCOUNT_INLINES,
         },
         follow=True,
     )
+    assert response.redirect_chain, response.context["adminform"].form.errors
     account = EcAccount.objects.get()
     assert account.status == "valid"
     assert "status-badge status-valid" in admin_client.get("/admin/accounts/ecaccount/").content.decode()

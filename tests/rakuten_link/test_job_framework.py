@@ -11,12 +11,12 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from rakuten_link.leases import acquire_lease
-from rakuten_link.sandbox.faults import FaultRule
 from rakuten_link.models import AlertLog, ApiCall, JobLease, SyncRun
+from rakuten_link.sandbox.faults import FaultRule
 from rakuten_link.sync.jobs import run_account_job
 from rakuten_link.sync.runner import JobResult, run_job
 from rakuten_link.tasks import prune_logs
-from tests.conftest import DEMO_LICENSE, DEMO_SECRET
+from tests.conftest import ACCOUNT_INLINES, DEMO_LICENSE, DEMO_SECRET
 
 
 def _set_expiry(rms, days: float):
@@ -62,7 +62,7 @@ def test_saving_credentials_again_resumes_the_jobs(rms, account, admin_client):
     data = {
         "name": account.name, "stores": [s.pk for s in account.stores.all()], "shop_url": account.shop_url,
         "service_secret": "SP000001_new", "license_key": "SL000001_new", "tax_rounding": "floor",
-        "safety_stock": "0", "alert_email": "alerts@example.com",
+        "safety_stock": "0", "alert_email": "alerts@example.com", **ACCOUNT_INLINES,
     }
     admin_client.post(f"/admin/accounts/ecaccount/{account.pk}/change/", data)
     account.refresh_from_db()

@@ -1,0 +1,97 @@
+"""Demo data matching the sandbox's demo catalogue, so `make run` shows a working shop at once."""
+
+from __future__ import annotations
+
+import random
+
+from django.db import transaction
+
+from accounts.models import EcAccount
+from inventory.models import Product, Sku, StockLevel, Store
+from inventory.services import set_stock_count
+from orders.models import MailEvent, MailTemplate, PaymentMethod
+
+from .models import PaymentMethodMapping, ProductMapping
+from .sandbox.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, demo_catalogue
+
+DEMO_ACCOUNT = "楽天デモ店"
+STORES = (("S01", "本店"), ("S02", "物流倉庫"))
+PAYMENT_METHODS = (
+    ("card", "クレジットカード", (1, 12)),
+    ("cod", "代金引換", (2,)),
+    ("bank", "銀行振込", (9,)),
+    ("cvs", "コンビニ前払", (13, 14)),
+    ("deferred", "後払い", (3, 21)),
+    ("paypal", "PayPal", (17,)),
+    ("point", "ポイント", (8,)),
+)
+TEMPLATES = {
+    MailEvent.ORDER_CONFIRMED: ("【{shop_name}】ご注文ありがとうございます（{order_number}）",
+                                "{buyer_name} 様\n\nご注文を承りました。発送まで今しばらくお待ちください。"),
+    MailEvent.SHIPPED: ("【{shop_name}】商品を発送しました（{order_number}）",
+                        "{buyer_name} 様\n\n本日発送いたしました。お問い合わせ番号: {tracking_number}"),
+}
+
+
+@transaction.atomic
+def load_demo_data() -> EcAccount:
+    """Idempotent: a second run finds everything in place and changes nothing but missing rows."""
+    stores = [Store.objects.update_or_create(code=code, defaults={"name": name})[0] for code, name in STORES]
+    account = _account(stores)
+    rng = random.Random(7)
+    for entry in demo_catalogue():
+        product, _ = Product.objects.update_or_create(code=entry["manageNumber"].upper(),
+                                                      defaults={"name": entry["title"]})
+        for variant in entry["variants"]:
+            sku = _sku(product, entry, variant)
+            for store in stores:
+                if not StockLevel.objects.filter(store=store, sku=sku).exists():
+                    set_stock_count(store=store, sku=sku, counted=rng.randint(0, 12), note="demo")
+            ProductMapping.objects.get_or_create(
+                account=account, manage_number=entry["manageNumber"], variant_id=variant["variantId"],
+                defaults={"sku": sku, "merchant_defined_sku_id": variant["merchantDefinedSkuId"]},
+            )
+    _payment_methods(account)
+    for event, (subject, body) in TEMPLATES.items():
+        MailTemplate.objects.get_or_create(account=account, event=event, defaults={"subject": subject, "body": body})
+    return account
+
+
+def _account(stores) -> EcAccount:
+    account, created = EcAccount.objects.get_or_create(
+        name=DEMO_ACCOUNT,
+        defaults={
+            "shop_url": "https://www.rakuten.co.jp/rakutenlink-demo/",
+            "service_secret": DEMO_SERVICE_SECRET,
+            "license_key": DEMO_LICENSE_KEY,
+            "smtp_id": "demo-smtp",
+            "smtp_password": "demo-smtp-password",
+            "smtp_from_address": "shop@example.com",
+            "alert_email": "alerts@example.com",
+            "safety_stock": 1,
+            "invoice_issuer_name": "株式会社ラクテンリンク デモ",
+            "invoice_registration_number": "T7000012050002",
+            "prohibited_words": "最安値\n日本一\n激安",
+        },
+    )
+    if created:
+        account.stores.set(stores)
+    return account
+
+
+def _sku(product, entry, variant) -> Sku:
+    label = " / ".join(variant["selectorValues"].values())
+    sku, _ = Sku.objects.update_or_create(
+        code=variant["merchantDefinedSkuId"],
+        defaults={"product": product, "name": f"{entry['title']} {label}".strip()},
+    )
+    return sku
+
+
+def _payment_methods(account) -> None:
+    for code, name, rakuten_codes in PAYMENT_METHODS:
+        method, _ = PaymentMethod.objects.update_or_create(code=code, defaults={"name": name})
+        for rakuten_code in rakuten_codes:
+            PaymentMethodMapping.objects.get_or_create(
+                account=account, settlement_method_code=rakuten_code, defaults={"payment_method": method}
+            )
