@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 
 from accounts.models import EcAccount
 from inventory.models import Product, Sku, StockLevel, Store
 
-if (Path(__file__).parent / "fixtures_sandbox.py").exists():
-    pytest_plugins = ["tests.fixtures_sandbox"]
+pytest_plugins = ["tests.fixtures_services", "tests.fixtures_sandbox"]
 
 _counter = itertools.count(1)
 
