@@ -27,9 +27,20 @@ export RMS_API_BASE_URL="http://127.0.0.1:$SANDBOX_PORT"
 export RAKUTEN_PUSH_DEBOUNCE_SECONDS="${RAKUTEN_PUSH_DEBOUNCE_SECONDS:-3}"
 
 PIDS=()
+# Polite TERM first (the Q cluster finishes its tasks), then KILL whatever is still there after 5 s.
 stop_all() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    local pid alive
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for _ in $(seq 1 20); do
+        alive=0
+        for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [ "$alive" = 0 ] && break
+        sleep 0.25
+    done
+    for pid in "${PIDS[@]}"; do
+        pkill -KILL -P "$pid" 2>/dev/null || true
+        kill -KILL "$pid" 2>/dev/null || true
+    done
 }
 trap stop_all EXIT
 trap 'exit 130' INT
