@@ -1,0 +1,165 @@
+"""The WSGI application: one pipeline every simulated RMS call goes through.
+
+Order of checks, mirroring a gateway in front of the real services: path → latency → injected
+faults → authentication / enabled function → rate limit → content type → the API handler.
+Every API call, failed or not, lands in the request log so tests can assert what "Rakuten received".
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from . import clock, control
+from .auth import authenticate
+from .faults import default_fault_body
+from .httpio import (
+    ApiError,
+    Request,
+    Response,
+    encode,
+    read_request,
+    rest_errors,
+    status_line,
+    unsupported_media_type,
+)
+from .order_lifecycle import process_due_orders
+from .routing import Call, Route, all_routes, match
+from .state import SandboxState
+
+StartResponse = Callable[..., Any]
+
+
+class SandboxApp:
+    """WSGI callable serving the RMS paths and the `/_sandbox/` control API for one SandboxState."""
+
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+        self.routes = all_routes()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        request = read_request(environ)
+        if request.path == "/_sandbox" or request.path.startswith("/_sandbox/"):
+            response = control.dispatch(self.state, request)
+        else:
+            response = self.handle_api(request)
+        if response.drop:
+            return _drop(environ)
+        headers, payload = encode(response)
+        start_response(status_line(response.status), headers)
+        return [payload]
+
+    def handle_api(self, request: Request) -> Response:
+        found, params, path_known = match(self.routes, request.method, request.path)
+        if found is None:
+            response = _unroutable(path_known)
+            _log(self.state, request, None, None, response)
+            return response
+        delay = self.state.config.latency_ms
+        if delay:
+            time.sleep(delay / 1000)
+        with self.state.lock:
+            response, shop = self._dispatch(found, params, request)
+            _log(self.state, request, found.function_id, shop, response)
+        return response
+
+    def _dispatch(self, found: Route, params: dict[str, str], request: Request) -> tuple[Response, str | None]:
+        fault = _injected_fault(self.state, found)
+        if fault is not None:
+            return fault, None
+        shop = None
+        try:
+            at = clock.now()
+            credential = authenticate(self.state, request, found.function_id, at)
+            shop = credential.shop
+            if _over_limit(self.state, found, credential.service_secret + ":" + credential.license_key):
+                config = self.state.config
+                return Response(config.rate_limit_status, dict(config.rate_limit_body)), shop
+            if found.takes_json and not _is_json(request):
+                return unsupported_media_type(request.content_type), shop
+            process_due_orders(self.state, at)
+            return found.handler(Call(self.state, request, credential, params, at)), shop
+        except ApiError as exc:
+            return exc.response, shop
+        except Exception as exc:  # a sandbox bug must look like a 500, not kill the connection
+            traceback.print_exc(file=sys.stderr)
+            message = f"Internal Server Error (sandbox: {type(exc).__name__}: {exc})"
+            return rest_errors(500, [{"code": "GE0019", "message": message}]), shop
+
+
+def _is_json(request: Request) -> bool:
+    content_type = request.content_type
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+def _unroutable(path_known: bool) -> Response:
+    if path_known:
+        return rest_errors(405, [{"code": "GE0006", "message": "Method Not Allowed"}])
+    return rest_errors(404, [{"code": "GE0007", "message": "The requested path is not found."}])
+
+
+def _injected_fault(state: SandboxState, found: Route) -> Response | None:
+    """A one-shot rule if one matches, else a random drop/500/503 per the configured rates."""
+    rule = state.faults.take(found.function_id, found.family)
+    if rule is not None:
+        if rule.drop:
+            return Response(0, drop=True)
+        return Response(rule.status, rule.body if rule.body is not None else default_fault_body(rule.status))
+    config = state.config
+    # Draw only for switches that are on, so enabling one does not shift the others' sequence.
+    if config.drop_rate and state.rng.random() < config.drop_rate:
+        return Response(0, drop=True)
+    for status, rate in ((500, config.fault_500_rate), (503, config.fault_503_rate)):
+        if rate and state.rng.random() < rate:
+            return Response(status, default_fault_body(status))
+    return None
+
+
+def _over_limit(state: SandboxState, found: Route, credential_key: str) -> bool:
+    config = state.config
+    if not config.rate_limits:
+        return False
+    per_second = config.rate_limit_per_s.get(found.family, 0)
+    return not state.rate_limiter.allow((credential_key, found.family), per_second, time.monotonic())
+
+
+def _error_code(body: Any) -> str | None:
+    """The first error code of any RMS body shape, for the request log."""
+    if not isinstance(body, dict):
+        return None
+    if body.get("errors"):
+        return body["errors"][0].get("code")
+    if isinstance(body.get("Results"), dict):
+        return body["Results"].get("errorCode")
+    for message in body.get("MessageModelList") or ():
+        if message.get("messageType") == "ERROR":
+            return message.get("messageCode")
+    return None
+
+
+def _log(state: SandboxState, request: Request, function_id: str | None, shop: str | None, response: Response) -> None:
+    state.log_request(
+        {
+            "time": clock.format_iso(clock.now()),
+            "method": request.method,
+            "path": request.path,
+            "query": {k: v[0] if len(v) == 1 else v for k, v in request.query.items()},
+            "function": function_id,
+            "shop": shop,
+            "status": None if response.drop else response.status,
+            "dropped": response.drop,
+            "errorCode": _error_code(response.body),
+            "body": request.json_or_text(),
+        }
+    )
+
+
+def _drop(environ: dict[str, Any]) -> Iterable[bytes]:
+    """Ask our server to close the socket unanswered; other WSGI servers just see an error."""
+    if environ.get("sandbox.can_drop"):
+        environ["sandbox.drop"] = True
+        return []
+    raise ConnectionAbortedError("sandbox dropped the connection")

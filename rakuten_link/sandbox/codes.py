@@ -1,0 +1,95 @@
+"""Code tables and API function ids shared by the sandbox modules.
+
+Values follow rms-reference.md §2.1 and §2.8. Function ids follow the naming seen in RMS's
+"利用機能編集" screen (`rpay.order.searchOrder`, `itemapi_2.0.items.get`, `license.expiryDate.get`);
+the inventory ids are our own spelling of the same pattern (the real ones are UNCONFIRMED).
+"""
+
+from __future__ import annotations
+
+ORDER_PROGRESS = (100, 200, 300, 400, 500, 600, 700, 800, 900)
+CANCELLABLE_PROGRESS = (100, 200, 300)
+
+DELIVERY_COMPANIES: dict[str, str] = {
+    "1000": "その他",
+    "1001": "ヤマト運輸",
+    "1002": "佐川急便",
+    "1003": "日本郵便",
+    "1004": "西濃運輸",
+    "1005": "セイノースーパーエクスプレス",
+    "1006": "福山通運",
+    "1007": "名鉄運輸",
+    "1008": "トナミ運輸",
+    "1009": "第一貨物",
+    "1010": "新潟運輸",
+    "1011": "中越運送",
+    "1012": "岡山県貨物運送",
+    "1013": "久留米運送",
+    "1014": "山陽自動車運送",
+    "1015": "NXトランスポート",
+    "1016": "エコ配",
+    "1017": "EMS",
+    "1018": "DHL",
+    "1019": "FedEx",
+    "1020": "UPS",
+    "1021": "日本通運",
+    "1022": "TNT",
+    "1023": "OCS",
+    "1024": "USPS",
+    "1025": "SFエクスプレス",
+    "1026": "Aramex",
+    "1027": "SGHグローバル・ジャパン",
+    "1028": "Rakuten EXPRESS",
+    "1029": "日本郵便 楽天倉庫出荷",
+    "1030": "ヤマト運輸 クロネコゆうパケット",
+    "1031": "名鉄NX運輸",
+}
+
+SETTLEMENT_METHODS: dict[int, str] = {
+    1: "クレジットカード",
+    2: "代金引換",
+    4: "ショッピングクレジット／ローン",
+    7: "請求書払い",
+    9: "銀行振込",
+    12: "Apple Pay",
+    13: "セブンイレブン（前払）",
+    14: "ローソン、郵便局ATM等（前払）",
+    17: "PayPal",
+    21: "後払い決済",
+}
+
+# changeReasonDetailApply values accepted by cancelOrder (buyer side 1-6, shop side 8-15).
+CANCEL_REASONS = (1, 2, 3, 4, 5, 6, 8, 10, 13, 14, 15)
+
+# Families group functions that share a rate limit (rms-reference §1.5).
+FAMILY_ORDER = "order"
+FAMILY_INVENTORY = "inventory"
+FAMILY_INVENTORY_BULK_GET = "inventory_bulk_get"
+FAMILY_ITEMS = "items"
+FAMILY_LICENSE = "license"
+
+DEFAULT_RATE_LIMITS: dict[str, float] = {
+    FAMILY_ORDER: 1,
+    FAMILY_INVENTORY: 1,
+    FAMILY_INVENTORY_BULK_GET: 5,
+    FAMILY_ITEMS: 5,
+}
+
+SEARCH_ORDER = "rpay.order.searchOrder"
+GET_ORDER = "rpay.order.getOrder"
+CONFIRM_ORDER = "rpay.order.confirmOrder"
+UPDATE_ORDER_SHIPPING = "rpay.order.updateOrderShipping"
+CANCEL_ORDER = "rpay.order.cancelOrder"
+INVENTORY_GET = "inventoryapi_2.0.variants.get"
+INVENTORY_UPSERT = "inventoryapi_2.0.variants.upsert"
+INVENTORY_DELETE = "inventoryapi_2.0.variants.delete"
+INVENTORY_BULK_GET = "inventoryapi_2.0.bulk.get"
+INVENTORY_BULK_GET_RANGE = "inventoryapi_2.0.bulk.get.range"
+INVENTORY_BULK_UPSERT = "inventoryapi_2.0.bulk.upsert"
+ITEMS_GET = "itemapi_2.0.items.get"
+ITEMS_UPSERT = "itemapi_2.0.items.upsert"
+ITEMS_PATCH = "itemapi_2.0.items.patch"
+ITEMS_DELETE = "itemapi_2.0.items.delete"
+ITEMS_BULK_GET = "itemapi_2.0.items.bulk.get"
+ITEMS_SEARCH = "itemapi_2.0.items.search"
+LICENSE_EXPIRY = "license.expiryDate.get"

@@ -1,0 +1,98 @@
+"""Switches that change how the sandbox behaves, settable at start-up and at run time.
+
+Defaults describe a well-behaved RMS: no rate limits, no latency, no faults. Tests turn on what they
+exercise; the fixture resets everything to these defaults before each test.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .codes import DEFAULT_RATE_LIMITS
+
+AUTH_SHAPES = ("errors", "results")
+
+
+def _too_many_requests() -> dict[str, Any]:
+    # RMS's real over-limit answer is UNCONFIRMED; this follows the common-gateway shape.
+    return {"errors": [{"code": "GA0003", "message": "Too Many Requests"}]}
+
+
+@dataclass
+class SandboxConfig:
+    """All run-time switches; see `patch` for how values are checked."""
+
+    # "errors": {"errors":[{"code":"GA0001"}]} (2026 gateway); "results": {"Results":{"errorCode":"ES01-01"}}.
+    auth_error_shape: str = "errors"
+    rate_limits: bool = False
+    rate_limit_per_s: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    rate_limit_status: int = 429
+    rate_limit_body: dict[str, Any] = field(default_factory=_too_many_requests)
+    latency_ms: int = 0
+    fault_500_rate: float = 0.0
+    fault_503_rate: float = 0.0
+    drop_rate: float = 0.0
+    random_seed: int = 0
+    # Background generator: one random order per shop every N seconds (0 = off).
+    auto_orders_every_s: float = 0.0
+    # Rakuten moves 200 → 300 by itself after its checks; None keeps orders in 200 until told.
+    processing_delay_s: float | None = None
+    # Rakuten decrements its own stock when a buyer orders and restores it on cancel.
+    order_decrements_inventory: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return copy.deepcopy(asdict(self))
+
+    def patch(self, values: dict[str, Any]) -> None:
+        """Apply `values` after checking every key; raises ValueError and changes nothing on a bad one."""
+        checked = {name: _check(name, value) for name, value in values.items()}
+        for name, value in checked.items():
+            if name == "rate_limit_per_s":
+                value = {**self.rate_limit_per_s, **value}
+            setattr(self, name, value)
+
+
+_NAMES = {f.name for f in fields(SandboxConfig)}
+_RATES = ("fault_500_rate", "fault_503_rate", "drop_rate")
+_BOOLS = ("rate_limits", "order_decrements_inventory")
+
+
+def _check(name: str, value: Any) -> Any:
+    """Return the value to store for `name`, or raise ValueError explaining what is wrong."""
+    if name not in _NAMES:
+        raise ValueError(f"unknown config switch: {name}")
+    if name in _BOOLS:
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be true or false")
+        return value
+    if name in _RATES:
+        return _number(name, value, 0.0, 1.0)
+    if name == "auth_error_shape":
+        if value not in AUTH_SHAPES:
+            raise ValueError(f"auth_error_shape must be one of {AUTH_SHAPES}")
+        return value
+    if name == "processing_delay_s":
+        return None if value is None else _number(name, value, 0.0, None)
+    if name in ("latency_ms", "rate_limit_status", "random_seed"):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"{name} must be a non-negative integer")
+        return value
+    if name == "auto_orders_every_s":
+        return _number(name, value, 0.0, None)
+    if name == "rate_limit_per_s":
+        if not isinstance(value, dict):
+            raise ValueError("rate_limit_per_s must be an object of family → requests per second")
+        return {str(k): _number(f"rate_limit_per_s.{k}", v, 0.0, None) for k, v in value.items()}
+    if not isinstance(value, dict):  # rate_limit_body
+        raise ValueError(f"{name} must be a JSON object")
+    return value
+
+
+def _number(name: str, value: Any, low: float, high: float | None) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError(f"{name} must be a number")
+    if value < low or (high is not None and value > high):
+        raise ValueError(f"{name} out of range")
+    return float(value)

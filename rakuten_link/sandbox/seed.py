@@ -1,0 +1,46 @@
+"""Named starting states: `empty` (nothing at all) and `demo` (one shop ready to use)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from . import clock
+from .catalogue import DEMO_CATALOGUE, DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, DEMO_SHOP, item_json
+from .state import SandboxState
+
+SEEDS = ("empty", "demo")
+DEMO_KEY_DAYS = 80  # a 90-day key issued ten days ago
+
+
+def apply_seed(state: SandboxState, name: str) -> None:
+    if name not in SEEDS:
+        raise ValueError(f"unknown seed {name!r}; use one of {SEEDS}")
+    if name == "demo":
+        seed_demo(state, clock.now())
+
+
+def end_of_day(value: datetime) -> datetime:
+    return value.replace(hour=23, minute=59, second=59, microsecond=0)
+
+
+def seed_demo(state: SandboxState, at: datetime) -> None:
+    """Credentials for shop 000001, the demo catalogue with stock, and a handful of orders."""
+    from .items_api import store_item  # the API module builds on state, which imports this lazily
+    from .order_lifecycle import create_random_order
+    from .stock import put_quantity
+
+    state.add_credential(
+        DEMO_SERVICE_SECRET, DEMO_LICENSE_KEY, DEMO_SHOP, end_of_day(at + timedelta(days=DEMO_KEY_DAYS))
+    )
+    for entry in DEMO_CATALOGUE:
+        store_item(state, DEMO_SHOP, entry["manageNumber"], item_json(entry), at)
+        for variant in entry["variants"]:
+            quantity = 0 if state.rng.random() < 0.1 else state.rng.randrange(1, 40)
+            put_quantity(state, DEMO_SHOP, entry["manageNumber"], variant["variantId"], quantity, at)
+    week_ago = clock.format_order_dt(at - timedelta(days=7))
+    two_days_ago = clock.format_order_dt(at - timedelta(days=2))
+    plan = [(500, week_ago, two_days_ago)] * 2 + [(300, two_days_ago, None)] * 2 + [(100, two_days_ago, None)] * 3
+    plan.append((900, week_ago, two_days_ago))
+    for progress, start, end in plan:
+        options = {"orderProgress": progress, "start": start, "end": end or clock.format_order_dt(at)}
+        create_random_order(state, DEMO_SHOP, at, options)
