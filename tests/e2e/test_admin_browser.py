@@ -135,7 +135,8 @@ def test_staff_register_an_account_and_never_see_its_secrets_again(logged_in, li
     page.screenshot(path=str(SCREENSHOTS / "account_list.png"), full_page=True)  # before asserting: shows failures too
 
     assert page.url.endswith("/admin/accounts/ecaccount/"), page.locator(".errornote, .errorlist").all_inner_texts()
-    assert page.locator(".messagelist .success").is_visible()
+    assert page.locator(".messagelist .success").first.is_visible()
+    assert "有効" in page.locator(".messagelist").inner_text()
     assert_status_badge_after_save(page)
     _assert_no_secret_in(page.content(), "the change list")
 
