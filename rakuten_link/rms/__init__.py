@@ -1,0 +1,72 @@
+"""Rakuten RMS WEB SERVICE client: pure Python (requests, optionally redis), no Django.
+
+``RmsClient`` is the only way the project talks to RMS; see rms-reference.md for the API facts.
+"""
+
+from __future__ import annotations
+
+from .client import DEFAULT_BASE_URL, RmsClient
+from .dates import JST
+from .errors import (
+    RmsAuthError,
+    RmsError,
+    RmsErrorDetail,
+    RmsNotFoundError,
+    RmsRateLimitedError,
+    RmsRequestError,
+    RmsTransientError,
+)
+from .ratelimit import DEFAULT_RATES, LocalRateLimiter, RateLimiter, RedisRateLimiter
+from .types import (
+    ApiCallInfo,
+    ConfirmResult,
+    InventoryRecord,
+    InventoryUpdate,
+    ItemSearchPage,
+    RmsCoupon,
+    RmsItem,
+    RmsOrder,
+    RmsOrderItem,
+    RmsPackage,
+    RmsPerson,
+    RmsShipping,
+    RmsTaxSummary,
+    RmsVariant,
+    SearchOrderPage,
+    ShippingUpdateResult,
+    VariantSelector,
+)
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_RATES",
+    "JST",
+    "ApiCallInfo",
+    "ConfirmResult",
+    "InventoryRecord",
+    "InventoryUpdate",
+    "ItemSearchPage",
+    "LocalRateLimiter",
+    "RateLimiter",
+    "RedisRateLimiter",
+    "RmsAuthError",
+    "RmsClient",
+    "RmsCoupon",
+    "RmsError",
+    "RmsErrorDetail",
+    "RmsItem",
+    "RmsNotFoundError",
+    "RmsOrder",
+    "RmsOrderItem",
+    "RmsPackage",
+    "RmsPerson",
+    "RmsRateLimitedError",
+    "RmsRequestError",
+    "RmsShipping",
+    "RmsTaxSummary",
+    "RmsTransientError",
+    "RmsVariant",
+    "SearchOrderPage",
+    "ShippingUpdateResult",
+    "VariantSelector",
+]

@@ -1,0 +1,217 @@
+"""RakutenPay order API functions of ``RmsClient`` (rms-reference.md §2). All are POSTs on
+``/es/2.0/order/<function>/`` (trailing slash kept, as in the official samples) in the "order" rate family.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from .coerce import camel_case, chunks, unique
+from .dates import format_date, format_order_datetime, to_jst
+from .errors import RmsRequestError
+from .parse_orders import (
+    messages,
+    parse_confirm_results,
+    parse_orders,
+    parse_search_page,
+    parse_shipping_results,
+)
+from .transport import Outcome
+from .types import ConfirmResult, RmsOrder, SearchOrderPage, ShippingUpdateResult
+
+logger = logging.getLogger(__name__)
+
+SEARCH_MAX_PER_PAGE = 1000
+SEARCH_HIT_CAP = 15_000  # only the first 15 000 hits of a search can be paged through (§2.2)
+# searchOrder allows end <= start + 63 days; 62 leaves room for any rounding on RMS's side.
+SEARCH_WINDOW = timedelta(days=62)
+ORDER_BATCH = 100  # getOrder / confirmOrder accept at most 100 numbers (§2.3, §2.4)
+SHIPPINGS_PER_BASKET = 20  # §2.5
+_SECOND = timedelta(seconds=1)
+
+
+def _order_path(function: str) -> str:
+    return f"/es/2.0/order/{function}/"
+
+
+def split_windows(start: datetime, end: datetime, size: timedelta) -> list[tuple[datetime, datetime]]:
+    """Cut [start, end] (inclusive, whole seconds) into consecutive windows no longer than ``size``."""
+    start, end = to_jst(start).replace(microsecond=0), to_jst(end).replace(microsecond=0)
+    windows = []
+    while start <= end:
+        window_end = min(start + size, end)
+        windows.append((start, window_end))
+        start = window_end + _SECOND
+    return windows
+
+
+class OrderApi:
+    """Order API methods; mixed into ``RmsClient``, which provides ``_request``."""
+
+    _request: Callable[..., Outcome]
+
+    def _order_call(self, function: str, body: dict[str, Any], *, idempotent: bool = True) -> Outcome:
+        function_id = f"rpay.order.{function}"  # the id RMS's 利用機能編集 screen shows (§1.2)
+        return self._request("order", function_id, "POST", _order_path(function), json=body, idempotent=idempotent)
+
+    def search_orders(
+        self,
+        *,
+        date_type: int,
+        start: datetime,
+        end: datetime,
+        order_progress_list: Sequence[int] | None = None,
+        page: int = 1,
+        per_page: int = SEARCH_MAX_PER_PAGE,
+        sort_desc: bool = False,
+        **filters: Any,
+    ) -> SearchOrderPage:
+        """searchOrder (§2.2): one page of order numbers, sorted by order datetime.
+
+        ``filters`` are further request fields, in snake_case or RMS camelCase (``sub_status_id_list``,
+        ``settlementMethod``...). Naive datetimes are taken as JST.
+        """
+        body: dict[str, Any] = {
+            "dateType": date_type,
+            "startDatetime": format_order_datetime(start),
+            "endDatetime": format_order_datetime(end),
+        }
+        if order_progress_list:
+            body["orderProgressList"] = [int(p) for p in order_progress_list]
+        body.update({camel_case(k): v for k, v in filters.items() if v is not None})
+        body["PaginationRequestModel"] = {
+            "requestRecordsAmount": max(1, min(per_page, SEARCH_MAX_PER_PAGE)),
+            "requestPage": page,
+            "SortModelList": [{"sortColumn": 1, "sortDirection": 2 if sort_desc else 1}],
+        }
+        return parse_search_page(self._order_call("searchOrder", body).body, page)
+
+    def iter_order_numbers(
+        self,
+        *,
+        date_type: int,
+        start: datetime,
+        end: datetime,
+        order_progress_list: Sequence[int] | None = None,
+        per_page: int = SEARCH_MAX_PER_PAGE,
+    ) -> Iterator[str]:
+        """All order numbers of searchOrder over [start, end], however long the range (§2.2).
+
+        RMS caps a search at 63 days and 15 000 retrievable hits, so the range is cut into 62-day windows
+        and any window reporting more than 15 000 hits is bisected in time. Windows go oldest first, pages
+        ascending; a number is yielded once even if RMS lists it in two windows. Pages are offsets, so an
+        order leaving ``order_progress_list`` mid-walk can shift a later page: run again to catch up.
+        """
+        seen: set[str] = set()
+        query = {"date_type": date_type, "order_progress_list": order_progress_list, "per_page": per_page}
+        for window_start, window_end in split_windows(start, end, SEARCH_WINDOW):
+            for number in self._walk_window(window_start, window_end, query):
+                if number not in seen:
+                    seen.add(number)
+                    yield number
+
+    def _walk_window(self, start: datetime, end: datetime, query: dict[str, Any]) -> Iterator[str]:
+        first = self.search_orders(start=start, end=end, page=1, **query)
+        if first.total_records > SEARCH_HIT_CAP and end - start >= _SECOND:
+            middle = (start + (end - start) // 2).replace(microsecond=0)
+            yield from self._walk_window(start, middle, query)
+            yield from self._walk_window(middle + _SECOND, end, query)
+            return
+        if first.total_records > SEARCH_HIT_CAP:
+            logger.warning(
+                "RMS searchOrder: %d hits within one second at %s; only 15000 readable",
+                first.total_records,
+                start.isoformat(),
+            )
+        yield from first.order_numbers
+        per_page = max(1, min(query["per_page"], SEARCH_MAX_PER_PAGE))
+        last_page = min(first.total_pages, -(-SEARCH_HIT_CAP // per_page))
+        for page in range(2, last_page + 1):
+            numbers = self.search_orders(start=start, end=end, page=page, **query).order_numbers
+            if not numbers:
+                break
+            yield from numbers
+
+    def get_orders(self, order_numbers: Sequence[str], *, version: int = 7) -> list[RmsOrder]:
+        """getOrder (§2.3): full orders, 100 numbers per call; unknown numbers are simply absent.
+
+        ``version`` 7 is the first with SKU data (``SkuModelList``); RMS rejects calls without one.
+        """
+        orders: list[RmsOrder] = []
+        for batch in chunks(unique(order_numbers), ORDER_BATCH):
+            outcome = self._order_call("getOrder", {"orderNumberList": batch, "version": version})
+            orders.extend(parse_orders(outcome.body))
+        return orders
+
+    def confirm_orders(self, order_numbers: Sequence[str]) -> list[ConfirmResult]:
+        """confirmOrder (§2.4): move orders 100 → 200, 100 per call, one result per number.
+
+        Per-order refusals (already cancelled, status moved on) come back as results with ``ok=False``,
+        also when RMS answers the whole batch with HTTP 400.
+        """
+        results: list[ConfirmResult] = []
+        for batch in chunks(unique(order_numbers), ORDER_BATCH):
+            try:
+                body = self._order_call("confirmOrder", {"orderNumberList": batch}).body
+            except RmsRequestError as exc:
+                if not any(m.get("orderNumber") for m in messages(exc.body)):
+                    raise
+                body = exc.body
+            results.extend(parse_confirm_results(body, batch))
+        return results
+
+    def update_order_shipping(self, order_number: str, baskets: Sequence[dict[str, Any]]) -> list[ShippingUpdateResult]:
+        """updateOrderShipping (§2.5): add, change or delete tracking rows of one order.
+
+        ``baskets`` = ``[{"basket_id": 1, "shippings": [{"delivery_company": "1001", "shipping_number":
+        "1234", "shipping_date": date, "shipping_detail_id": None, "shipping_delete_flag": 0}]}]``.
+        A row without ``shipping_detail_id`` is added; with one it is updated. None values are left out
+        (RMS keeps the old value) while "" clears it. Adding rows is not idempotent, so such calls are not
+        retried after an ambiguous failure; check with ``get_orders`` first.
+        """
+        models = [_basket_model(b) for b in baskets]
+        if not models:
+            raise ValueError("update_order_shipping needs at least one basket")
+        adds = any("shippingDetailId" not in row for m in models for row in m["ShippingModelList"])
+        body = {"orderNumber": order_number, "BasketidModelList": models}
+        outcome = self._order_call("updateOrderShipping", body, idempotent=not adds)
+        return parse_shipping_results(outcome.body)
+
+    def cancel_order(self, order_number: str, *, inventory_restore_type: int = 0, reason_code: int = 10) -> None:
+        """cancelOrder (§2.6): cancel an order in status 100/200/300.
+
+        ``inventory_restore_type`` 0 follows the item setting, 1 restores stock, 2 does not;
+        ``reason_code`` is ``changeReasonDetailApply`` (10 = shop side, その他).
+        """
+        body = {
+            "orderNumber": order_number,
+            "inventoryRestoreType": inventory_restore_type,
+            "changeReasonDetailApply": reason_code,
+        }
+        self._order_call("cancelOrder", body)
+
+
+_SHIPPING_FIELDS = (
+    ("shipping_detail_id", "shippingDetailId", int),
+    ("delivery_company", "deliveryCompany", str),
+    ("shipping_number", "shippingNumber", str),
+    ("shipping_date", "shippingDate", format_date),
+    ("shipping_delete_flag", "shippingDeleteFlag", int),
+)
+
+
+def _basket_model(basket: dict[str, Any]) -> dict[str, Any]:
+    shippings = list(basket.get("shippings") or [])
+    if len(shippings) > SHIPPINGS_PER_BASKET:
+        raise ValueError(f"RMS accepts at most {SHIPPINGS_PER_BASKET} shipping rows per basket")
+    rows = []
+    for shipping in shippings:
+        row = {}
+        for key, rms_key, convert in _SHIPPING_FIELDS:
+            if shipping.get(key) is not None:
+                row[rms_key] = convert(shipping[key])
+        rows.append(row)
+    return {"basketId": int(basket["basket_id"]), "ShippingModelList": rows}

@@ -1,0 +1,82 @@
+"""Parsers for Inventory API 2.x, Item API 2.0 and the license API (rms-reference.md §3, §4, §5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .coerce import as_dict, as_int, as_list, as_str
+from .dates import parse_datetime
+from .types import InventoryRecord, ItemSearchPage, RmsItem, RmsVariant, VariantSelector
+
+
+def parse_inventory(model: Any) -> InventoryRecord:
+    """variants.get response or one ``inventories[]`` entry of bulk.get (§3)."""
+    m = as_dict(model)
+    return InventoryRecord(
+        manage_number=as_str(m.get("manageNumber")),
+        variant_id=as_str(m.get("variantId")),
+        quantity=as_int(m.get("quantity")) or 0,
+        created=parse_datetime(m.get("created")),
+        updated=parse_datetime(m.get("updated")),
+    )
+
+
+def parse_inventories(body: Any) -> list[InventoryRecord]:
+    """bulk.get response ``{"inventories": [...]}``; unknown pairs are simply absent."""
+    return [parse_inventory(m) for m in as_list(as_dict(body).get("inventories"))]
+
+
+def _selector(model: Any) -> VariantSelector:
+    m = as_dict(model)
+    values = [as_str(as_dict(v).get("displayValue")) for v in as_list(m.get("values"))]
+    return VariantSelector(as_str(m.get("key")), as_str(m.get("displayName")), values)
+
+
+def _variant(variant_id: str, model: Any) -> RmsVariant:
+    m = as_dict(model)
+    selector_values = {as_str(k): as_str(v) for k, v in as_dict(m.get("selectorValues")).items()}
+    return RmsVariant(
+        variant_id=variant_id,
+        merchant_defined_sku_id=as_str(m.get("merchantDefinedSkuId")),
+        selector_values=selector_values,
+        # standardPrice is a string in some responses and a number in others (§4).
+        standard_price=as_int(m.get("standardPrice")),
+    )
+
+
+def parse_item(model: Any) -> RmsItem:
+    """items.get body or one item of bulk-get/search; deleted items in search carry only manageNumber."""
+    m = as_dict(model)
+    return RmsItem(
+        manage_number=as_str(m.get("manageNumber")),
+        item_number=as_str(m.get("itemNumber")),
+        title=as_str(m.get("title")),
+        variant_selectors=[_selector(s) for s in as_list(m.get("variantSelectors"))],
+        variants={as_str(vid): _variant(as_str(vid), v) for vid, v in as_dict(m.get("variants")).items()},
+        raw=m,
+    )
+
+
+def parse_bulk_items(body: Any) -> list[RmsItem]:
+    """items.bulk.get response ``{"results": [item, ...]}``."""
+    return [parse_item(m) for m in as_list(as_dict(body).get("results"))]
+
+
+def parse_item_search(body: Any) -> ItemSearchPage:
+    """items.search response: ``results[]`` wrap each item as ``{"item": {...}, "inventory"?: ...}``."""
+    b = as_dict(body)
+    items = []
+    for entry in as_list(b.get("results")):
+        e = as_dict(entry)
+        items.append(parse_item(e["item"] if isinstance(e.get("item"), dict) else e))
+    return ItemSearchPage(
+        num_found=as_int(b.get("numFound")) or 0,
+        next_cursor_mark=as_str(b.get("nextCursorMark")),
+        items=items,
+    )
+
+
+def parse_license_expiry(body: Any) -> datetime | None:
+    """license.expiryDate.get ``{"expiryDate": "2026-11-28T23:59:59"}``; naive means JST (§5)."""
+    return parse_datetime(as_dict(body).get("expiryDate"))
