@@ -18,3 +18,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 RMS_BACKOFF_BASE = 0.01
 RMS_BACKOFF_MAX = 0.05
 LANGUAGE_CODE = "ja"
+
+# One SQLite test file per pytest process: parallel runs (two terminals, two checkouts' helpers) must
+# never create or drop each other's database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
