@@ -1,6 +1,7 @@
 """The job framework: SyncRun/ApiCall records, auth pause with one alert, leases, license reminders."""
 
 import base64
+import logging
 import threading
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from rakuten_link.models import AlertLog, ApiCall, JobLease, SyncRun
 from rakuten_link.sandbox.faults import FaultRule
 from rakuten_link.sync.jobs import run_account_job
 from rakuten_link.sync.runner import JobResult, run_job
-from rakuten_link.tasks import prune_logs
+from rakuten_link.tasks import prune_logs, run_for_account
 from tests.conftest import ACCOUNT_INLINES, DEMO_LICENSE, DEMO_SECRET
 
 
@@ -71,12 +72,15 @@ def test_saving_credentials_again_resumes_the_jobs(rms, account, admin_client):
 
 
 def test_no_credential_ever_reaches_rows_logs_or_results(rms, account, caplog):
+    caplog.set_level(logging.DEBUG)
     header = base64.b64encode(f"{DEMO_SECRET}:{DEMO_LICENSE}".encode()).decode()
     rms.state.faults.add(FaultRule(target="license.expiryDate.get", remaining=2, status=503))
     results = [run_account_job(account, "license")]
+    task_results = [run_for_account(account.pk, "license")]
     rms.state.remove_credential(DEMO_SECRET, DEMO_LICENSE)
     results.append(run_account_job(account, "license"))
-    texts = [caplog.text, *(str(r.__dict__) for r in results)]
+    task_results.append(run_for_account(account.pk, "license"))
+    texts = [caplog.text, *task_results, *(str(r.__dict__) for r in results)]
     texts += [str(row) for row in SyncRun.objects.values()]
     texts += [str(row) for row in ApiCall.objects.values()]
     texts += [m.subject + m.body for m in mail.outbox]

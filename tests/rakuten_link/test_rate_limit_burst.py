@@ -1,0 +1,18 @@
+"""Our pacing keeps us under RMS's limits: a burst of 20 order calls, no 429, with retries switched off."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from rakuten_link.clients import client_for
+
+
+def test_a_burst_of_20_order_calls_gets_no_rate_limit_error(rms, account, settings):
+    rms.state.patch_config({"rate_limits": True})
+    settings.RMS_RATE_LIMITS = {**settings.RMS_RATE_LIMITS, "order": 1.0}
+    client = client_for(account, max_retries=0)  # a 429 would raise instead of being retried away
+    end = timezone.now()
+    for _ in range(20):
+        client.search_orders(date_type=1, start=end - timedelta(days=1), end=end, per_page=1)
+    statuses = [entry["status"] for entry in rms.state.requests(function="rpay.order.searchOrder")]
+    assert statuses == [200] * 20
