@@ -33,6 +33,36 @@ class OrderState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class AttentionReason(models.TextChoices):
+    """Why an order needs a person. Computed ones are re-derived on every change; sticky ones stay until checked."""
+
+    UNMATCHED_LINE = "unmatched_line", _("Line matches no SKU (要確認)")
+    SHORT_STOCK = "short_stock", _("Not enough stock (欠品)")
+    UNMAPPED_PAYMENT = "unmapped_payment", _("Payment method not mapped")
+    ORDER_CHANGED = "order_changed", _("Lines changed by the marketplace")
+    CANCEL_PENDING = "cancel_pending", _("Cancellation pending")
+    CANCELLED_AFTER_SHIPPING = "cancelled_after_shipping", _("Cancelled after shipping: check the return")
+
+
+# Reasons that only a person can clear (admin action "Mark as checked").
+STICKY_REASONS = frozenset({AttentionReason.ORDER_CHANGED, AttentionReason.CANCELLED_AFTER_SHIPPING})
+
+# Rakuten orderProgress as received (rms-reference §2.1); kept as labels, not field choices, so a new code
+# from the marketplace is stored and shown rather than rejected.
+ORDER_PROGRESS_LABELS = {
+    100: "注文確認待ち",
+    200: "楽天処理中",
+    300: "発送待ち",
+    400: "変更確定待ち",
+    500: "発送済",
+    600: "支払手続き中",
+    700: "支払手続き済",
+    800: "キャンセル確定待ち",
+    900: "キャンセル確定",
+}
+FINAL_PROGRESS = (700, 900)
+
+
 class Order(models.Model):
     """One marketplace order. order_progress is stored as received; `state` is our own processing state."""
 
@@ -95,7 +125,12 @@ class Order(models.Model):
     @property
     def is_final(self) -> bool:
         """Rakuten statuses after which nothing changes any more (cancelled, or paid out)."""
-        return self.order_progress in (700, 900)
+        return self.order_progress in FINAL_PROGRESS
+
+    @property
+    def progress_label(self) -> str:
+        label = ORDER_PROGRESS_LABELS.get(self.order_progress, "")
+        return f"{self.order_progress} {label}".strip()
 
 
 class OrderPackage(models.Model):
@@ -124,6 +159,8 @@ class OrderPackage(models.Model):
 
 
 class OrderLine(models.Model):
+    """One item of a package; `sku` is None while no mapping matches (要確認), and the line is kept."""
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
     package = models.ForeignKey(
         OrderPackage, on_delete=models.CASCADE, related_name="lines", null=True, blank=True, verbose_name=_("package")
@@ -144,6 +181,8 @@ class OrderLine(models.Model):
     )
     allocated_units = models.PositiveIntegerField(_("allocated units"), default=0)
     needs_attention = models.BooleanField(_("needs attention"), default=False)
+    # The marketplace deleted the line (or its package) after intake: it is kept for history, holds no stock.
+    removed = models.BooleanField(_("removed by the marketplace"), default=False)
 
     class Meta:
         verbose_name = _("order line")

@@ -1,0 +1,197 @@
+"""Admin for orders: a filterable list and a read-only order page (packages, lines, amounts, history, raw data).
+
+Marketplace-neutral: the Rakuten-specific additions (the 注文番号で取得 form, re-matching lines against
+product mappings) are added by rakuten_link/admin_orders.py, which registers a subclass of OrderAdmin.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from . import admin_display as display
+from .models import ORDER_PROGRESS_LABELS, AttentionReason, Order, OrderChange, OrderLine, OrderPackage, PaymentMethod
+from .services import allocate_order, mark_checked
+
+
+@admin.register(PaymentMethod)
+class PaymentMethodAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "active")
+    list_filter = ("active",)
+    search_fields = ("code", "name")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PackageInline(ReadOnlyInline):
+    model = OrderPackage
+    fields = ("basket_id", "recipient_name", "recipient_kana", "recipient_zip", "recipient_address",
+              "recipient_phone", "postage_price", "delivery_price", "goods_price", "total_price",
+              "default_delivery_company")
+    readonly_fields = fields
+
+
+class LineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ("basket", "manage_number", "variant_id", "item_number", "name", "choices", "price", "units",
+              "tax_rate", "sku_or_check", "allocated_units", "needs_attention", "removed")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("sku", "package")
+
+    @admin.display(description=gettext_lazy("basket id"))
+    def basket(self, line: OrderLine):
+        return line.package.basket_id if line.package else "—"
+
+    @admin.display(description=gettext_lazy("SKU info / selected options"))
+    def choices(self, line: OrderLine) -> str:
+        return " / ".join(t for t in (line.sku_info, line.selected_choice) if t).replace("\n", ", ") or "—"
+
+    @admin.display(description=gettext_lazy("our SKU"))
+    def sku_or_check(self, line: OrderLine) -> str:
+        return display.sku_badge(line)
+
+
+class ChangeInline(ReadOnlyInline):
+    model = OrderChange
+    fields = ("changed_at", "what", "old", "new")
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("change history")
+
+    @admin.display(description=gettext_lazy("what"))
+    def what(self, change: OrderChange) -> str:
+        return display.change_what(change)
+
+    @admin.display(description=gettext_lazy("old"))
+    def old(self, change: OrderChange) -> str:
+        return display.change_value(change, change.old_value)
+
+    @admin.display(description=gettext_lazy("new"))
+    def new(self, change: OrderChange) -> str:
+        return display.change_value(change, change.new_value)
+
+
+class ProgressFilter(admin.SimpleListFilter):
+    title = gettext_lazy("Rakuten status")
+    parameter_name = "progress"
+
+    def lookups(self, request, model_admin):
+        return [(str(code), display.progress_text(code)) for code in ORDER_PROGRESS_LABELS]
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        return queryset.filter(order_progress=int(value)) if value.isdigit() else queryset
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    title = gettext_lazy("needs-attention reason")
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return AttentionReason.choices
+
+    def queryset(self, request, queryset):
+        # A substring test on the JSON text works on SQLite and PostgreSQL alike; reason codes are distinct words.
+        return queryset.filter(attention_reasons__icontains=f'"{self.value()}"') if self.value() else queryset
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("order_number", "ordered_at", "progress", "state", "buyer_name", "total", "payment_method",
+                    "flags", "account")
+    list_filter = ("state", ProgressFilter, AttentionFilter, "account", "payment_method")
+    list_select_related = ("account", "payment_method")
+    search_fields = ("order_number", "buyer_name", "buyer_kana", "buyer_phone")
+    search_help_text = gettext_lazy("Order number, buyer name or phone number (with or without hyphens).")
+    date_hierarchy = "ordered_at"
+    list_per_page = 50
+    actions = ["retry_allocation", "mark_as_checked"]
+    inlines = [PackageInline, LineInline, ChangeInline]
+    fieldsets = (
+        (None, {"fields": ("order_number", "account", "progress", "sub_status_name", "state", "flags")}),
+        (gettext_lazy("Dates"), {"fields": ("ordered_at", "confirmed_at", "fixed_at", "shipping_reported_at",
+                                            "fetched_at", "updated_at")}),
+        (gettext_lazy("Buyer"), {"fields": ("buyer_name", "buyer_kana", "buyer_email", "buyer_phone", "buyer_zip",
+                                            "buyer_address", "remarks")}),
+        (gettext_lazy("Payment and amounts"), {"fields": (
+            "settlement", "payment_method", "goods_price", "postage_price", "delivery_price", "payment_charge",
+            "coupon_total", "used_point", "total_price", "request_price", "taxes")}),
+        (gettext_lazy("Raw marketplace data"), {"classes": ("collapse",), "fields": ("raw_json", "content_hash")}),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False  # orders come from the marketplace
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The order page is read-only; list actions (retry allocation, mark as checked) still need the right.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # orders hold stock movements and history
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for _title, options in self.fieldsets for name in options["fields"]]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also find 090-1234-5678 by 09012345678 and 佐藤 翔太 by 佐藤翔太."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        compact = search_term.replace("-", "").replace(" ", "").replace("　", "")
+        if len(compact) >= 2:
+            extra = queryset.annotate(
+                phone_digits=Replace("buyer_phone", Value("-"), Value("")),
+                name_compact=Replace("buyer_name", Value(" "), Value("")),
+            ).filter(Q(phone_digits__contains=compact) | Q(name_compact__contains=compact))
+            found = found | queryset.filter(pk__in=extra.values("pk"))
+        return found, may_have_duplicates
+
+    @admin.display(description=gettext_lazy("Rakuten status"), ordering="order_progress")
+    def progress(self, order: Order) -> str:
+        return display.progress_text(order.order_progress)
+
+    @admin.display(description=gettext_lazy("billed amount"), ordering="request_price")
+    def total(self, order: Order) -> str:
+        return f"¥{order.request_price:,}"
+
+    @admin.display(description=gettext_lazy("flags"))
+    def flags(self, order: Order) -> str:
+        return display.reason_badges(order.attention_reasons)
+
+    @admin.display(description=gettext_lazy("settlement method"))
+    def settlement(self, order: Order) -> str:
+        return f"{order.settlement_method_code or '—'} {order.settlement_method_name}".strip()
+
+    @admin.display(description=gettext_lazy("per-tax-rate summary"))
+    def taxes(self, order: Order) -> str:
+        return display.tax_table(order.tax_summary)
+
+    @admin.display(description=gettext_lazy("raw order data"))
+    def raw_json(self, order: Order) -> str:
+        return display.pretty_json(order.raw)
+
+    @admin.action(description=gettext_lazy("Retry stock allocation"), permissions=["change"])
+    def retry_allocation(self, request, queryset):
+        for order in queryset:
+            allocate_order(order)
+        self.message_user(request, ngettext("Allocation retried for %(n)d order.",
+                                            "Allocation retried for %(n)d orders.", queryset.count())
+                          % {"n": queryset.count()}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Mark as checked (clear change / return flags)"), permissions=["change"])
+    def mark_as_checked(self, request, queryset):
+        for order in queryset:
+            mark_checked(order)
+        self.message_user(request, _("%(n)d orders marked as checked.") % {"n": queryset.count()}, messages.SUCCESS)

@@ -1,0 +1,89 @@
+"""How order data reads on admin pages: flags, change-history labels, the folded raw JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from .models import ORDER_PROGRESS_LABELS, AttentionReason, Order, OrderChange, OrderLine, OrderPackage
+
+REASON_LABELS = dict(AttentionReason.choices)
+BADGE = '<span style="background:{};color:#fff;border-radius:3px;padding:1px 6px;white-space:nowrap">{}</span>'
+REASON_COLOURS = {AttentionReason.UNMATCHED_LINE: "#c62828", AttentionReason.SHORT_STOCK: "#e65100"}
+
+
+def progress_text(code: Any) -> str:
+    """`300 発送待ち`; unknown codes are shown as received."""
+    try:
+        label = ORDER_PROGRESS_LABELS.get(int(code), "")
+    except (TypeError, ValueError):
+        return str(code)
+    return f"{code} {label}".strip()
+
+
+def reason_badges(reasons: list[str]) -> str:
+    if not reasons:
+        return "—"
+    return format_html_join(
+        " ", BADGE, ((REASON_COLOURS.get(r, "#6d4c41"), REASON_LABELS.get(r, r)) for r in reasons)
+    )
+
+
+def sku_badge(line: OrderLine) -> str:
+    """The mapped SKU, or 要確認 when no mapping matched (the line is kept, never dropped)."""
+    if line.sku_id is None:
+        return format_html(BADGE, "#c62828", "要確認")
+    return str(line.sku)
+
+
+def change_what(change: OrderChange) -> str:
+    """`line 100000001 › units` from the stored `line:100000001:units`; raw paths say they are marketplace data."""
+    field = change.field
+    if field.startswith("raw:"):
+        return _("marketplace data › %(path)s") % {"path": field[4:]}
+    scope, _sep, rest = field.partition(":")
+    if scope in ("line", "package") and rest:
+        ident, _sep, name = rest.partition(":")
+        model = OrderLine if scope == "line" else OrderPackage
+        head = (_("line %(id)s") if scope == "line" else _("package %(id)s")) % {"id": ident}
+        return f"{head} › {_verbose(model, name)}" if name else head
+    return _verbose(Order, field)
+
+
+def change_value(change: OrderChange, value: str) -> str:
+    if change.field == "order_progress" and value:
+        return progress_text(value)
+    return value
+
+
+def pretty_json(value: Any) -> str:
+    return format_html("<pre style=\"max-height:40em;overflow:auto\">{}</pre>",
+                       json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def tax_table(rows: list[dict]) -> str:
+    if not rows:
+        return "—"
+    header = format_html("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                         _("tax rate"), _("billed"), _("of which tax"), _("goods"))
+    body = format_html_join(
+        "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        ((r.get("tax_rate", ""), _yen(r.get("request_price")), _yen(r.get("request_tax")),
+          _yen(r.get("total_price"))) for r in rows),
+    )
+    return format_html("<table>{}{}</table>", header, body)
+
+
+def _yen(value: Any) -> str:
+    return f"¥{value:,}" if isinstance(value, int) else ""
+
+
+def _verbose(model: type, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name

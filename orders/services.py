@@ -1,0 +1,210 @@
+"""Stock allocation and processing state of orders, marketplace-neutral.
+
+Every stock change goes through ``inventory.services.apply_stock_movement``. Each movement carries an
+idempotency key per (line, store) — ``order-line:<account>:<order number>:<item detail id>:alloc:store:<id>``
+(``release`` for releases) — with a sequence suffix only when the same line and store move again (units
+changed after intake), so a re-fetched order never moves stock twice. The key names the line by its
+marketplace identity rather than its primary key, so new orders are allocated before they are inserted.
+The movement's ``reference`` is the order number: the ledger reads well for staff, and a line's history
+comes back with one indexed query.
+
+Callers run these functions inside their own transaction (one per fetched batch) or let the single-order
+helpers open one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from django.db import transaction
+
+from inventory.models import StockLevel, Store
+from inventory.services import StockError, apply_stock_movement
+
+from .ledger import ALLOC, KINDS, RELEASE, LineLedger, StockBook, line_id, read_ledgers
+from .models import STICKY_REASONS, AttentionReason, Order, OrderLine, OrderState
+
+ACTIVE_STATES = frozenset({OrderState.NEW, OrderState.ALLOCATED, OrderState.NEEDS_ATTENTION})
+
+Entry = tuple[Order, Sequence[OrderLine]]
+
+
+def allocate_orders(
+    entries: Sequence[Entry],
+    *,
+    stores: Sequence[Store],
+    fresh: bool = False,
+    extra_reasons: Mapping[str, Iterable[str]] | None = None,
+    save: bool = True,
+) -> None:
+    """Bring each line of each active order to its target allocation, then set the orders' state.
+
+    Works on unsaved orders and lines too (the keys use the order number and item detail id, not primary
+    keys), so a fetch can allocate first and insert everything with its final values in one go. ``fresh``
+    says there is no ledger history to read. ``extra_reasons`` (by order number) adds marketplace reasons
+    such as a pending cancellation. With ``save`` the changed rows are written; the caller owns the
+    transaction.
+    """
+    before = snapshot(entries) if save else None
+    book = StockBook.load(stores, {line.sku_id for _o, lines in entries for line in lines if line.sku_id})
+    ledgers = {} if fresh else read_ledgers(entries)
+    for order, lines in entries:
+        if order.state in ACTIVE_STATES:
+            for line in lines:
+                ledger = ledgers.setdefault(line_id(order, line), LineLedger())
+                if not fresh:
+                    line.allocated_units = ledger.total  # the ledger is the truth, whatever the row says
+                _reconcile_line(order, line, book, ledger)
+        evaluate_state(order, lines, extra=(extra_reasons or {}).get(order.order_number, ()))
+    if save:
+        save_orders(entries, before=before)
+
+
+def release_lines(order: Order, lines: Sequence[OrderLine]) -> None:
+    """Give back everything the lines hold, to the stores it came from (cancellation, SKU change)."""
+    ledgers = read_ledgers([(order, lines)])
+    for line in lines:
+        ledger = ledgers.setdefault(line_id(order, line), LineLedger())
+        line.allocated_units = ledger.total
+        if ledger.total:
+            _give_back(order, line, ledger.total, None, ledger)
+
+
+def cancel_order(order: Order, lines: Sequence[OrderLine], *, release: bool = True) -> None:
+    """Final state cancelled; the allocation is released unless the goods have already left."""
+    if release:
+        release_lines(order, lines)
+    order.state = OrderState.CANCELLED
+    evaluate_state(order, lines)
+    save_orders([(order, lines)])
+
+
+def mark_shipped(order: Order) -> None:
+    """The marketplace reports the order shipped: the allocation is now the goods that left."""
+    if order.state in ACTIVE_STATES:
+        order.state = OrderState.SHIPPED
+
+
+def save_orders(entries: Sequence[Entry], *, before: dict[int, tuple] | None = None) -> None:
+    """Write state, reasons and line allocation figures: one UPDATE per distinct set of values, and only
+    for rows that differ from ``before`` (a snapshot taken with ``snapshot``), so a batch costs a few queries.
+    """
+    lines: dict[tuple, list[int]] = defaultdict(list)
+    orders: dict[tuple, list[int]] = defaultdict(list)
+    for order, order_lines in entries:
+        if before is None or before.get(id(order)) != _order_values(order):
+            orders[_order_values(order)].append(order.pk)
+        for line in order_lines:
+            if before is None or before.get(id(line)) != _line_values(line):
+                lines[_line_values(line)].append(line.pk)
+    for (units, flag), ids in lines.items():
+        OrderLine.objects.filter(pk__in=ids).update(allocated_units=units, needs_attention=flag)
+    for (state, reasons), ids in orders.items():
+        Order.objects.filter(pk__in=ids).update(state=state, attention_reasons=list(reasons))
+
+
+def snapshot(entries: Sequence[Entry]) -> dict[int, tuple]:
+    values: dict[int, tuple] = {}
+    for order, lines in entries:
+        values[id(order)] = _order_values(order)
+        values.update((id(line), _line_values(line)) for line in lines)
+    return values
+
+
+def _order_values(order: Order) -> tuple:
+    return order.state, tuple(order.attention_reasons)
+
+
+def _line_values(line: OrderLine) -> tuple:
+    return line.allocated_units, line.needs_attention
+
+
+def evaluate_state(order: Order, lines: Sequence[OrderLine], *, extra: Iterable[str] = ()) -> None:
+    """Derive line flags, attention reasons and (for active orders) allocated vs needs_attention."""
+    active = order.state in ACTIVE_STATES
+    reasons = [r for r in order.attention_reasons if r in STICKY_REASONS]
+    for line in lines:
+        live = not line.removed and line.units > 0
+        line.needs_attention = live and (line.sku_id is None or (active and line.allocated_units < line.units))
+    if active:
+        live_lines = [line for line in lines if not line.removed and line.units > 0]
+        if any(line.sku_id is None for line in live_lines):
+            reasons.append(AttentionReason.UNMATCHED_LINE)
+        if any(line.sku_id and line.allocated_units < line.units for line in live_lines):
+            reasons.append(AttentionReason.SHORT_STOCK)
+        if order.payment_method_id is None and order.settlement_method_code is not None:
+            reasons.append(AttentionReason.UNMAPPED_PAYMENT)
+    reasons.extend(extra)
+    order.attention_reasons = [str(r) for r in dict.fromkeys(reasons)]
+    if active:
+        order.state = OrderState.NEEDS_ATTENTION if order.attention_reasons else OrderState.ALLOCATED
+
+
+@transaction.atomic
+def allocate_order(order: Order) -> Order:
+    """Retry one order's allocation (after a restock or a new mapping); safe to call any number of times."""
+    order = Order.objects.select_for_update().select_related("account").get(pk=order.pk)
+    lines = list(order.lines.all())
+    allocate_orders([(order, lines)], stores=list(order.account.stores.all()))
+    return order
+
+
+@transaction.atomic
+def mark_checked(order: Order) -> Order:
+    """Staff have looked at the order: clear the reasons only a person can clear, re-derive the rest."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    lines = list(order.lines.all())
+    order.attention_reasons = [r for r in order.attention_reasons if r not in STICKY_REASONS]
+    evaluate_state(order, lines)
+    save_orders([(order, lines)])
+    return order
+
+
+def _reconcile_line(order: Order, line: OrderLine, book: StockBook, ledger: LineLedger) -> None:
+    target = 0 if line.removed or line.sku_id is None else line.units
+    need = target - line.allocated_units
+    if need > 0:
+        _take(order, line, need, book, ledger)
+    elif need < 0:
+        _give_back(order, line, -need, book, ledger)
+
+
+def _take(order: Order, line: OrderLine, need: int, book: StockBook, ledger: LineLedger) -> None:
+    """Allocate from the store with the most stock first; what no store has stays short (欠品)."""
+    for store in book.most_stock_first(line.sku_id):
+        available = book.on_hand(store.pk, line.sku_id)
+        if need <= 0 or available <= 0:
+            break
+        need -= _move(order, line, store, -min(need, available), ALLOC, book, ledger)
+
+
+def _give_back(order: Order, line: OrderLine, units: int, book: StockBook | None, ledger: LineLedger) -> None:
+    for store_id, held in sorted(ledger.held.items(), key=lambda item: -item[1]):
+        if units <= 0:
+            break
+        if held > 0:
+            units -= _move(order, line, ledger.stores[store_id], min(units, held), RELEASE, book, ledger)
+
+
+def _move(
+    order: Order, line: OrderLine, store: Store, quantity: int, verb: str, book: StockBook | None, ledger: LineLedger
+) -> int:
+    """One ledger movement; returns the units it moved (0 when stock vanished under us)."""
+    sku = book.sku(line.sku_id) if book else line.sku
+    try:
+        movement = apply_stock_movement(
+            store=store, sku=sku, kind=KINDS[verb], quantity=quantity, reference=order.order_number[:100],
+            note=f"#{line.item_detail_id} {line.name}"[:255],
+            idempotency_key=ledger.key(line_id(order, line), verb, store),
+        )
+    except StockError:
+        # Another writer (a POS sale) took the stock since we read it; the line stays short for now.
+        if book:
+            book.set(store.pk, sku.pk, StockLevel.objects.get(store=store, sku=sku).on_hand)
+        return 0
+    if book:
+        book.set(store.pk, sku.pk, movement.on_hand_after)
+    ledger.record(store, verb, movement.quantity)
+    line.allocated_units -= movement.quantity
+    return abs(movement.quantity)
