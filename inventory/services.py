@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import MovementKind, Sku, StockLevel, StockMovement, Store
@@ -12,10 +15,27 @@ from .signals import stock_changed
 
 
 class StockError(Exception):
-    """A stock change that would break a rule (negative stock, unknown store or SKU)."""
+    """A stock change that would break a rule (negative stock, unknown kind)."""
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class MovementSpec:
+    """One requested change: a signed quantity for one (store, SKU), with why and an optional key."""
+
+    store: Store
+    sku: Sku
+    kind: str
+    quantity: int
+    reference: str = ""
+    note: str = ""
+    user: object = None
+    idempotency_key: str | None = None
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        return self.store.pk, self.sku.pk
+
+
 def apply_stock_movement(
     *,
     store: Store,
@@ -27,39 +47,43 @@ def apply_stock_movement(
     user=None,
     idempotency_key: str | None = None,
 ) -> StockMovement:
-    """Add a signed quantity to one stock level and record why.
+    """Add a signed quantity to one stock level and record why (see apply_stock_movements)."""
+    spec = MovementSpec(store, sku, kind, quantity, reference, note, user, idempotency_key)
+    return apply_stock_movements([spec])[0]
 
-    The stock row is locked first, so concurrent movements serialise and none is lost; the
-    idempotency key is checked under that lock, so a retried operation (an order fetched twice)
-    returns the movement it already made instead of moving stock again.
+
+@transaction.atomic
+def apply_stock_movements(specs: Sequence[MovementSpec]) -> list[StockMovement]:
+    """Apply many movements at once, all or nothing; returns one movement per spec, in order.
+
+    The stock rows are locked first (in primary-key order, so two batches queue instead of
+    deadlocking) and the idempotency keys are checked under those locks: a retried operation (an
+    order fetched twice) gets back the movement it already made instead of moving stock again.
+    Costs a constant number of queries whatever the batch size, which is what lets an order fetch
+    allocate thousands of lines a second.
     """
-    if kind not in MovementKind.values:
-        raise StockError(_("Unknown movement kind: %(kind)s") % {"kind": kind})
-    level = _locked_level(store, sku)
-    if idempotency_key:
-        existing = StockMovement.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
-    new_on_hand = level.on_hand + quantity
-    if new_on_hand < 0:
-        raise StockError(
-            _("Stock of %(sku)s in %(store)s would become negative (on hand %(on_hand)d, change %(qty)+d).")
-            % {"sku": sku.code, "store": store.code, "on_hand": level.on_hand, "qty": quantity}
-        )
-    StockLevel.objects.filter(pk=level.pk).update(on_hand=new_on_hand)
-    movement = StockMovement.objects.create(
-        store=store,
-        sku=sku,
-        kind=kind,
-        quantity=quantity,
-        on_hand_after=new_on_hand,
-        reference=reference,
-        note=note,
-        created_by=user if getattr(user, "pk", None) else None,
-        idempotency_key=idempotency_key or None,
-    )
-    _notify_after_commit({sku.pk}, {store.pk})
-    return movement
+    for spec in specs:
+        if spec.kind not in MovementKind.values:
+            raise StockError(_("Unknown movement kind: %(kind)s") % {"kind": spec.kind})
+    if not specs:
+        return []
+    levels = _locked_levels({spec.pair for spec in specs})
+    done = _existing_movements([spec.idempotency_key for spec in specs if spec.idempotency_key])
+    on_hand = {pair: level.on_hand for pair, level in levels.items()}
+    results: list[StockMovement] = []
+    new_rows: list[StockMovement] = []
+    for spec in specs:
+        if spec.idempotency_key in done:
+            results.append(done[spec.idempotency_key])
+            continue
+        movement = _movement(spec, on_hand)
+        if spec.idempotency_key:
+            done[spec.idempotency_key] = movement
+        results.append(movement)
+        new_rows.append(movement)
+    _write(levels, on_hand, new_rows)
+    _notify_after_commit({m.sku_id for m in new_rows}, {m.store_id for m in new_rows})
+    return results
 
 
 def set_stock_count(
@@ -69,7 +93,7 @@ def set_stock_count(
     if counted < 0:
         raise StockError(_("A counted quantity cannot be negative."))
     with transaction.atomic():
-        level = _locked_level(store, sku)
+        level = _locked_levels({(store.pk, sku.pk)})[(store.pk, sku.pk)]
         delta = counted - level.on_hand
         if delta == 0:
             return None
@@ -78,8 +102,6 @@ def set_stock_count(
 
 def on_hand_by_sku(*, sku_ids: Iterable[int], store_ids: Iterable[int]) -> dict[int, int]:
     """Σ on_hand per SKU over the given stores, in one query."""
-    from django.db.models import Sum
-
     rows = (
         StockLevel.objects.filter(sku_id__in=list(sku_ids), store_id__in=list(store_ids))
         .values("sku_id")
@@ -88,10 +110,67 @@ def on_hand_by_sku(*, sku_ids: Iterable[int], store_ids: Iterable[int]) -> dict[
     return {row["sku_id"]: row["total"] or 0 for row in rows}
 
 
-def _locked_level(store: Store, sku: Sku) -> StockLevel:
-    level, _created = StockLevel.objects.select_for_update().get_or_create(store=store, sku=sku)
-    return level
+def _movement(spec: MovementSpec, on_hand: dict[tuple[int, int], int]) -> StockMovement:
+    new_on_hand = on_hand[spec.pair] + spec.quantity
+    if new_on_hand < 0:
+        raise StockError(
+            _("Stock of %(sku)s in %(store)s would become negative (on hand %(on_hand)d, change %(qty)+d).")
+            % {"sku": spec.sku.code, "store": spec.store.code, "on_hand": on_hand[spec.pair], "qty": spec.quantity}
+        )
+    on_hand[spec.pair] = new_on_hand
+    return StockMovement(
+        store=spec.store,
+        sku=spec.sku,
+        kind=spec.kind,
+        quantity=spec.quantity,
+        on_hand_after=new_on_hand,
+        reference=spec.reference[:100],
+        note=spec.note[:255],
+        created_by=spec.user if getattr(spec.user, "pk", None) else None,
+        idempotency_key=spec.idempotency_key or None,
+    )
+
+
+def _locked_levels(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
+    """Lock (creating when missing) the stock rows of the given (store, SKU) pairs."""
+    levels = _read_locked(pairs)
+    missing = pairs - levels.keys()
+    if missing:
+        StockLevel.objects.bulk_create(
+            [StockLevel(store_id=store, sku_id=sku, on_hand=0) for store, sku in missing], ignore_conflicts=True
+        )
+        levels = _read_locked(pairs)
+    return levels
+
+
+def _read_locked(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
+    rows = StockLevel.objects.select_for_update().filter(
+        store_id__in={store for store, _sku in pairs}, sku_id__in={sku for _store, sku in pairs}
+    ).order_by("pk")
+    return {(row.store_id, row.sku_id): row for row in rows if (row.store_id, row.sku_id) in pairs}
+
+
+def _existing_movements(keys: list[str]) -> dict[str, StockMovement]:
+    if not keys:
+        return {}
+    return {m.idempotency_key: m for m in StockMovement.objects.filter(idempotency_key__in=keys)}
+
+
+def _write(levels, on_hand, new_rows: list[StockMovement]) -> None:
+    changed = [level for pair, level in levels.items() if level.on_hand != on_hand[pair]]
+    now = timezone.now()
+    for level in changed:
+        level.on_hand = on_hand[(level.store_id, level.sku_id)]
+        level.updated_at = now
+    if changed:
+        StockLevel.objects.bulk_update(changed, ["on_hand", "updated_at"])
+    if new_rows:
+        StockMovement.objects.bulk_create(new_rows)
 
 
 def _notify_after_commit(sku_ids: set[int], store_ids: set[int]) -> None:
-    transaction.on_commit(lambda: stock_changed.send(sender=StockMovement, sku_ids=sku_ids, store_ids=store_ids))
+    """One notice per call, after commit: a batch of movements (an order fetch) is one notice, not many."""
+    if sku_ids:
+        transaction.on_commit(
+            lambda: stock_changed.send(sender=StockMovement, sku_ids=sku_ids, store_ids=store_ids)
+        )

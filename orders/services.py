@@ -1,6 +1,7 @@
 """Stock allocation and processing state of orders, marketplace-neutral.
 
-Every stock change goes through ``inventory.services.apply_stock_movement``. Each movement carries an
+Every stock change goes through ``inventory.services.apply_stock_movements``, once per batch: the moves
+are planned against the locked StockBook, then written together. Each movement carries an
 idempotency key per (line, store) — ``order-line:<account>:<order number>:<item detail id>:alloc:store:<id>``
 (``release`` for releases) — with a sequence suffix only when the same line and store move again (units
 changed after intake), so a re-fetched order never moves stock twice. The key names the line by its
@@ -19,8 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 
-from inventory.models import StockLevel, Store
-from inventory.services import StockError, apply_stock_movement
+from inventory.models import Store
+from inventory.services import MovementSpec, apply_stock_movements
 
 from .ledger import ALLOC, KINDS, RELEASE, LineLedger, StockBook, line_id, read_ledgers
 from .models import STICKY_REASONS, AttentionReason, Order, OrderLine, OrderState
@@ -49,14 +50,16 @@ def allocate_orders(
     before = snapshot(entries) if save else None
     book = StockBook.load(stores, {line.sku_id for _o, lines in entries for line in lines if line.sku_id})
     ledgers = {} if fresh else read_ledgers(entries)
+    planned: list[MovementSpec] = []
     for order, lines in entries:
         if order.state in ACTIVE_STATES:
             for line in lines:
                 ledger = ledgers.setdefault(line_id(order, line), LineLedger())
                 if not fresh:
                     line.allocated_units = ledger.total  # the ledger is the truth, whatever the row says
-                _reconcile_line(order, line, book, ledger)
+                _reconcile_line(order, line, book, ledger, planned)
         evaluate_state(order, lines, extra=(extra_reasons or {}).get(order.order_number, ()))
+    apply_stock_movements(planned)
     if save:
         save_orders(entries, before=before)
 
@@ -64,11 +67,13 @@ def allocate_orders(
 def release_lines(order: Order, lines: Sequence[OrderLine]) -> None:
     """Give back everything the lines hold, to the stores it came from (cancellation, SKU change)."""
     ledgers = read_ledgers([(order, lines)])
+    planned: list[MovementSpec] = []
     for line in lines:
         ledger = ledgers.setdefault(line_id(order, line), LineLedger())
         line.allocated_units = ledger.total
         if ledger.total:
-            _give_back(order, line, ledger.total, None, ledger)
+            _give_back(order, line, ledger.total, None, ledger, planned)
+    apply_stock_movements(planned)
 
 
 def cancel_order(order: Order, lines: Sequence[OrderLine], *, release: bool = True) -> None:
@@ -161,50 +166,58 @@ def mark_checked(order: Order) -> Order:
     return order
 
 
-def _reconcile_line(order: Order, line: OrderLine, book: StockBook, ledger: LineLedger) -> None:
+def _reconcile_line(order: Order, line: OrderLine, book: StockBook, ledger: LineLedger, planned: list) -> None:
     target = 0 if line.removed or line.sku_id is None else line.units
     need = target - line.allocated_units
     if need > 0:
-        _take(order, line, need, book, ledger)
+        _take(order, line, need, book, ledger, planned)
     elif need < 0:
-        _give_back(order, line, -need, book, ledger)
+        _give_back(order, line, -need, book, ledger, planned)
 
 
-def _take(order: Order, line: OrderLine, need: int, book: StockBook, ledger: LineLedger) -> None:
+def _take(order: Order, line: OrderLine, need: int, book: StockBook, ledger: LineLedger, planned: list) -> None:
     """Allocate from the store with the most stock first; what no store has stays short (欠品)."""
     for store in book.most_stock_first(line.sku_id):
         available = book.on_hand(store.pk, line.sku_id)
         if need <= 0 or available <= 0:
             break
-        need -= _move(order, line, store, -min(need, available), ALLOC, book, ledger)
+        need -= _plan(order, line, store, -min(need, available), ALLOC, book, ledger, planned)
 
 
-def _give_back(order: Order, line: OrderLine, units: int, book: StockBook | None, ledger: LineLedger) -> None:
+def _give_back(
+    order: Order, line: OrderLine, units: int, book: StockBook | None, ledger: LineLedger, planned: list
+) -> None:
     for store_id, held in sorted(ledger.held.items(), key=lambda item: -item[1]):
         if units <= 0:
             break
         if held > 0:
-            units -= _move(order, line, ledger.stores[store_id], min(units, held), RELEASE, book, ledger)
+            units -= _plan(order, line, ledger.stores[store_id], min(units, held), RELEASE, book, ledger, planned)
 
 
-def _move(
-    order: Order, line: OrderLine, store: Store, quantity: int, verb: str, book: StockBook | None, ledger: LineLedger
+def _plan(
+    order: Order,
+    line: OrderLine,
+    store: Store,
+    quantity: int,
+    verb: str,
+    book: StockBook | None,
+    ledger: LineLedger,
+    planned: list[MovementSpec],
 ) -> int:
-    """One ledger movement; returns the units it moved (0 when stock vanished under us)."""
+    """Plan one ledger movement and account for it at once; returns the units it moves.
+
+    The book holds locked stock rows, so what it says is available is what the write will find.
+    """
     sku = book.sku(line.sku_id) if book else line.sku
-    try:
-        movement = apply_stock_movement(
+    planned.append(
+        MovementSpec(
             store=store, sku=sku, kind=KINDS[verb], quantity=quantity, reference=order.order_number[:100],
             note=f"#{line.item_detail_id} {line.name}"[:255],
             idempotency_key=ledger.key(line_id(order, line), verb, store),
         )
-    except StockError:
-        # Another writer (a POS sale) took the stock since we read it; the line stays short for now.
-        if book:
-            book.set(store.pk, sku.pk, StockLevel.objects.get(store=store, sku=sku).on_hand)
-        return 0
+    )
     if book:
-        book.set(store.pk, sku.pk, movement.on_hand_after)
-    ledger.record(store, verb, movement.quantity)
-    line.allocated_units -= movement.quantity
-    return abs(movement.quantity)
+        book.set(store.pk, sku.pk, book.on_hand(store.pk, sku.pk) + quantity)
+    ledger.record(store, verb, quantity)
+    line.allocated_units -= quantity
+    return abs(quantity)

@@ -69,3 +69,41 @@ def test_stock_changed_is_sent_after_commit(make_store, make_sku, django_capture
     finally:
         stock_changed.disconnect(listener)
     assert received == [({sku.pk}, {store.pk})]
+
+
+def test_a_batch_is_all_or_nothing(make_store, make_sku, set_stock):
+    from inventory.services import MovementSpec, apply_stock_movements
+
+    store, a, b = make_store(), make_sku(), make_sku()
+    set_stock(store, a, 5)
+    specs = [MovementSpec(store, a, "pos_sale", -2), MovementSpec(store, b, "pos_sale", -1)]
+    with pytest.raises(StockError, match=b.code):
+        apply_stock_movements(specs)
+    assert StockLevel.objects.get(store=store, sku=a).on_hand == 5
+    assert not StockMovement.objects.exists()
+
+
+def test_a_batch_costs_a_constant_number_of_queries(make_store, make_sku, set_stock, django_assert_max_num_queries):
+    from inventory.services import MovementSpec, apply_stock_movements
+
+    store = make_store()
+    skus = [make_sku() for _ in range(30)]
+    for sku in skus:
+        set_stock(store, sku, 10)
+    specs = [MovementSpec(store, sku, "order_allocation", -1, idempotency_key=f"k{sku.pk}") for sku in skus]
+    with django_assert_max_num_queries(8):
+        moved = apply_stock_movements(specs)
+    assert [m.on_hand_after for m in moved] == [9] * 30
+    again = apply_stock_movements(specs)
+    assert [m.pk for m in again] == [m.pk for m in StockMovement.objects.order_by("id")]
+    assert set(StockLevel.objects.values_list("on_hand", flat=True)) == {9}
+
+
+def test_movements_in_one_batch_see_each_other(make_store, make_sku, set_stock):
+    from inventory.services import MovementSpec, apply_stock_movements
+
+    store, sku = make_store(), make_sku()
+    set_stock(store, sku, 3)
+    moved = apply_stock_movements([MovementSpec(store, sku, "pos_sale", -2), MovementSpec(store, sku, "receipt", 4)])
+    assert [m.on_hand_after for m in moved] == [1, 5]
+    assert StockLevel.objects.get(store=store, sku=sku).on_hand == 5
