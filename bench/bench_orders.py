@@ -184,7 +184,7 @@ def _run(account, url: str, args: argparse.Namespace) -> dict:
         "local_processing_s": round(local, 2),
         "orders_per_s_wall": round(stored / wall, 1),
         "orders_per_s_local": round(stored / local, 1) if local > 0 else None,
-        "inside_apply_stock_movement_s": round(timers["ledger"], 2),
+        "inside_apply_stock_movements_s": round(timers["ledger"], 2),
         "inside_stock_changed_receivers_s": round(timers["stock_changed_receivers"], 2),
         "order_intake_code_s": round(own, 2),
         "orders_per_s_order_intake_code": round(stored / own, 1) if own > 0 else None,
@@ -225,7 +225,7 @@ def _time_stock_layers() -> dict[str, float]:
                 timers[name] += time.perf_counter() - started
         return wrapper
 
-    order_services.apply_stock_movement = timed(order_services.apply_stock_movement, "ledger")
+    order_services.apply_stock_movements = timed(order_services.apply_stock_movements, "ledger")
     stock_changed.send = timed(stock_changed.send, "stock_changed_receivers")
     LocalRateLimiter.acquire = timed(LocalRateLimiter.acquire, "rate_limit_wait")
     return timers

@@ -204,3 +204,62 @@ class PaymentMethodMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.settlement_method_code} → {self.payment_method_id}"
+
+
+class PendingInventoryPush(models.Model):
+    """A SKU whose stock moved and that an account sells: the next event-driven push looks at it.
+
+    A push claims rows (claim = its token) *before* it reads stock and deletes them when it ends. A
+    movement arriving meanwhile adds a fresh unclaimed row, so the next push carries it. No unique
+    key on purpose: a busy SKU may have several rows, which costs nothing and never conflicts.
+    """
+
+    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="+")
+    sku = models.ForeignKey("inventory.Sku", on_delete=models.CASCADE, related_name="+", db_index=False)
+    claim = models.CharField(max_length=32, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "claim"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.sku_id} {self.claim or '-'}"
+
+
+class InventoryPushMarker(models.Model):
+    """Per account: a debounced push task is queued (armed_at set) and runs at due_at.
+
+    Only the caller whose conditional UPDATE arms it enqueues a task; the task disarms it before it
+    claims pending SKUs, so a change after that point arms (and enqueues) the next push.
+    """
+
+    account = models.OneToOneField(EcAccount, on_delete=models.CASCADE, related_name="+")
+    armed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.account_id} armed={self.armed_at} due={self.due_at}"
+
+
+class DriftReport(models.Model):
+    """One `rakuten_sync inventory --check`: where Rakuten's stock differs from what we last pushed."""
+
+    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="drift_reports",
+                                verbose_name=_("account"))
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("sync run"))
+    created_at = models.DateTimeField(_("checked at"), auto_now_add=True, db_index=True)
+    checked = models.PositiveIntegerField(_("mappings checked"), default=0)
+    differing = models.PositiveIntegerField(_("differing"), default=0)
+    missing = models.PositiveIntegerField(_("missing on Rakuten"), default=0)
+    fixed = models.PositiveIntegerField(_("fixed"), default=0)
+    # The first rows only (see sync/inventory_drift.py): the report must stay small for 50,000 mappings.
+    rows = models.JSONField(_("differences"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("drift report")
+        verbose_name_plural = _("drift reports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.created_at:%Y-%m-%d %H:%M} ({self.differing})"

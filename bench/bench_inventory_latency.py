@@ -1,0 +1,126 @@
+"""Latency benchmark: stock movement → the sandbox holds the new quantity, through a real Django-Q2 cluster.
+
+    .venv/bin/python bench/bench_inventory_latency.py                 # ORM broker, 50 samples
+    REDIS_URL=redis://127.0.0.1:6379/9 .venv/bin/python bench/bench_inventory_latency.py
+
+It loads the demo shop (demo_data) against a sandbox seeded with the demo catalogue, verifies the
+mappings and pushes once (the demo flow of issue 5), starts `manage.py qcluster`, then makes one stock
+movement at a time through inventory.services in this process — exactly as the admin's adjustment does
+— and polls the sandbox until it holds the new quantity. No schedule is installed, so only the
+event-driven path can deliver it. Debounce: RAKUTEN_PUSH_DEBOUNCE_SECONDS (default 3 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+from bench_inventory_support import REPO, SandboxProcess, configure
+
+
+def start_cluster(env: dict) -> subprocess.Popen:
+    command = [sys.executable, "manage.py", "qcluster"]
+    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_cluster(process: subprocess.Popen) -> None:
+    process.terminate()  # qcluster stops its workers on SIGTERM
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def sellable(mapping) -> int:
+    from inventory.services import on_hand_by_sku
+    from rakuten_link.mappings import effective_safety_stock, sellable_quantity
+
+    stores = list(mapping.account.stores.values_list("pk", flat=True))
+    on_hand = on_hand_by_sku(sku_ids=[mapping.sku_id], store_ids=stores).get(mapping.sku_id, 0)
+    return sellable_quantity(on_hand, effective_safety_stock(mapping.safety_stock, mapping.account.safety_stock))
+
+
+def _on_hand(store, sku) -> int:
+    from inventory.models import StockLevel
+
+    return StockLevel.objects.filter(store=store, sku=sku).values_list("on_hand", flat=True).first() or 0
+
+
+def wait_for(sandbox: SandboxProcess, mapping, expected: int, timeout: float = 60) -> float:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if sandbox.quantity(mapping.manage_number, mapping.variant_id) == expected:
+            return time.perf_counter()
+        time.sleep(0.02)
+    raise TimeoutError(f"{mapping} never reached {expected}")
+
+
+def prepare():
+    from django.core.management import call_command
+
+    from rakuten_link.demo import load_demo_data
+    from rakuten_link.sync.jobs import run_account_job
+
+    call_command("demo_data", verbosity=0)
+    account = load_demo_data()
+    for kind in ("mappings", "inventory"):
+        run = run_account_job(account, kind)
+        print(f"  {kind}: {run.status} {run.summary}", flush=True)
+    return account
+
+
+def sample(sandbox, account, count: int) -> list[float]:
+    from inventory.services import apply_stock_movement
+
+    mappings = list(account.product_mappings.filter(status="ok").select_related("sku", "account"))
+    store = account.stores.order_by("code").first()
+    rng = random.Random(5)
+    latencies = []
+    for n in range(count):
+        mapping = mappings[n % len(mappings)]
+        before = sellable(mapping)
+        sale = n % 2 == 1 and before > 0 and _on_hand(store, mapping.sku) > 0  # a sale must change what Rakuten sees
+        started = time.perf_counter()
+        apply_stock_movement(store=store, sku=mapping.sku, kind="pos_sale" if sale else "receipt",
+                             quantity=-1 if sale else 1)
+        expected = sellable(mapping)
+        assert expected != before
+        latencies.append(wait_for(sandbox, mapping, expected) - started)
+        print(f"  sample {n + 1:2d}: {latencies[-1]:.2f} s", flush=True)
+        time.sleep(rng.uniform(0.2, 1.0))
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=50)
+    args = parser.parse_args()
+    sandbox = SandboxProcess(seed="demo")
+    # Production rate limits on this side (rms-reference.md §1.5): what a real push would wait for.
+    limits = {"RMS_RATE_INVENTORY_WRITE": "1", "RMS_RATE_INVENTORY_READ": "5", "RMS_RATE_ITEMS": "5"}
+    env = configure(RMS_API_BASE_URL=sandbox.url, **limits)
+    from django.conf import settings
+
+    broker = "redis" if settings.REDIS_URL else "orm"
+    print(f"broker {broker}, debounce {settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS} s, sandbox {sandbox.url}")
+    account = prepare()
+    cluster = start_cluster(env)
+    try:
+        time.sleep(5)  # let the cluster start and run the push queued by the verification
+        latencies = sample(sandbox, account, args.samples)
+    finally:
+        stop_cluster(cluster)
+        sandbox.stop()
+    ordered = sorted(latencies)
+    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    print(f"{len(ordered)} samples: p50 {statistics.median(ordered):.2f} s, p95 {p95:.2f} s, "
+          f"min {ordered[0]:.2f} s, max {ordered[-1]:.2f} s, mean {statistics.mean(ordered):.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Reacting to stock movements: a sale on the shop floor reaches Rakuten within seconds.
+
+inventory sends ``stock_changed`` after commit and knows nothing of Rakuten; here we find the
+accounts that sell the moved SKUs from the moved stores and queue a debounced push for them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.dispatch import receiver
+
+from inventory.signals import stock_changed
+
+from .models import MappingStatus, ProductMapping
+from .sync.inventory_pending import request_push
+
+logger = logging.getLogger(__name__)
+SLICE = 500
+
+
+@receiver(stock_changed, dispatch_uid="rakuten_link.push_on_stock_change")
+def push_on_stock_change(sender, sku_ids=(), store_ids=(), **_kwargs) -> None:
+    """Never raises: the stock change is already committed, and the every-minute push is the safety net."""
+    try:
+        request_push(accounts_selling(sku_ids, store_ids))
+    except Exception:
+        logger.exception("could not queue an inventory push for SKUs %s", sorted(sku_ids)[:20])
+
+
+def accounts_selling(sku_ids, store_ids) -> set[tuple[int, int]]:
+    """(account, SKU) pairs to push: verified mappings of accounts bound to a moved store, updates on."""
+    if not sku_ids or not store_ids:
+        return set()
+    sku_ids, pairs = sorted(sku_ids), set()
+    # A batch of movements (an order fetch, a stock CSV) arrives as one notice: keep each IN list small.
+    for start in range(0, len(sku_ids), SLICE):
+        rows = ProductMapping.objects.filter(
+            sku_id__in=sku_ids[start:start + SLICE],
+            status=MappingStatus.OK,
+            account__stores__in=list(store_ids),
+            account__job_push_inventory=True,
+            account__jobs_paused=False,
+        ).values_list("account_id", "sku_id")
+        pairs.update(rows.distinct())
+    return pairs
