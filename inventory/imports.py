@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lib.csvfile import Column, ImportReport, RowError, parse_int, read_rows
 
 from .models import MovementKind, Sku, StockLevel, Store
-from .services import set_stock_count
+from .services import set_stock_counts
 
 STOCK_COLUMNS = (
     Column("store", ("店舗コード", "store_code")),
@@ -23,15 +22,9 @@ def import_stock_counts(data: bytes, *, user=None, dry_run: bool = False) -> Imp
     counts = _validate(data, report)
     if report.errors or dry_run:
         return report
-    with transaction.atomic():
-        for store, sku, counted in counts:
-            movement = set_stock_count(
-                store=store, sku=sku, counted=counted, kind=MovementKind.CSV_IMPORT, note=_("CSV import"), user=user
-            )
-            if movement is None:
-                report.unchanged += 1
-            else:
-                report.updated += 1
+    moved = set_stock_counts(counts, kind=MovementKind.CSV_IMPORT, note=_("CSV import"), user=user)
+    report.updated = len(moved)
+    report.unchanged = len(counts) - len(moved)
     return report
 
 

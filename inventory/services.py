@@ -100,6 +100,22 @@ def set_stock_count(
         return apply_stock_movement(store=store, sku=sku, kind=kind, quantity=delta, note=note, user=user)
 
 
+@transaction.atomic
+def set_stock_counts(
+    counts: Sequence[tuple[Store, Sku, int]], *, kind: str = MovementKind.ADJUSTMENT, note: str = "", user=None
+) -> list[StockMovement]:
+    """Record many physical counts in one batch (CSV import): one movement per count that differs."""
+    if any(counted < 0 for _store, _sku, counted in counts):
+        raise StockError(_("A counted quantity cannot be negative."))
+    levels = _locked_levels({(store.pk, sku.pk) for store, sku, _counted in counts})
+    specs = [
+        MovementSpec(store, sku, kind, counted - levels[(store.pk, sku.pk)].on_hand, note=note, user=user)
+        for store, sku, counted in counts
+        if counted != levels[(store.pk, sku.pk)].on_hand
+    ]
+    return apply_stock_movements(specs)
+
+
 def on_hand_by_sku(*, sku_ids: Iterable[int], store_ids: Iterable[int]) -> dict[int, int]:
     """Σ on_hand per SKU over the given stores, in one query."""
     rows = (

@@ -59,6 +59,10 @@ done
 
 "$PY" manage.py demo_data
 "$PY" manage.py setup_schedules
+# Verify the demo mappings against the sandbox and push the demo stock once, so the shop is in sync
+# before the schedules take over.
+"$PY" manage.py rakuten_sync mappings || log "mapping verification failed (see the admin's sync runs)"
+"$PY" manage.py rakuten_sync inventory --full || log "inventory push failed (see the admin's sync runs)"
 "$PY" manage.py shell -v 0 -c "
 from django.contrib.auth import get_user_model
 User = get_user_model()

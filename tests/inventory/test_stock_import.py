@@ -51,3 +51,14 @@ def test_full_width_digits_are_accepted(make_store, make_sku):
     make_store("S1"), make_sku("A-1")
     assert import_stock_counts(_csv("S1,A-1,１２").encode()).ok
     assert StockLevel.objects.get().on_hand == 12
+
+
+def test_an_import_is_one_batch_and_one_stock_notice(make_store, make_sku, django_capture_on_commit_callbacks):
+    make_store("S1")
+    for n in range(50):
+        make_sku(f"B-{n}")
+    rows = [f"S1,B-{n},{n % 7}" for n in range(50)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = import_stock_counts(_csv(*rows).encode())
+    assert report.updated == len([n for n in range(50) if n % 7]) and report.unchanged == 50 - report.updated
+    assert len(callbacks) == 1
