@@ -61,6 +61,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--orders", type=int, default=10_000)
     parser.add_argument("--rate-limited", action="store_true", help="sandbox enforces 1 req/s; client paces")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file (path printed)")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the run to stderr")
     return parser.parse_args()
 
 
@@ -160,7 +161,7 @@ def _run(account, url: str, args: argparse.Namespace) -> dict:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with connection.execute_wrapper(count):
         started = time.perf_counter()
-        run = run_account_job(account, "orders")
+        run = _profiled(args.profile, run_account_job, account, "orders")
         wall = time.perf_counter() - started
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rms_seconds = (ApiCall.objects.filter(sync_run=run).aggregate(t=Sum("duration_ms"))["t"] or 0) / 1000
@@ -206,6 +207,19 @@ def _run(account, url: str, args: argparse.Namespace) -> dict:
     if args.keep:
         figures["database"] = str(connection.settings_dict["NAME"])
     return figures
+
+
+def _profiled(enabled: bool, function, *args):
+    """With --profile, print where local time goes (top functions by own time); profiling slows the run."""
+    if not enabled:
+        return function(*args)
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    result = profiler.runcall(function, *args)
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+    return result
 
 
 def _time_stock_layers() -> dict[str, float]:

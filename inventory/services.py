@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,14 +174,26 @@ def _existing_movements(keys: list[str]) -> dict[str, StockMovement]:
 
 def _write(levels, on_hand, new_rows: list[StockMovement]) -> None:
     changed = [level for pair, level in levels.items() if level.on_hand != on_hand[pair]]
+    if changed:
+        _update_on_hand(changed, on_hand)
+    if new_rows:
+        StockMovement.objects.bulk_create(new_rows)
+
+
+def _update_on_hand(changed: list[StockLevel], on_hand) -> None:
+    """One prepared UPDATE run for every row: Django's bulk_update builds a CASE per row and costs
+    about a millisecond a row, which dominated order intake."""
     now = timezone.now()
     for level in changed:
         level.on_hand = on_hand[(level.store_id, level.sku_id)]
         level.updated_at = now
-    if changed:
-        StockLevel.objects.bulk_update(changed, ["on_hand", "updated_at"])
-    if new_rows:
-        StockMovement.objects.bulk_create(new_rows)
+    table = connection.ops.quote_name(StockLevel._meta.db_table)
+    stamp = StockLevel._meta.get_field("updated_at").get_db_prep_save(now, connection)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET on_hand = %s, updated_at = %s WHERE id = %s",
+            [(level.on_hand, stamp, level.pk) for level in changed],
+        )
 
 
 def _notify_after_commit(sku_ids: set[int], store_ids: set[int]) -> None:
