@@ -1,7 +1,7 @@
 """URL configuration: the admin is the whole UI."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Rakuten Link"
@@ -11,4 +11,5 @@ admin.site.index_title = "Rakuten Link"
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

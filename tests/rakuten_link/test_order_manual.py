@@ -13,6 +13,7 @@ UNKNOWN = "000001-20250101-0000000001"
 
 
 def post_fetch(client, account, number):
+    client.cookies["django_language"] = "en"  # the assertions read the English messages
     response = client.post("/admin/orders/order/fetch/", {"account": account.pk, "order_number": number})
     return response, [str(m) for m in get_messages(response.wsgi_request)]
 
