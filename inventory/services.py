@@ -10,6 +10,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib.fastinsert import insert_rows
+
 from .models import MovementKind, Sku, StockLevel, StockMovement, Store
 from .signals import stock_changed
 
@@ -53,8 +55,11 @@ def apply_stock_movement(
 
 
 @transaction.atomic
-def apply_stock_movements(specs: Sequence[MovementSpec]) -> list[StockMovement]:
+def apply_stock_movements(specs: Sequence[MovementSpec], *, returning: bool = True) -> list[StockMovement]:
     """Apply many movements at once, all or nothing; returns one movement per spec, in order.
+
+    With ``returning=False`` the new rows are inserted without fetching their primary keys (the
+    returned movements then have none), for batch callers that only need the stock to move.
 
     The stock rows are locked first (in primary-key order, so two batches queue instead of
     deadlocking) and the idempotency keys are checked under those locks: a retried operation (an
@@ -81,7 +86,7 @@ def apply_stock_movements(specs: Sequence[MovementSpec]) -> list[StockMovement]:
             done[spec.idempotency_key] = movement
         results.append(movement)
         new_rows.append(movement)
-    _write(levels, on_hand, new_rows)
+    _write(levels, on_hand, new_rows, returning=returning)
     _notify_after_commit({m.sku_id for m in new_rows}, {m.store_id for m in new_rows})
     return results
 
@@ -172,12 +177,14 @@ def _existing_movements(keys: list[str]) -> dict[str, StockMovement]:
     return {m.idempotency_key: m for m in StockMovement.objects.filter(idempotency_key__in=keys)}
 
 
-def _write(levels, on_hand, new_rows: list[StockMovement]) -> None:
+def _write(levels, on_hand, new_rows: list[StockMovement], *, returning: bool) -> None:
     changed = [level for pair, level in levels.items() if level.on_hand != on_hand[pair]]
     if changed:
         _update_on_hand(changed, on_hand)
-    if new_rows:
+    if new_rows and returning:
         StockMovement.objects.bulk_create(new_rows)
+    elif new_rows:
+        insert_rows(new_rows)
 
 
 def _update_on_hand(changed: list[StockLevel], on_hand) -> None:

@@ -59,7 +59,7 @@ def allocate_orders(
                     line.allocated_units = ledger.total  # the ledger is the truth, whatever the row says
                 _reconcile_line(order, line, book, ledger, planned)
         evaluate_state(order, lines, extra=(extra_reasons or {}).get(order.order_number, ()))
-    apply_stock_movements(planned)
+    apply_stock_movements(planned, returning=False)
     if save:
         save_orders(entries, before=before)
 
@@ -73,7 +73,7 @@ def release_lines(order: Order, lines: Sequence[OrderLine]) -> None:
         line.allocated_units = ledger.total
         if ledger.total:
             _give_back(order, line, ledger.total, None, ledger, planned)
-    apply_stock_movements(planned)
+    apply_stock_movements(planned, returning=False)
 
 
 def cancel_order(order: Order, lines: Sequence[OrderLine], *, release: bool = True) -> None:

@@ -107,3 +107,19 @@ def test_movements_in_one_batch_see_each_other(make_store, make_sku, set_stock):
     moved = apply_stock_movements([MovementSpec(store, sku, "pos_sale", -2), MovementSpec(store, sku, "receipt", 4)])
     assert [m.on_hand_after for m in moved] == [1, 5]
     assert StockLevel.objects.get(store=store, sku=sku).on_hand == 5
+
+
+def test_a_batch_without_returning_moves_the_same_stock(make_store, make_sku, set_stock):
+    from inventory.services import MovementSpec, apply_stock_movements
+
+    store, sku = make_store(), make_sku()
+    set_stock(store, sku, 4)
+    specs = [MovementSpec(store, sku, "order_allocation", -3, reference="R1", idempotency_key="once")]
+    apply_stock_movements(specs, returning=False)
+    apply_stock_movements(specs, returning=False)
+    movement = StockMovement.objects.get()
+    assert (movement.quantity, movement.on_hand_after, movement.reference, movement.kind) == (
+        -3, 1, "R1", "order_allocation"
+    )
+    assert movement.created_at is not None
+    assert StockLevel.objects.get(store=store, sku=sku).on_hand == 1
