@@ -16,8 +16,8 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import EcAccount
 from inventory.models import Sku
 from lib.csvfile import Column, CsvFormatError, CsvRow, ImportReport, RowError, parse_int, read_rows
+from lib.fastwrite import update_rows
 
-from .mapping_sql import update_rows
 from .mappings import MAX_QUANTITY, MappingError, check_merchant_sku, mapping_key, request_verification
 from .models import MappingStatus, ProductMapping
 
@@ -71,7 +71,7 @@ def import_mappings_csv(data: bytes, *, account: EcAccount, dry_run: bool = Fals
     try:
         with transaction.atomic():
             ProductMapping.objects.bulk_create(creates, batch_size=500)
-            update_rows(ProductMapping, updates, WRITTEN_FIELDS)
+            update_rows(updates, WRITTEN_FIELDS)
     except IntegrityError:
         report.errors.append(RowError(0, LABELS["variant_id"], _("A row collides with another mapping of this "
                                                                   "account; nothing was imported.")))

@@ -1,8 +1,8 @@
-"""Fast row updates for mappings: one statement per batch instead of Django's bulk_update.
+"""Fast per-id integer updates for mappings: one statement per batch instead of Django's bulk_update.
 
 Django's bulk_update builds a Case/When expression tree per row and resolves it in Python: about
-0.7 ms per row and field, i.e. seven seconds for 10,000 pushed mappings and eleven for a re-uploaded
-CSV of 10,000 rows. ``set_by_id`` writes the same statement directly
+0.7 ms per row and field, i.e. seven seconds for 10,000 pushed mappings. (Whole-row updates use
+lib.fastwrite.update_rows.) ``set_by_id`` writes the same statement directly
 (`SET col = CASE id WHEN 1 THEN 5 … END WHERE id IN (…)`) costs a few milliseconds per batch on
 SQLite and PostgreSQL alike. Only integers are inlined (each passes through int()), so nothing
 user-typed ever reaches the SQL text; timestamps travel as parameters.
@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
-from django.utils import timezone
 
 
 def set_by_id(model: type[Model], values: dict[int, int | None], *, columns: tuple[str, ...],
@@ -35,21 +34,6 @@ def set_by_id(model: type[Model], values: dict[int, int | None], *, columns: tup
     sql = f"UPDATE {quote(model._meta.db_table)} SET {', '.join(assignments)} WHERE {pk} IN ({ids})"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def update_rows(model: type[Model], objs: list[Model], field_names: list[str]) -> None:
-    """Write ``field_names`` of every object (and bump ``updated_at``) with one prepared UPDATE, executemany."""
-    if not objs:
-        return
-    quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in field_names]
-    stamp = model._meta.get_field("updated_at")
-    now = stamp.get_db_prep_save(timezone.now(), connection)
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in [*fields, stamp])
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
-    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [now, obj.pk] for obj in objs]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _adapt(model: type[Model], column: str, value: Any) -> Any:

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from lib.fastwrite import update_rows
 
-from ..mapping_sql import update_rows
 from ..mapping_verdicts import Verdict, judge
 from ..mappings import MappingError, normalise_manage_number
 from ..models import MappingStatus, ProductMapping
@@ -75,7 +75,7 @@ def _verify_batch(account, client, due: QuerySet, numbers: list[str], counts: di
         counts["ok" if verdict.ok else "error"] += 1
         if verdict.ok and not was_ok:
             newly_ok.add((account.pk, mapping.sku_id))
-    update_rows(ProductMapping, mappings, SAVED_FIELDS)
+    update_rows(mappings, SAVED_FIELDS)
     return newly_ok
 
 

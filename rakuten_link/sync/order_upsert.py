@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import EcAccount
 from inventory.models import Store
-from lib.fastinsert import adopt_keys, insert_rows
+from lib.fastwrite import adopt_keys, insert_rows
 from orders.models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderState
 from orders.services import Entry, allocate_orders, cancel_order, mark_shipped, save_orders, snapshot
 
