@@ -93,15 +93,9 @@ def apply_stock_movements(specs: Sequence[MovementSpec], *, returning: bool = Tr
 def set_stock_count(
     *, store: Store, sku: Sku, counted: int, kind: str = MovementKind.ADJUSTMENT, note: str = "", user=None
 ) -> StockMovement | None:
-    """Record a physical count: the movement is the difference to what the system held."""
-    if counted < 0:
-        raise StockError(_("A counted quantity cannot be negative."))
-    with transaction.atomic():
-        level = _locked_levels({(store.pk, sku.pk)})[(store.pk, sku.pk)]
-        delta = counted - level.on_hand
-        if delta == 0:
-            return None
-        return apply_stock_movement(store=store, sku=sku, kind=kind, quantity=delta, note=note, user=user)
+    """Record a physical count: the movement is the difference to what the system held (None if equal)."""
+    moved = set_stock_counts([(store, sku, counted)], kind=kind, note=note, user=user)
+    return moved[0] if moved else None
 
 
 @transaction.atomic
