@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 
 
 def render_admin_form(request, model_admin: admin.ModelAdmin, *, title: str, form, extra: dict | None = None,
@@ -17,3 +20,12 @@ def render_admin_form(request, model_admin: admin.ModelAdmin, *, title: str, for
         **(extra or {}),
     }
     return TemplateResponse(request, template, context)
+
+
+def html_table(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """A small read-only table for an admin field (drift rows, tax summary); every cell is escaped."""
+    head = format_html("<tr>{}</tr>", format_html_join("", "<th>{}</th>", ((h,) for h in headers)))
+    body = format_html_join(
+        "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows)
+    )
+    return format_html("<table>{}{}</table>", head, body)

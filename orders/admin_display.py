@@ -9,6 +9,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from lib.adminviews import html_table
+
 from .models import ORDER_PROGRESS_LABELS, AttentionReason, Order, OrderChange, OrderLine, OrderPackage
 
 REASON_LABELS = dict(AttentionReason.choices)
@@ -68,14 +70,11 @@ def pretty_json(value: Any) -> str:
 def tax_table(rows: list[dict]) -> str:
     if not rows:
         return "—"
-    header = format_html("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-                         _("tax rate"), _("billed"), _("of which tax"), _("goods"))
-    body = format_html_join(
-        "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        ((r.get("tax_rate", ""), _yen(r.get("request_price")), _yen(r.get("request_tax")),
-          _yen(r.get("total_price"))) for r in rows),
+    return html_table(
+        [_("tax rate"), _("billed"), _("of which tax"), _("goods")],
+        ((r.get("tax_rate", ""), _yen(r.get("request_price")), _yen(r.get("request_tax")), _yen(r.get("total_price")))
+         for r in rows),
     )
-    return format_html("<table>{}{}</table>", header, body)
 
 
 def _yen(value: Any) -> str:

@@ -10,9 +10,11 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import path
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from lib.adminviews import html_table
 
 from . import mapping_views
 from .mapping_forms import ProductMappingForm
@@ -138,13 +140,11 @@ class DriftReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("differences"))
     def differences(self, obj: DriftReport):
-        head = format_html("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", _("item"), _("SKU"),
-                           _("our SKU"), _("last pushed"), _("on Rakuten"))
-        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (r["manage_number"], r["variant_id"], r["sku"], r["pushed"], "—" if r["rakuten"] is None else r["rakuten"])
-            for r in obj.rows
-        ))
-        return format_html("<table>{}{}</table>", head, body)
+        return html_table(
+            [_("item"), _("SKU"), _("our SKU"), _("last pushed"), _("on Rakuten")],
+            ((r["manage_number"], r["variant_id"], r["sku"], r["pushed"], "—" if r["rakuten"] is None else r["rakuten"])
+             for r in obj.rows),
+        )
 
 
 @admin.register(PaymentMethodMapping)
