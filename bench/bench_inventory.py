@@ -59,7 +59,7 @@ def measure(account, label: str, *, memory: bool = False, **options) -> dict:
 
 def queue_pending(account, sku_ids) -> None:
     """What the stock_changed receiver does for each movement, for every changed SKU at once."""
-    from rakuten_link.sync.inventory_pending import add_pending
+    from rakuten_link.sync.inventory.pending import add_pending
 
     add_pending((account.pk, sku) for sku in sku_ids)
 

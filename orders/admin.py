@@ -1,7 +1,7 @@
 """Admin for orders: a filterable list and a read-only order page (packages, lines, amounts, history, raw data).
 
 Marketplace-neutral: the Rakuten-specific additions (the 注文番号で取得 form, re-matching lines against
-product mappings) are added by rakuten_link/admin_orders.py, which registers a subclass of OrderAdmin.
+product mappings) are added by rakuten_link/admin/orders.py, which registers a subclass of OrderAdmin.
 """
 
 from __future__ import annotations

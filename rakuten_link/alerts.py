@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import EcAccount
-
-from .models import AlertLog
+from rakuten_link.models import AlertLog
 
 logger = logging.getLogger(__name__)
 

@@ -7,4 +7,5 @@ class RakutenLinkConfig(AppConfig):
     verbose_name = _("Rakuten integration")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects to inventory.signals.stock_changed)
+        # receivers connects to inventory.signals.stock_changed; checks registers the job-registry check.
+        from rakuten_link import checks, receivers  # noqa: F401

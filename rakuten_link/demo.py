@@ -10,9 +10,8 @@ from accounts.models import EcAccount
 from inventory.models import Product, Sku, StockLevel, Store
 from inventory.services import set_stock_count
 from orders.models import MailEvent, MailTemplate, PaymentMethod
-
-from .models import PaymentMethodMapping, ProductMapping
-from .sandbox.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, demo_catalogue
+from rakuten_link.models import PaymentMethodMapping, ProductMapping
+from rakuten_link.sandbox.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, demo_catalogue
 
 DEMO_ACCOUNT = "楽天デモ店"
 STORES = (("S01", "本店"), ("S02", "物流倉庫"))

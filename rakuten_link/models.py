@@ -13,6 +13,7 @@ class JobKind(models.TextChoices):
     OPEN_ORDERS = "open-orders", _("Refresh open orders")
     INVENTORY = "inventory", _("Push inventory")
     SHIPMENTS = "shipments", _("Report shipments")
+    MESSAGES = "messages", _("Send buyer messages")
     MAPPINGS = "mappings", _("Verify mappings")
     LICENSE = "license", _("Check licenseKey")
 
@@ -253,7 +254,7 @@ class DriftReport(models.Model):
     differing = models.PositiveIntegerField(_("differing"), default=0)
     missing = models.PositiveIntegerField(_("missing on Rakuten"), default=0)
     fixed = models.PositiveIntegerField(_("fixed"), default=0)
-    # The first rows only (see sync/inventory_drift.py): the report must stay small for 50,000 mappings.
+    # The first rows only (see sync/inventory/drift.py): the report must stay small for 50,000 mappings.
     rows = models.JSONField(_("differences"), default=list, blank=True)
 
     class Meta:

@@ -11,9 +11,8 @@ import logging
 from django.dispatch import receiver
 
 from inventory.signals import stock_changed
-
-from .models import MappingStatus, ProductMapping
-from .sync.inventory_pending import request_push
+from rakuten_link.models import MappingStatus, ProductMapping
+from rakuten_link.sync.inventory.pending import request_push
 
 logger = logging.getLogger(__name__)
 SLICE = 500

@@ -1,17 +1,26 @@
-"""Thin Django-Q2 entry points (dotted paths referenced by the schedules)."""
+"""Thin Django-Q2 entry points (dotted paths referenced by the schedules and by async_task).
+
+push_after_debounce is the event-driven inventory push. Why a task that sleeps instead of a Schedule of type
+ONCE: the Django-Q2 scheduler only looks at schedules every ~15 s (30 guard cycles), which alone would break
+"on Rakuten within seconds". A task enqueued at once is picked up within the broker's poll (ORM) or
+immediately (Redis), waits out the rest of the debounce window, and pushes. Only one task per account is
+queued at a time (the marker), so a burst of sales costs one push, not one per sale.
+"""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from accounts.models import EcAccount
-
-from .models import AlertLog, ApiCall, SyncRun
-from .sync.jobs import accounts_for, run_account_job
+from rakuten_link.models import AlertLog, ApiCall, JobKind, JobLease, RunStatus, SyncRun
+from rakuten_link.sync.inventory.pending import disarm_marker, enqueue_push, keep_armed, seconds_until_due
+from rakuten_link.sync.jobs import accounts_for, run_account_job
 
 
 def dispatch(kind: str) -> str:
@@ -35,3 +44,49 @@ def prune_logs() -> str:
     runs, _ = SyncRun.objects.filter(started_at__lt=cutoff).delete()
     alerts, _ = AlertLog.objects.filter(sent_at__lt=cutoff).delete()
     return f"pruned {runs} runs, {calls} API calls, {alerts} alerts"
+
+
+# While another inventory job holds the lease (a long scheduled push, a drift check), wait for it
+# rather than skip: the pending SKUs must be pushed by *someone* soon. Stays well under Q's timeout.
+LEASE_WAIT_SECONDS = 90
+LEASE_POLL_SECONDS = 0.25
+HEARTBEAT_SECONDS = 10  # keeps a waiting task's marker from looking stale (STALE_ARM_SECONDS)
+
+
+def push_after_debounce(account_id: int) -> str:
+    """Queued by sync.inventory.pending.request_push; returns a one-line summary for Django-Q2's task list."""
+    time.sleep(seconds_until_due(account_id))
+    account = EcAccount.objects.filter(pk=account_id).first()
+    if account is None or not account.job_push_inventory or account.jobs_paused:
+        disarm_marker(account_id)
+        return _("inventory push not run: the account's inventory updates are off or paused")
+    return _run_when_free(account)
+
+
+def _run_when_free(account: EcAccount) -> str:
+    """Push as soon as no other inventory job runs; the marker stays armed while we wait.
+
+    Staying armed matters: sales during a long scheduled push then add pending SKUs for *this* task
+    instead of each queuing another task that would also sit waiting and fill every worker.
+    """
+    deadline = time.monotonic() + LEASE_WAIT_SECONDS
+    beat = time.monotonic()
+    while True:
+        if not _lease_taken(account):
+            # Disarm before the push claims anything: a movement from now on arms and enqueues the next push.
+            disarm_marker(account.pk)
+            run = run_account_job(account, JobKind.INVENTORY, pending_only=True)
+            if run.status != RunStatus.SKIPPED or account.jobs_paused:
+                return f"{account.name} inventory {run.status}: {run.summary}"
+        elif time.monotonic() > deadline:
+            keep_armed(account.pk)
+            enqueue_push(account.pk)  # a fresh task takes over the wait instead of holding this worker longer
+            return _("inventory push handed to a new task: another inventory job is still running")
+        elif time.monotonic() - beat > HEARTBEAT_SECONDS:
+            keep_armed(account.pk)
+            beat = time.monotonic()
+        time.sleep(LEASE_POLL_SECONDS)
+
+
+def _lease_taken(account: EcAccount) -> bool:
+    return JobLease.objects.filter(account=account, kind=JobKind.INVENTORY, expires_at__gte=timezone.now()).exists()

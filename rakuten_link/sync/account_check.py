@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountStatus, EcAccount
-
-from ..clients import client_for
-from ..rms import RmsAuthError, RmsError, RmsRateLimitedError, RmsTransientError
-from .runner import auth_failure_reason
+from rakuten_link.rms import RmsAuthError, RmsError, RmsRateLimitedError, RmsTransientError
+from rakuten_link.sync.clients import client_for
+from rakuten_link.sync.runner import auth_failure_reason
 
 
 @dataclass

@@ -1,25 +1,33 @@
-"""The registry of jobs: name → function (by dotted path), and which account switch turns each on."""
+"""The registry of jobs: each kind → its function, imported directly, and the account switch that turns it on.
+
+Direct imports make a missing or misspelt job an ImportError at start-up instead of a job that is
+silently never run. Every ``JobKind`` is either in ``JOBS`` or in ``NOT_BUILT``; ``registry_errors``
+(run as a Django system check, see ``rakuten_link.checks``) fails when one is in neither.
+"""
 
 from __future__ import annotations
 
-from functools import cache
-
-from django.utils.module_loading import import_string
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from rakuten_link.models import JobKind, SyncRun
+from rakuten_link.sync.inventory.push import push_inventory
+from rakuten_link.sync.license import check_license
+from rakuten_link.sync.orders.fetch import fetch_orders, refresh_open_orders
+from rakuten_link.sync.runner import JobFunction, run_job
+from rakuten_link.sync.verify import verify_mappings
 
-from ..models import JobKind, SyncRun
-from .runner import run_job
-
-# Dotted paths keep this registry free of import cycles and let each job live in its own module.
-JOB_PATHS = {
-    JobKind.ORDERS: "rakuten_link.sync.orders.fetch_orders",
-    JobKind.OPEN_ORDERS: "rakuten_link.sync.orders.refresh_open_orders",
-    JobKind.INVENTORY: "rakuten_link.sync.inventory.push_inventory",
-    JobKind.SHIPMENTS: "rakuten_link.sync.shipments.report_shipments",
-    JobKind.MAPPINGS: "rakuten_link.sync.mappings.verify_mappings",
-    JobKind.LICENSE: "rakuten_link.sync.license.check_license",
+JOBS: dict[str, JobFunction] = {
+    JobKind.ORDERS: fetch_orders,
+    JobKind.OPEN_ORDERS: refresh_open_orders,
+    JobKind.INVENTORY: push_inventory,
+    JobKind.MAPPINGS: verify_mappings,
+    JobKind.LICENSE: check_license,
 }
+
+# Kinds that have a name, a switch and a schedule slot but no function in this version yet.
+NOT_BUILT = frozenset({JobKind.SHIPMENTS, JobKind.MESSAGES})
 
 # The account field that turns a scheduled job on; jobs not listed always run.
 JOB_SWITCHES = {
@@ -30,23 +38,28 @@ JOB_SWITCHES = {
 }
 
 
-@cache
-def job_function(kind: str):
-    """The job's function, or None when this version does not have it."""
-    path = JOB_PATHS.get(kind)
-    if path is None:
-        return None
-    try:
-        return import_string(path)
-    except ImportError:
-        return None
+class JobNotAvailable(ValueError):
+    """The kind is known but not built in this version, or not known at all."""
+
+
+def registry_errors() -> list[str]:
+    """Every kind must have a callable function or be declared not built; say which do not."""
+    errors = []
+    for kind in JobKind:
+        job = JOBS.get(kind)
+        if kind in NOT_BUILT:
+            if job is not None:
+                errors.append(f"job {kind.value!r} has a function but is still declared NOT_BUILT")
+        elif job is None or not callable(job):
+            errors.append(f"job {kind.value!r} has no function in rakuten_link.sync.jobs.JOBS")
+    return errors
 
 
 def available_jobs() -> list[str]:
-    return [kind.value for kind in JobKind if job_function(kind.value) is not None]
+    return [kind.value for kind in JobKind if kind in JOBS]
 
 
-def accounts_for(kind: str):
+def accounts_for(kind: str) -> QuerySet:
     """Accounts whose scheduled run of ``kind`` is due: switched on and not paused."""
     accounts = EcAccount.objects.filter(jobs_paused=False)
     switch = JOB_SWITCHES.get(kind)
@@ -55,8 +68,17 @@ def accounts_for(kind: str):
     return accounts.order_by("pk")
 
 
+def job_for(kind: str) -> JobFunction:
+    """The function of ``kind``; a clear JobNotAvailable for a kind not built yet or unknown."""
+    job = JOBS.get(kind)
+    if job is not None:
+        return job
+    if kind in NOT_BUILT:
+        raise JobNotAvailable(_("job %(kind)r is not built in this version yet") % {"kind": kind})
+    raise JobNotAvailable(
+        _("unknown job %(kind)r; available: %(jobs)s") % {"kind": kind, "jobs": ", ".join(available_jobs())}
+    )
+
+
 def run_account_job(account: EcAccount, kind: str, **options) -> SyncRun:
-    job = job_function(kind)
-    if job is None:
-        raise ValueError(f"unknown job {kind!r}; available: {', '.join(available_jobs())}")
-    return run_job(account, kind, job, **options)
+    return run_job(account, kind, job_for(kind), **options)

@@ -6,9 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountStatus, EcAccount
-
-from ..alerts import send_alert
-from .runner import JobResult
+from rakuten_link.alerts import send_alert
+from rakuten_link.sync.runner import JobResult
 
 REMINDER_DAYS = (30, 14, 7, 3, 1)
 

@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountStatus, EcAccount
-
-from ..alerts import send_alert
-from ..clients import client_for
-from ..leases import lease
-from ..models import RunStatus, SyncRun
-from ..rms import RmsAuthError, RmsError
+from rakuten_link.alerts import send_alert
+from rakuten_link.models import RunStatus, SyncRun
+from rakuten_link.rms import RmsAuthError, RmsError
+from rakuten_link.sync.clients import client_for
+from rakuten_link.sync.leases import lease
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from django_q.models import OrmQ
 
 from inventory.models import StockLevel
 from rakuten_link.demo import load_demo_data
-from rakuten_link.mappings import effective_safety_stock, sellable_quantity
+from rakuten_link.mappings.rules import effective_safety_stock, sellable_quantity
 from rakuten_link.sync.jobs import run_account_job
-from rakuten_link.tasks_inventory import push_after_debounce
+from rakuten_link.tasks import push_after_debounce
 
 
 def _sellable(mapping) -> int:

@@ -13,8 +13,8 @@ from inventory.services import apply_stock_movement
 from rakuten_link.models import InventoryPushMarker, JobLease, PendingInventoryPush, ProductMapping
 from rakuten_link.rms import RmsClient
 from rakuten_link.sandbox.faults import FaultRule
-from rakuten_link.sync.inventory_pending import PUSH_TASK
-from rakuten_link.tasks_inventory import push_after_debounce
+from rakuten_link.sync.inventory.pending import PUSH_TASK
+from rakuten_link.tasks import push_after_debounce
 
 
 @pytest.fixture(autouse=True)
@@ -171,7 +171,7 @@ def test_while_another_inventory_job_runs_the_push_waits_for_it(
 def test_a_push_still_blocked_after_the_wait_is_handed_to_a_new_task(
     rms, account, make_sku, set_stock, make_mapping, sell, monkeypatch
 ):
-    monkeypatch.setattr("rakuten_link.tasks_inventory.LEASE_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr("rakuten_link.tasks.LEASE_WAIT_SECONDS", 0.2)
     sku = make_sku()
     set_stock(account.stores.get(), sku, 3)
     make_mapping(account, "tee01", "tee01-m", sku)
@@ -205,7 +205,7 @@ def test_sales_while_a_push_waits_for_the_lease_queue_no_extra_task(
             sales.append(None)
         real_sleep(min(seconds, 0.01))
 
-    monkeypatch.setattr("rakuten_link.tasks_inventory.time.sleep", sleep_and_sell)
+    monkeypatch.setattr("rakuten_link.tasks.time.sleep", sleep_and_sell)
     push_after_debounce(account.pk)
 
     assert queued_pushes() == []  # the waiting task took them all: no task piled up behind it

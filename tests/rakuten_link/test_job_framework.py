@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_q.models import Schedule
 
-from rakuten_link.leases import acquire_lease
 from rakuten_link.models import AlertLog, ApiCall, JobLease, SyncRun
 from rakuten_link.sandbox.faults import FaultRule
 from rakuten_link.sync.jobs import run_account_job
+from rakuten_link.sync.leases import acquire_lease
 from rakuten_link.sync.runner import JobResult, run_job
 from rakuten_link.tasks import prune_logs, run_for_account
 from tests.conftest import ACCOUNT_INLINES, DEMO_LICENSE, DEMO_SECRET

@@ -10,7 +10,7 @@ from django_q.models import OrmQ
 from openpyxl import load_workbook
 
 from orders.models import PaymentMethod
-from rakuten_link.mapping_payment import SETTLEMENT_METHODS
+from rakuten_link.mappings.payments import SETTLEMENT_METHODS
 from rakuten_link.models import DriftReport, PaymentMethodMapping, ProductMapping
 
 from .test_mapping_import import csv_bytes
@@ -136,7 +136,7 @@ def test_actions_queue_verification_and_pushes(admin_client, account, make_sku, 
     admin_client.post(LIST, {"action": "push_now", "_selected_action": [mapping.pk]})
     mapping.refresh_from_db()
     assert mapping.last_pushed_quantity is None
-    assert [q.task["func"] for q in OrmQ.objects.all()] == ["rakuten_link.tasks_inventory.push_after_debounce"]
+    assert [q.task["func"] for q in OrmQ.objects.all()] == ["rakuten_link.tasks.push_after_debounce"]
     admin_client.post(LIST, {"action": "verify_now", "_selected_action": [mapping.pk]})
     assert OrmQ.objects.count() == 2
 

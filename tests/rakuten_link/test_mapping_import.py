@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from inventory.models import Product, Sku
 from lib.csvfile import CsvFormatError
 from lib.exports import to_csv
-from rakuten_link.mapping_export import mapping_rows
-from rakuten_link.mapping_import import import_mappings_csv
+from rakuten_link.mappings.exports import mapping_rows
+from rakuten_link.mappings.imports import import_mappings_csv
 from rakuten_link.models import ProductMapping
 
 HEADER = "商品管理番号,SKU管理番号,横軸選択肢,縦軸選択肢,システム連携用SKU番号,SKUコード,安全在庫"

@@ -10,9 +10,9 @@ from django.utils import timezone
 from orders.models import Order
 from rakuten_link.models import SyncCursor
 from rakuten_link.rms.dates import format_order_datetime, parse_datetime
-from rakuten_link.sync import order_upsert
 from rakuten_link.sync.jobs import run_account_job
-from rakuten_link.sync.orders import fetch_orders
+from rakuten_link.sync.orders import upsert as order_upsert
+from rakuten_link.sync.orders.fetch import fetch_orders
 
 
 def stored_numbers() -> list[str]:
@@ -52,7 +52,7 @@ def test_two_runs_started_together_neither_duplicate_nor_double_allocate(order_s
             connection.close()
 
     def direct():
-        from rakuten_link.clients import client_for
+        from rakuten_link.sync.clients import client_for
 
         barrier.wait()
         try:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from rakuten_link.clients import client_for
+from rakuten_link.sync.clients import client_for
 
 
 def test_a_burst_of_20_order_calls_gets_no_rate_limit_error(rms, account, settings):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import EcAccount
-from rakuten_link.sync.order_fetch import fetch_order_by_number
+from rakuten_link.sync.orders.manual import fetch_order_by_number
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import EcAccount
 from lib.csvfile import CsvFormatError
-from rakuten_link.mapping_import import import_mappings_csv
+from rakuten_link.mappings.imports import import_mappings_csv
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import EcAccount
 from rakuten_link.models import JobKind, RunStatus
-from rakuten_link.sync.jobs import accounts_for, available_jobs, run_account_job
+from rakuten_link.sync.jobs import NOT_BUILT, accounts_for, available_jobs, run_account_job
 
 ORDERED_KINDS = [kind.value for kind in JobKind]
 
@@ -26,8 +26,8 @@ class Command(BaseCommand):
         available = available_jobs()
         kinds = available if options["job"] == "all" else [options["job"]]
         for kind in kinds:
-            if kind not in available:
-                raise CommandError(f"job {kind!r} is not available in this version")
+            if kind in NOT_BUILT:
+                raise CommandError(f"job {kind!r} is not built in this version yet")
         failed = False
         for kind in kinds:
             for account in self._accounts(kind, options["account"]):

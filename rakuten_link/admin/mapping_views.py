@@ -1,0 +1,159 @@
+"""Extra admin pages for mappings: CSV upload (preview, then confirm), export, template, payment codes.
+
+The upload is checked twice on purpose: once for the preview and again on confirm, from the same
+bytes kept under var/uploads, so nothing the staff did not see can slip in between.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from accounts.models import EcAccount
+from lib.csvfile import CsvFormatError
+from lib.exports import download
+from rakuten_link.mappings.exports import mapping_rows, template_rows
+from rakuten_link.mappings.forms import MappingUploadForm
+from rakuten_link.mappings.imports import import_mappings_csv
+from rakuten_link.mappings.payments import PaymentMappingForm, save_payment_mappings
+
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+CHANGELIST = "admin:rakuten_link_productmapping_changelist"
+
+
+def import_view(model_admin, request):
+    _require(model_admin.has_add_permission(request) and model_admin.has_change_permission(request))
+    form = MappingUploadForm(request.POST or None, request.FILES or None)
+    context = {"report": None, "preview_token": None}
+    if request.method == "POST" and request.POST.get("preview_token"):
+        return _confirm(model_admin, request, form)
+    if request.method == "POST" and form.is_valid():
+        account, data = form.cleaned_data["account"], form.cleaned_data["file"].read()
+        try:
+            report = import_mappings_csv(data, account=account, dry_run=True)
+        except CsvFormatError as exc:
+            form.add_error("file", str(exc))
+        else:
+            context["report"] = report
+            if report.ok:
+                context.update(preview_token=_keep_upload(data, account.pk), account=account)
+            else:
+                model_admin.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
+    return _render(model_admin, request, form, context)
+
+
+def _confirm(model_admin, request, form):
+    token = request.POST["preview_token"]
+    account_id, data = _read_upload(token)
+    account = EcAccount.objects.filter(pk=account_id).first() if account_id else None
+    if data is None or account is None:
+        model_admin.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
+        return redirect("admin:rakuten_link_productmapping_import")
+    report = import_mappings_csv(data, account=account)
+    if not report.ok:
+        return _render(model_admin, request, MappingUploadForm(), {"report": report, "preview_token": None})
+    _drop_upload(token)
+    model_admin.message_user(
+        request,
+        _("Mappings imported: %(c)d created, %(u)d updated, %(n)d unchanged. Verification against RMS has started.")
+        % {"c": report.created, "u": report.updated, "n": report.unchanged},
+    )
+    return redirect(CHANGELIST)
+
+
+def _render(model_admin, request, form, context):
+    from django.contrib import admin
+
+    return TemplateResponse(request, "admin/rakuten_link/productmapping/import.html", {
+        **admin.site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Upload product mappings (CSV)"),
+        "form": form,
+        **context,
+    })
+
+
+def export_view(model_admin, request, fmt: str):
+    """Exactly what the list shows (its filters and search), as CSV or Excel."""
+    _require(model_admin.has_view_permission(request))
+    queryset = model_admin.get_changelist_instance(request).get_queryset(request)
+    return download(mapping_rows(queryset), filename="product_mappings", fmt=fmt)
+
+
+def template_view(model_admin, request):
+    _require(model_admin.has_view_permission(request))
+    return download(template_rows(), filename="product_mappings_template", fmt="csv")
+
+
+def payment_mapping_view(model_admin, request, account_id: int | None = None):
+    _require(model_admin.has_add_permission(request) and model_admin.has_change_permission(request))
+    accounts = list(EcAccount.objects.order_by("name"))
+    if account_id is None and len(accounts) == 1:
+        return redirect("admin:rakuten_link_paymentmethodmapping_edit", account_id=accounts[0].pk)
+    account = get_object_or_404(EcAccount, pk=account_id) if account_id is not None else None
+    form = PaymentMappingForm(request.POST or None, account=account) if account else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        saved, removed = save_payment_mappings(account=account, choices=form.choices())
+        model_admin.message_user(request, _("%(name)s: %(saved)d payment methods mapped, %(removed)d removed.")
+                                 % {"name": account.name, "saved": saved, "removed": removed})
+        return redirect("admin:rakuten_link_paymentmethodmapping_changelist")
+    from django.contrib import admin
+
+    return TemplateResponse(request, "admin/rakuten_link/productmapping/payment_edit.html", {
+        **admin.site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Map Rakuten payment methods") + (f" — {account.name}" if account else ""),
+        "form": form,
+        "accounts": accounts,
+    })
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _keep_upload(data: bytes, account_id: int) -> str:
+    """The previewed bytes and the account they were checked for, under an unguessable token."""
+    directory = _upload_dir()
+    for old in directory.glob("mappings-*.csv"):  # previews nobody confirmed
+        if time.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (directory / f"mappings-{account_id}-{token}.csv").write_bytes(data)
+    return token
+
+
+def _find_upload(token: str) -> Path | None:
+    if not _TOKEN.match(token):
+        return None
+    return next(_upload_dir().glob(f"mappings-*-{token}.csv"), None)
+
+
+def _read_upload(token: str) -> tuple[int | None, bytes | None]:
+    path = _find_upload(token)
+    if path is None:
+        return None, None
+    return int(path.name.split("-")[1]), path.read_bytes()
+
+
+def _drop_upload(token: str) -> None:
+    path = _find_upload(token)
+    if path is not None:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,88 @@
+"""Rakuten additions to the order admin: the 注文番号で取得 form and re-matching lines to mappings.
+
+orders/admin.py must not import rakuten_link, so, as with the EC account page, this module replaces the
+registered OrderAdmin with a subclass that adds a `fetch/` URL (through get_urls), the form above the
+order list (through the changelist context) and one action. Everything RMS-specific stays here.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy, ngettext
+
+from accounts.models import EcAccount
+from orders.admin import OrderAdmin
+from orders.models import Order
+from rakuten_link.sync.orders.manual import (
+    ORDER_NUMBER,
+    fetch_order_by_number,
+    invalid_number_message,
+    normalize_order_number,
+    rematch_order,
+)
+
+
+class FetchOrderForm(forms.Form):
+    account = forms.ModelChoiceField(EcAccount.objects.order_by("name"), label=gettext_lazy("account"),
+                                     empty_label=None)
+    order_number = forms.CharField(
+        label=gettext_lazy("order number"), max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": "123456-20240501-00000001", "size": 30}),
+    )
+
+    def clean_order_number(self) -> str:
+        number = normalize_order_number(self.cleaned_data["order_number"])
+        if not ORDER_NUMBER.match(number):
+            raise ValidationError(invalid_number_message(self.cleaned_data["order_number"]))
+        return number
+
+
+admin.site.unregister(Order)
+
+
+@admin.register(Order)
+class RakutenOrderAdmin(OrderAdmin):
+    actions = [*OrderAdmin.actions, "rematch_lines"]
+
+    def get_urls(self):
+        own = [path("fetch/", self.admin_site.admin_view(self.fetch_view), name="orders_order_fetch")]
+        return own + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self._may_fetch(request) and EcAccount.objects.exists():
+            first = EcAccount.objects.order_by("name").first()
+            extra_context.update(fetch_form=FetchOrderForm(initial={"account": first}),
+                                 fetch_url=reverse("admin:orders_order_fetch"))
+        return super().changelist_view(request, extra_context)
+
+    def fetch_view(self, request):
+        """POST only; the answer is a message, and the order page when there is an order to show."""
+        if request.method != "POST" or not self._may_fetch(request):
+            return redirect("admin:orders_order_changelist")
+        form = FetchOrderForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, error, messages.ERROR)
+            return redirect("admin:orders_order_changelist")
+        result = fetch_order_by_number(form.cleaned_data["account"], form.cleaned_data["order_number"])
+        level = messages.SUCCESS if result.ok else messages.ERROR
+        self.message_user(request, result.message, level)
+        if result.order is not None:
+            return redirect("admin:orders_order_change", result.order.pk)
+        return redirect("admin:orders_order_changelist")
+
+    @admin.action(description=gettext_lazy("Match 要確認 lines again and allocate"), permissions=["change"])
+    def rematch_lines(self, request, queryset):
+        matched = sum(rematch_order(order) for order in queryset)
+        self.message_user(request, ngettext("%(n)d line now matches a SKU.", "%(n)d lines now match a SKU.",
+                                           matched) % {"n": matched}, messages.SUCCESS)
+
+    def _may_fetch(self, request) -> bool:
+        return request.user.has_perm("orders.change_order")
+

@@ -1,0 +1,77 @@
+"""Admin forms for product mappings: the add/edit form and the CSV upload form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import EcAccount
+from rakuten_link.mappings.rules import MappingError, check_merchant_sku, mapping_key
+from rakuten_link.models import MappingStatus, ProductMapping
+
+KEY_FIELDS = ("account", "manage_number", "variant_id", "legacy_h_choice", "legacy_v_choice")
+
+
+class ProductMappingForm(forms.ModelForm):
+    """Applies the same key rules as the CSV import, and sends a changed key back to 未確認."""
+
+    class Meta:
+        model = ProductMapping
+        fields = ("account", "manage_number", "variant_id", "legacy_h_choice", "legacy_v_choice",
+                  "merchant_defined_sku_id", "sku", "safety_stock")
+
+    def clean(self):
+        data = super().clean()
+        try:
+            key = mapping_key(data.get("manage_number") or "", data.get("variant_id") or "",
+                              data.get("legacy_h_choice") or "", data.get("legacy_v_choice") or "")
+            data["merchant_defined_sku_id"] = check_merchant_sku(data.get("merchant_defined_sku_id") or "")
+        except MappingError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+            return data
+        data.update(manage_number=key.manage_number, variant_id=key.variant_id,
+                    legacy_h_choice=key.legacy_h_choice, legacy_v_choice=key.legacy_v_choice)
+        # The model's constraints are conditional, so Django's own unique check cannot see them.
+        self._check_unique(data, key)
+        return data
+
+    def _check_unique(self, data, key) -> None:
+        account = data.get("account")
+        if account is None:
+            return
+        same = ProductMapping.objects.filter(account=account, manage_number=key.manage_number)
+        if key.variant_id:
+            same = same.filter(variant_id=key.variant_id)
+        else:
+            same = same.filter(variant_id="", legacy_h_choice=key.legacy_h_choice,
+                               legacy_v_choice=key.legacy_v_choice)
+        if same.exclude(pk=self.instance.pk).exists():
+            self.add_error("variant_id", _("This account already maps this Rakuten SKU."))
+
+    def save(self, commit=True):
+        mapping = super().save(commit=False)
+        if any(field in self.changed_data for field in KEY_FIELDS) and self.instance.pk:
+            # Another Rakuten SKU: what we verified and pushed before says nothing about it.
+            mapping.status, mapping.status_message, mapping.checked_at = MappingStatus.UNCHECKED, "", None
+            mapping.last_pushed_quantity = mapping.last_pushed_at = None
+        if commit:
+            mapping.save()
+        return mapping
+
+
+class MappingUploadForm(forms.Form):
+    account = forms.ModelChoiceField(EcAccount.objects.all(), label=_("account"))
+    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8 (with or without BOM) or Shift_JIS (Excel)."))
+    max_bytes = 20 * 1024 * 1024
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        accounts = list(EcAccount.objects.all()[:2])
+        if len(accounts) == 1:
+            self.fields["account"].initial = accounts[0].pk
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
