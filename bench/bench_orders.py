@@ -120,7 +120,7 @@ def _prepare_database():
 
 
 def _seed_sandbox(url: str, count: int, rate_limited: bool) -> None:
-    from rakuten_link.sandbox.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, demo_catalogue, item_json
+    from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, demo_catalogue, item_json
 
     control = f"{url}/_sandbox"
     requests.post(f"{control}/credentials", json={"serviceSecret": DEMO_SERVICE_SECRET,

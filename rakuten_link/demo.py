@@ -11,7 +11,9 @@ from inventory.models import Product, Sku, StockLevel, Store
 from inventory.services import set_stock_count
 from orders.models import MailEvent, MailTemplate, PaymentMethod
 from rakuten_link.models import PaymentMethodMapping, ProductMapping
-from rakuten_link.sandbox.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, demo_catalogue
+from rakuten_link.rms import RmsItem, RmsVariant
+from rakuten_link.rms.parse_catalog import parse_item
+from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, demo_catalogue, item_json
 
 DEMO_ACCOUNT = "楽天デモ店"
 STORES = (("S01", "本店"), ("S02", "物流倉庫"))
@@ -38,17 +40,18 @@ def load_demo_data() -> EcAccount:
     stores = [Store.objects.update_or_create(code=code, defaults={"name": name})[0] for code, name in STORES]
     account = _account(stores)
     rng = random.Random(7)
-    for entry in demo_catalogue():
-        product, _ = Product.objects.update_or_create(code=entry["manageNumber"].upper(),
-                                                      defaults={"name": entry["title"]})
-        for variant in entry["variants"]:
-            sku = _sku(product, entry, variant)
+    # Read as the shop's RMS items (the Item API body the sandbox serves), like any item from RMS.
+    for item in (parse_item(item_json(entry)) for entry in demo_catalogue()):
+        product, _ = Product.objects.update_or_create(code=item.manage_number.upper(),
+                                                      defaults={"name": item.title})
+        for variant in item.variants.values():
+            sku = _sku(product, item, variant)
             for store in stores:
                 if not StockLevel.objects.filter(store=store, sku=sku).exists():
                     set_stock_count(store=store, sku=sku, counted=rng.randint(0, 12), note="demo")
             ProductMapping.objects.get_or_create(
-                account=account, manage_number=entry["manageNumber"], variant_id=variant["variantId"],
-                defaults={"sku": sku, "merchant_defined_sku_id": variant["merchantDefinedSkuId"]},
+                account=account, manage_number=item.manage_number, variant_id=variant.variant_id,
+                defaults={"sku": sku, "merchant_defined_sku_id": variant.merchant_defined_sku_id},
             )
     _payment_methods(account)
     for event, (subject, body) in TEMPLATES.items():
@@ -78,11 +81,11 @@ def _account(stores) -> EcAccount:
     return account
 
 
-def _sku(product, entry, variant) -> Sku:
-    label = " / ".join(variant["selectorValues"].values())
+def _sku(product, item: RmsItem, variant: RmsVariant) -> Sku:
+    label = " / ".join(variant.selector_values.values())
     sku, _ = Sku.objects.update_or_create(
-        code=variant["merchantDefinedSkuId"],
-        defaults={"product": product, "name": f"{entry['title']} {label}".strip()},
+        code=variant.merchant_defined_sku_id,
+        defaults={"product": product, "name": f"{item.title} {label}".strip()},
     )
     return sku
 

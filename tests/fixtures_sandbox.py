@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from rakuten_link.sandbox import SandboxServer
-from rakuten_link.sandbox.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, DEMO_SHOP
+from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, DEMO_SHOP
 
 TIMEOUT_S = 10
 

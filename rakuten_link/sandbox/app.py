@@ -13,10 +13,10 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import clock, control
+from .api import inventory, items, license, orders, shipping
 from .auth import authenticate
-from .faults import default_fault_body
-from .httpio import (
+from .control.dispatch import dispatch as control_dispatch
+from .http import (
     ApiError,
     Request,
     Response,
@@ -26,11 +26,19 @@ from .httpio import (
     status_line,
     unsupported_media_type,
 )
-from .order_lifecycle import process_due_orders
-from .routing import Call, Route, all_routes, match
-from .state import SandboxState
+from .orders.lifecycle import process_due_orders
+from .routing import Call, Route, match
+from .state import clock
+from .state.faults import default_fault_body
+from .state.state import SandboxState
 
 StartResponse = Callable[..., Any]
+API_MODULES = (orders, shipping, inventory, items, license)
+
+
+def all_routes() -> list[Route]:
+    """Every RMS route, in the order they are matched."""
+    return [r for module in API_MODULES for r in module.ROUTES]
 
 
 class SandboxApp:
@@ -43,7 +51,7 @@ class SandboxApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = read_request(environ)
         if request.path == "/_sandbox" or request.path.startswith("/_sandbox/"):
-            response = control.dispatch(self.state, request)
+            response = control_dispatch(self.state, request)
         else:
             response = self.handle_api(request)
         if response.drop:

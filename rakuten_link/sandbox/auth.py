@@ -12,8 +12,8 @@ import base64
 import binascii
 from datetime import datetime
 
-from .httpio import ApiError, Request, Response
-from .state import Credential, SandboxState
+from .http import ApiError, Request, Response
+from .state.state import Credential, SandboxState
 
 
 def parse_authorization(value: str | None) -> tuple[str, str] | None:

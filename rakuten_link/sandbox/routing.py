@@ -1,4 +1,8 @@
-"""Route table: which handler answers which RMS path, under which function id and rate-limit family."""
+"""Routes: which handler answers which RMS path, under which function id and rate-limit family.
+
+The API modules declare their routes with `route` and receive a `Call`; the table itself is put
+together in app.py, so this module imports none of them.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .httpio import Request, Response
-from .state import Credential, SandboxState
+from .http import Request, Response
+from .state.state import Credential, SandboxState
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -53,13 +57,6 @@ def route(method: str, path: str, function_id: str, family: str, handler: Handle
     """A route for `path`, a regex without anchors; `{name}` stands for one path segment."""
     regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
     return Route(method, re.compile(f"^{regex}$"), function_id, family, handler)
-
-
-def all_routes() -> list[Route]:
-    from . import inventory_api, items_api, license_api, orders_api, shipping_api
-
-    modules = (orders_api, shipping_api, inventory_api, items_api, license_api)
-    return [r for module in modules for r in module.ROUTES]
 
 
 def match(routes: list[Route], method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:

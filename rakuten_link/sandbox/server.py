@@ -17,8 +17,9 @@ from wsgiref.handlers import BaseHandler
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from .app import SandboxApp
-from .autogen import AutoOrderGenerator
-from .state import SandboxState
+from .state.autogen import AutoOrderGenerator
+from .state.seed import reset_state
+from .state.state import SandboxState
 
 
 class _DroppingHandler(ServerHandler):
@@ -78,7 +79,8 @@ class SandboxServer:
     """The sandbox on a local port: `with SandboxServer(seed="demo") as sandbox: sandbox.url …`."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, seed: str = "empty", **config: Any) -> None:
-        self.state = SandboxState(seed, **config)
+        self.state = SandboxState()
+        reset_state(self.state, seed, config)
         self.app = SandboxApp(self.state)
         self._httpd = _ThreadingServer((host, port), _RequestHandler)
         self._httpd.set_app(self.app)
@@ -109,7 +111,7 @@ class SandboxServer:
 
     def reset(self, seed: str = "empty", **config: Any) -> None:
         """Forget everything and restore default config (plus `config`); what the test fixture calls."""
-        self.state.reset(seed, config)
+        reset_state(self.state, seed, config)
 
     def __enter__(self) -> SandboxServer:
         return self.start()

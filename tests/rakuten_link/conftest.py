@@ -49,7 +49,7 @@ def rakuten_item(manage_number: str, variants: dict, selectors: list | None = No
 @pytest.fixture
 def seed_items(rms):
     """Put items straight into the sandbox's shop 000001 (set-up only; tests then go over HTTP)."""
-    from rakuten_link.sandbox.items_api import store_item
+    from rakuten_link.sandbox.api.items import store_item
 
     def seed(*items: dict, shop: str = "000001") -> None:
         for item in items:
@@ -100,8 +100,8 @@ def order_shop(rms, account, set_stock):
     from inventory.models import Product, Sku
     from orders.models import PaymentMethod
     from rakuten_link.models import PaymentMethodMapping, ProductMapping
-    from rakuten_link.sandbox.catalogue import DEMO_SHOP, demo_catalogue, item_json
-    from rakuten_link.sandbox.items_api import store_item
+    from rakuten_link.sandbox.api.items import store_item
+    from rakuten_link.sandbox.state.catalogue import DEMO_SHOP, demo_catalogue, item_json
 
     skus = {}
     for entry in demo_catalogue():

@@ -20,7 +20,7 @@ from rakuten_link.rms import (
     RmsRequestError,
     RmsTransientError,
 )
-from rakuten_link.sandbox.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET
+from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET
 
 from .test_client_support import control
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rakuten_link.rms import InventoryUpdate, RmsClient, RmsNotFoundError, RmsRequestError
-from rakuten_link.sandbox.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET
+from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET
 
 from .test_client_support import control
 

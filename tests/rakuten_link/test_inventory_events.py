@@ -12,7 +12,7 @@ from django_q.models import OrmQ
 from inventory.services import apply_stock_movement
 from rakuten_link.models import InventoryPushMarker, JobLease, PendingInventoryPush, ProductMapping
 from rakuten_link.rms import RmsClient
-from rakuten_link.sandbox.faults import FaultRule
+from rakuten_link.sandbox.state.faults import FaultRule
 from rakuten_link.sync.inventory.pending import PUSH_TASK
 from rakuten_link.tasks import push_after_debounce
 

@@ -147,7 +147,7 @@ def test_an_error_naming_no_row_is_isolated_by_halving(
 
 
 def test_a_shop_wide_refusal_fails_the_run_without_blaming_rows(rms, account, make_sku, set_stock, make_mapping):
-    from rakuten_link.sandbox.faults import FaultRule
+    from rakuten_link.sandbox.state.faults import FaultRule
 
     body = {"errors": [{"code": "IE1105", "message": "This endpoint is disabled for the shop not migrated to SKU."}]}
     rms.state.faults.add(FaultRule("inventoryapi_2.0.bulk.upsert", 1, 400, body))
@@ -163,7 +163,7 @@ def test_a_shop_wide_refusal_fails_the_run_without_blaming_rows(rms, account, ma
 
 
 def test_a_failed_batch_keeps_what_earlier_batches_stored(rms, account, make_sku, set_stock, upsert_calls):
-    from rakuten_link.sandbox.faults import FaultRule
+    from rakuten_link.sandbox.state.faults import FaultRule
 
     sku = make_sku()
     set_stock(account.stores.get(), sku, 3)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from rakuten_link.models import AlertLog, ApiCall, JobLease, SyncRun
-from rakuten_link.sandbox.faults import FaultRule
+from rakuten_link.sandbox.state.faults import FaultRule
 from rakuten_link.sync.jobs import run_account_job
 from rakuten_link.sync.leases import acquire_lease
 from rakuten_link.sync.runner import JobResult, run_job

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from rakuten_link.demo import load_demo_data
-from rakuten_link.sandbox.autogen import AutoOrderGenerator
+from rakuten_link.sandbox.state.autogen import AutoOrderGenerator
 from rakuten_link.sync.jobs import accounts_for, run_account_job
 
 

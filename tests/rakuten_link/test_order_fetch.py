@@ -10,7 +10,7 @@ from inventory.models import StockLevel, StockMovement
 from orders.models import Order, OrderChange, OrderLine
 from rakuten_link.models import AlertLog, ProductMapping, SyncCursor
 from rakuten_link.rms.dates import format_order_datetime, parse_datetime
-from rakuten_link.sandbox.faults import FaultRule
+from rakuten_link.sandbox.state.faults import FaultRule
 from rakuten_link.sync.jobs import run_account_job
 
 

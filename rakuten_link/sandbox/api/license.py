@@ -7,10 +7,10 @@ missing licenseKey parameter is 400 IE0001 (sandbox code).
 
 from __future__ import annotations
 
-from . import clock
-from .codes import FAMILY_LICENSE, LICENSE_EXPIRY
-from .httpio import Response, rest_error
-from .routing import Call, route
+from ..http import Response, rest_error
+from ..routing import Call, route
+from ..state import clock
+from ..state.codes import FAMILY_LICENSE, LICENSE_EXPIRY
 
 
 def expiry_date(call: Call) -> Response:

@@ -13,11 +13,11 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import clock
-from .codes import DELIVERY_COMPANIES, ORDER_PROGRESS
-from .order_defaults import order_skeleton, package_skeleton, sender_from, settlement, shipping_row
-from .order_lines import build_line
-from .state import SandboxState
+from ..state import clock
+from ..state.codes import DELIVERY_COMPANIES, ORDER_PROGRESS
+from ..state.state import SandboxState
+from .defaults import order_skeleton, package_skeleton, sender_from, settlement, shipping_row
+from .lines import build_line
 
 FREE_POSTAGE_FROM = 3980  # Rakuten's common 送料無料ライン
 POSTAGE = 550

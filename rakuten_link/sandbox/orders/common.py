@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .codes import CANCEL_ORDER, CONFIRM_ORDER, GET_ORDER, SEARCH_ORDER, UPDATE_ORDER_SHIPPING
-from .httpio import ApiError, BodyError, Response, load_json
-from .routing import Call
+from ..http import ApiError, BodyError, Response, load_json
+from ..routing import Call
+from ..state.codes import CANCEL_ORDER, CONFIRM_ORDER, GET_ORDER, SEARCH_ORDER, UPDATE_ORDER_SHIPPING
 
 PREFIXES = {
     SEARCH_ORDER: "ORDER_EXT_API_SEARCH_ORDER",

@@ -1,7 +1,7 @@
 """Realistic random orders: varied buyers, baskets, coupons, points, payment methods and tax rates.
 
 All randomness comes from the state's seeded generator, so `random_seed` makes a run reproducible.
-The output is a *partial* order that order_factory completes, so random and hand-written orders
+The output is a *partial* order that orders/factory.py completes, so random and hand-written orders
 share one code path.
 """
 
@@ -11,9 +11,9 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import clock
-from .order_lines import random_line
-from .state import SandboxState
+from ..state import clock
+from ..state.state import SandboxState
+from .lines import random_line
 
 FAMILY_NAMES = (
     ("佐藤", "サトウ"),

@@ -10,8 +10,8 @@ import random
 import zlib
 from typing import Any
 
-from .order_defaults import item_skeleton
-from .state import SandboxState
+from ..state.state import SandboxState
+from .defaults import item_skeleton
 
 # Used when a shop has no items yet, so `{"random": N}` works on an empty sandbox.
 FALLBACK_ITEM: dict[str, Any] = {

@@ -16,10 +16,8 @@ import copy
 import math
 from typing import Any
 
-from . import clock
-from .codes import CANCEL_ORDER, CANCEL_REASONS, CONFIRM_ORDER, FAMILY_ORDER, GET_ORDER, SEARCH_ORDER
-from .httpio import Response, is_int
-from .order_common import (
+from ..http import Response, is_int
+from ..orders.common import (
     bad_format,
     failure,
     message,
@@ -28,9 +26,11 @@ from .order_common import (
     read_body,
     required,
 )
-from .order_lifecycle import cancel, confirm
-from .order_search import HIT_CAP, MAX_PAST, parse_query, run
-from .routing import Call, route
+from ..orders.lifecycle import cancel, confirm
+from ..orders.search import HIT_CAP, MAX_PAST, parse_query, run
+from ..routing import Call, route
+from ..state import clock
+from ..state.codes import CANCEL_ORDER, CANCEL_REASONS, CONFIRM_ORDER, FAMILY_ORDER, GET_ORDER, SEARCH_ORDER
 
 SEARCH_NULLS = ("orderNumberList", "PaginationResponseModel")
 GET_NULLS = ("OrderModelList", "version")

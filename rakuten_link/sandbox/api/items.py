@@ -1,4 +1,4 @@
-"""Item API 2.0 (商品API): items get/upsert/patch/delete and bulk-get; search lives in item_search.
+"""Item API 2.0 (商品API): items get/upsert/patch/delete and bulk-get; search lives in item_search.py.
 
 This is how a client learns which manageNumber/variantId pairs exist (the keys of `variants`), so
 mapping verification is exercised against these answers. Writes are visible to search at once
@@ -11,8 +11,10 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from . import clock
-from .codes import (
+from ..http import ApiError, Response, error_entry, rest_error, rest_errors, rest_json
+from ..routing import Call, route
+from ..state import clock
+from ..state.codes import (
     FAMILY_ITEMS,
     ITEMS_BULK_GET,
     ITEMS_DELETE,
@@ -21,12 +23,10 @@ from .codes import (
     ITEMS_SEARCH,
     ITEMS_UPSERT,
 )
-from .httpio import ApiError, Response, error_entry, rest_error, rest_errors, rest_json
+from ..state.state import SandboxState
 from .inventory_rules import check_key
 from .item_rules import merge_patch, validate_item
 from .item_search import search_items
-from .routing import Call, route
-from .state import SandboxState
 
 MAX_BULK_GET = 50
 READ_ONLY = ("manageNumber", "created", "updated")

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from rakuten_link.sandbox.catalogue import DEMO_CATALOGUE
+from rakuten_link.sandbox.state.catalogue import DEMO_CATALOGUE
 
 ORDER_NUMBER = re.compile(r"^000001-\d{8}-\d{10}$")
 EMAIL = re.compile(r"^[0-9a-f]+@pc\.fw\.rakuten\.ne\.jp$")
@@ -44,13 +44,13 @@ def test_the_catalogue_matches_the_demo_items(sandbox_client):
 
 
 def test_catalogue_imports_without_starting_anything():
-    code = "import sys, rakuten_link.sandbox.catalogue as c; assert c.DEMO_CATALOGUE; print(sorted(sys.modules))"
+    code = "import sys, rakuten_link.sandbox.state.catalogue as c; assert c.DEMO_CATALOGUE; print(sorted(sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
     ).stdout
     assert "rakuten_link.sandbox.server" not in out and "django" not in out
 

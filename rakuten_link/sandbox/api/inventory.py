@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .codes import (
+from ..http import ApiError, Response, error_entry, rest_error, rest_errors, rest_json
+from ..routing import Call, route
+from ..state.codes import (
     FAMILY_INVENTORY,
     FAMILY_INVENTORY_BULK_GET,
     INVENTORY_BULK_GET,
@@ -19,7 +21,7 @@ from .codes import (
     INVENTORY_GET,
     INVENTORY_UPSERT,
 )
-from .httpio import ApiError, Response, error_entry, rest_error, rest_errors, rest_json
+from ..state.stock import MAX_QUANTITY, put_quantity, row_json
 from .inventory_rules import (
     UPSERT_FIELDS,
     Errors,
@@ -28,8 +30,6 @@ from .inventory_rules import (
     check_unknown_fields,
     resolve_quantity,
 )
-from .routing import Call, route
-from .stock import MAX_QUANTITY, put_quantity, row_json
 
 MAX_BULK_UPSERT = 400
 MAX_BULK_GET = 1000

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .httpio import error_entry
+from ..http import error_entry
 from .inventory_rules import check_key
 
 ITEM_TYPES = ("NORMAL", "PRE_ORDER", "BUYING_CLUB")

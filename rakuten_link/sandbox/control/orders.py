@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
-from . import clock
-from .control_common import ControlError, body_of
-from .httpio import Request, Response, is_int
-from .order_factory import deep_merge
-from .order_lifecycle import advance, cancel, create_order, create_random_order, set_progress
-from .state import SandboxState
+from ..http import Request, Response, is_int
+from ..orders.factory import deep_merge
+from ..orders.lifecycle import advance, cancel, create_order, create_random_order, set_progress
+from ..state import clock
+from ..state.state import SandboxState
+from .common import ControlError, Handler, body_of
 
 MAX_RANDOM = 50_000  # enough to test searchOrder's 15,000-hit cap
 
@@ -87,7 +86,7 @@ def cancel_order(state: SandboxState, request: Request, params: dict[str, str]) 
 
 
 _NUMBER = "(?P<number>[0-9-]+)"
-ROUTES: list[tuple[str, str, Callable[[SandboxState, Request, dict[str, str]], Response]]] = [
+ROUTES: list[tuple[str, str, Handler]] = [
     ("GET|POST", "/_sandbox/orders", orders),
     ("GET|PATCH", f"/_sandbox/orders/{_NUMBER}", one_order),
     ("POST", f"/_sandbox/orders/{_NUMBER}/advance", advance_order),

@@ -1,15 +1,33 @@
-"""Named starting states: `empty` (nothing at all) and `demo` (one shop ready to use)."""
+"""Named starting states: `empty` (nothing at all) and `demo` (one shop ready to use).
+
+The demo seed stores items and creates orders through the same code the API uses, so it sits above
+the item and order modules; `SandboxState` itself stays free of it, and whoever resets a state
+(the server, the control API) calls `reset_state` here.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from ..api.items import store_item
+from ..orders.lifecycle import create_random_order
 from . import clock
 from .catalogue import DEMO_CATALOGUE, DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, DEMO_SHOP, item_json
 from .state import SandboxState
+from .stock import put_quantity
 
 SEEDS = ("empty", "demo")
 DEMO_KEY_DAYS = 80  # a 90-day key issued ten days ago
+
+
+def reset_state(state: SandboxState, seed: str = "empty", config: dict[str, Any] | None = None) -> None:
+    """Forget everything, restore default config (plus `config`), then apply the named seed."""
+    if seed not in SEEDS:
+        raise ValueError(f"unknown seed {seed!r}; use one of {SEEDS}")
+    with state.lock:
+        state.reset(config)
+        apply_seed(state, seed)
 
 
 def apply_seed(state: SandboxState, name: str) -> None:
@@ -25,10 +43,6 @@ def end_of_day(value: datetime) -> datetime:
 
 def seed_demo(state: SandboxState, at: datetime) -> None:
     """Credentials for shop 000001, the demo catalogue with stock, and a handful of orders."""
-    from .items_api import store_item  # the API module builds on state, which imports this lazily
-    from .order_lifecycle import create_random_order
-    from .stock import put_quantity
-
     state.add_credential(
         DEMO_SERVICE_SECRET, DEMO_LICENSE_KEY, DEMO_SHOP, end_of_day(at + timedelta(days=DEMO_KEY_DAYS))
     )

@@ -3,6 +3,8 @@
 Handlers take `state.lock` for their whole run, so each API call is atomic (bulk-upsert's
 all-or-nothing rule falls out of that) and concurrent test clients see a consistent world.
 Data is kept per shop number, because one sandbox serves several accounts in multi-shop tests.
+Named starting states are applied on top by `seed.reset_state`; this module knows nothing of seeds,
+because seeding builds on the order and item code, which builds on this module.
 """
 
 from __future__ import annotations
@@ -49,16 +51,13 @@ class Credential:
 class SandboxState:
     """Credentials, items, inventory, orders, the request log and the config switches."""
 
-    def __init__(self, seed: str = "empty", **config: Any) -> None:
+    def __init__(self, **config: Any) -> None:
+        """An empty state; `seed.reset_state(state, name, config)` gives it a named starting state."""
         self.lock = threading.RLock()
-        self.reset(seed, config)
+        self.reset(config)
 
-    def reset(self, seed: str = "empty", config: dict[str, Any] | None = None) -> None:
-        """Forget everything, restore default config (plus `config`), then apply the named seed."""
-        from .seed import SEEDS, apply_seed  # seed builds on this module
-
-        if seed not in SEEDS:
-            raise ValueError(f"unknown seed {seed!r}; use one of {SEEDS}")
+    def reset(self, config: dict[str, Any] | None = None) -> None:
+        """Forget everything and restore default config (plus `config`); a bad `config` changes nothing."""
         new_config = SandboxConfig()
         new_config.patch(config or {})  # raises before anything is forgotten
         with self.lock:
@@ -72,7 +71,6 @@ class SandboxState:
             self.rate_limiter = RateLimiter()
             self.faults = OneShotFaults()
             self._counters: dict[str, itertools.count[int]] = {}
-            apply_seed(self, seed)
 
     def patch_config(self, values: dict[str, Any]) -> None:
         """Change switches at run time; a new random_seed restarts the random sequence."""

@@ -10,12 +10,12 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import clock
-from .codes import CANCELLABLE_PROGRESS, ORDER_PROGRESS
-from .order_factory import build_order, cancel_reason
-from .order_random import random_partial
-from .state import SandboxState
-from .stock import adjust_for_order, order_sku_lines
+from ..state import clock
+from ..state.codes import CANCELLABLE_PROGRESS, ORDER_PROGRESS
+from ..state.state import SandboxState
+from ..state.stock import adjust_for_order, order_sku_lines
+from .factory import build_order, cancel_reason
+from .random import random_partial
 
 
 def create_order(

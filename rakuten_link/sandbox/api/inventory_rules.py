@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .httpio import error_entry, is_int
-from .stock import MAX_QUANTITY
+from ..http import error_entry, is_int
+from ..state.stock import MAX_QUANTITY
 
 KEY_CHARS = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_KEY_BYTES = 32

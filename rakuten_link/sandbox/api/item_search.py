@@ -13,7 +13,7 @@ import copy
 import json
 from typing import Any
 
-from .httpio import Request, rest_error
+from ..http import Request, rest_error
 
 PARTIAL_FILTERS = ("title", "tagline", "manageNumber", "itemNumber")
 VARIANT_FILTERS = ("variantId", "merchantDefinedSkuId")

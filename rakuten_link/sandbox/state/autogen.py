@@ -8,8 +8,8 @@ from __future__ import annotations
 import threading
 import time
 
+from ..orders.lifecycle import create_random_order
 from . import clock
-from .order_lifecycle import create_random_order
 from .state import SandboxState
 
 POLL_S = 0.2

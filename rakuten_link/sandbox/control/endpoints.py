@@ -1,46 +1,23 @@
-"""`/_sandbox/…`: the test and demo remote control (no auth; never part of RMS).
+"""The control endpoints other than orders: reset, config, credentials, items, inventory, log, faults, tick.
 
-Every endpoint answers JSON; problems are 400/404 `{"error": "..."}` (item validation problems keep
-the RMS `errors[]` shape, since they come from the Item API rules). `shop` defaults to the only shop
-with credentials (000001 when there are none; required when there are several).
-
-    POST   reset          {seed: empty|demo, config: {...}}          → {ok, seed, config}
-    GET    config         → switches;  PATCH/POST config {switch: value} → switches (400 on unknown/bad)
-    GET    credentials    → {credentials: [...]}
-    POST   credentials    {serviceSecret, licenseKey, shop?, expiryDate?, disabledFunctions?} → 201
-    DELETE credentials    {serviceSecret, licenseKey}                → 204
-    GET    items?shop=    → {items: [...]};  POST items {shop?, items: [ItemAPI item], quantity?} → 201
-    GET    inventory?shop=&manageNumber=&variantId= → {inventories: [...]}
-    POST   inventory      {shop?, inventories: [{manageNumber, variantId, quantity}]} → 201 {count}
-    GET    orders?shop=&orderProgress= → {orders: [{orderNumber, orderProgress, orderDatetime}]}
-    POST   orders         {shop?, orders: [partial OrderModel]} | {shop?, random: N, orderProgress?,
-                          orderDatetime? | start?/end?, items?: [manageNumber]} → 201 {orderNumbers}
-    GET    orders/{n}     → full OrderModel;  PATCH orders/{n} {fields} → merged OrderModel
-    POST   orders/{n}/advance {to?: 200|300} · orders/{n}/progress {orderProgress} · orders/{n}/cancel
-    POST   tick           {now?}                                      → {shipped: [orderNumber]}
-    GET    requests?function=&limit= → {requests: [...]};  DELETE requests → 204
-    GET    faults → {faults};  POST faults {function: id|family|*, count, status, body?, drop?} → 201
-    DELETE faults → 204;  GET health → {ok: true}
+Each handler takes (state, request, path params) and runs under the state lock (see dispatch).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from datetime import timedelta
 
-from . import clock, control_orders
-from .control_common import ControlError, body_of
-from .faults import FaultRule
-from .httpio import ApiError, Request, Response, is_int
-from .inventory_rules import check_key
-from .item_rules import validate_item
-from .order_lifecycle import tick
-from .seed import end_of_day
-from .state import SandboxState
-from .stock import MAX_QUANTITY, put_quantity, row_json
-
-Handler = Callable[[SandboxState, Request, dict[str, str]], Response]
+from ..api.inventory_rules import check_key
+from ..api.item_rules import validate_item
+from ..api.items import store_item
+from ..http import ApiError, Request, Response, is_int
+from ..orders.lifecycle import tick
+from ..state import clock
+from ..state.faults import FaultRule
+from ..state.seed import end_of_day, reset_state
+from ..state.state import SandboxState
+from ..state.stock import MAX_QUANTITY, put_quantity, row_json
+from .common import ControlError, Handler, body_of
 
 
 def health(state: SandboxState, request: Request, params: dict[str, str]) -> Response:
@@ -50,7 +27,7 @@ def health(state: SandboxState, request: Request, params: dict[str, str]) -> Res
 def reset(state: SandboxState, request: Request, params: dict[str, str]) -> Response:
     body = body_of(request)
     seed = body.get("seed", "empty")
-    state.reset(seed, body.get("config") or {})
+    reset_state(state, seed, body.get("config") or {})
     return Response(200, {"ok": True, "seed": seed, "config": state.config.to_dict()})
 
 
@@ -82,8 +59,6 @@ def credentials(state: SandboxState, request: Request, params: dict[str, str]) -
 
 
 def items(state: SandboxState, request: Request, params: dict[str, str]) -> Response:
-    from .items_api import store_item
-
     body = body_of(request) if request.method == "POST" else {}
     shop = state.resolve_shop(body.get("shop") or request.param("shop"))
     if request.method == "GET":
@@ -175,26 +150,4 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET|DELETE", "/_sandbox/requests", requests_log),
     ("GET|POST|DELETE", "/_sandbox/faults", faults),
     ("POST", "/_sandbox/tick", run_tick),
-    *control_orders.ROUTES,
 ]
-_COMPILED = [(methods.split("|"), re.compile(f"^{path}/?$"), handler) for methods, path, handler in ROUTES]
-
-
-def dispatch(state: SandboxState, request: Request) -> Response:
-    """Run the matching control handler under the state lock; errors become JSON answers."""
-    for methods, pattern, handler in _COMPILED:
-        found = pattern.match(request.path)
-        if not found:
-            continue
-        if request.method not in methods:
-            return Response(405, {"error": f"use {' or '.join(methods)}"})
-        try:
-            with state.lock:
-                return handler(state, request, found.groupdict())
-        except ControlError as exc:
-            return Response(exc.status, {"error": str(exc)})
-        except ApiError as exc:
-            return exc.response
-        except (ValueError, KeyError, TypeError) as exc:
-            return Response(400, {"error": f"{type(exc).__name__}: {exc}"})
-    return Response(404, {"error": f"no control endpoint {request.path}"})

@@ -1,14 +1,14 @@
 """Empty OrderModel parts with every key RMS sends (rms-reference §2.3), so partial orders come out whole.
 
 Clients are written against full payloads; a sandbox that omitted keys would hide KeyErrors that the
-real API would trigger. Values here are neutral defaults; realistic ones come from order_random.
+real API would trigger. Values here are neutral defaults; realistic ones come from orders/random.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .codes import DELIVERY_COMPANIES, SETTLEMENT_METHODS
+from ..state.codes import DELIVERY_COMPANIES, SETTLEMENT_METHODS
 
 
 def order_skeleton() -> dict[str, Any]:

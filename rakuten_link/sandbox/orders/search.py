@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import clock
-from .codes import ORDER_PROGRESS, SEARCH_ORDER
-from .httpio import is_int
-from .order_common import bad_format, empty_value, required
+from ..http import is_int
+from ..state import clock
+from ..state.codes import ORDER_PROGRESS, SEARCH_ORDER
+from .common import bad_format, empty_value, required
 
 MAX_WINDOW = timedelta(days=63)
 MAX_PAST = timedelta(days=730)

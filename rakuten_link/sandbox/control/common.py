@@ -1,11 +1,15 @@
-"""Small helpers shared by the control modules."""
+"""Small helpers shared by the control modules: the handler signature, errors and body parsing."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from .httpio import Request
+from ..http import Request, Response
+from ..state.state import SandboxState
+
+Handler = Callable[[SandboxState, Request, dict[str, str]], Response]
 
 
 class ControlError(Exception):

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clock
-from .codes import DELIVERY_COMPANIES, FAMILY_ORDER, UPDATE_ORDER_SHIPPING
-from .httpio import Response, is_int
-from .order_common import bad_format, empty_value, failure, message, order_of, read_body, required
-from .order_defaults import shipping_row
-from .routing import Call, route
+from ..http import Response, is_int
+from ..orders.common import bad_format, empty_value, failure, message, order_of, read_body, required
+from ..orders.defaults import shipping_row
+from ..routing import Call, route
+from ..state import clock
+from ..state.codes import DELIVERY_COMPANIES, FAMILY_ORDER, UPDATE_ORDER_SHIPPING
 
 FN = UPDATE_ORDER_SHIPPING
 MAX_ROWS = 20
