@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from lib.adminviews import html_table
 
-from .models import ORDER_PROGRESS_LABELS, AttentionReason, Order, OrderChange, OrderLine, OrderPackage
+from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress
 
 REASON_LABELS = dict(AttentionReason.choices)
 BADGE = '<span style="background:{};color:#fff;border-radius:3px;padding:1px 6px;white-space:nowrap">{}</span>'
@@ -21,7 +21,7 @@ REASON_COLOURS = {AttentionReason.UNMATCHED_LINE: "#c62828", AttentionReason.SHO
 def progress_text(code: Any) -> str:
     """`300 発送待ち`; unknown codes are shown as received."""
     try:
-        label = ORDER_PROGRESS_LABELS.get(int(code), "")
+        label = OrderProgress.label_of(int(code))
     except (TypeError, ValueError):
         return str(code)
     return f"{code} {label}".strip()

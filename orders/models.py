@@ -47,20 +47,44 @@ class AttentionReason(models.TextChoices):
 # Reasons that only a person can clear (admin action "Mark as checked").
 STICKY_REASONS = frozenset({AttentionReason.ORDER_CHANGED, AttentionReason.CANCELLED_AFTER_SHIPPING})
 
-# Rakuten orderProgress as received (rms-reference §2.1); kept as labels, not field choices, so a new code
-# from the marketplace is stored and shown rather than rejected.
-ORDER_PROGRESS_LABELS = {
-    100: "注文確認待ち",
-    200: "楽天処理中",
-    300: "発送待ち",
-    400: "変更確定待ち",
-    500: "発送済",
-    600: "支払手続き中",
-    700: "支払手続き済",
-    800: "キャンセル確定待ち",
-    900: "キャンセル確定",
-}
-FINAL_PROGRESS = (700, 900)
+class OrderProgress(models.IntegerChoices):
+    """Rakuten orderProgress (rms-reference §2.1), stored as received.
+
+    The choices document the known codes; they are not enforced on save, so a code Rakuten adds later is
+    still stored, and shown as the bare number (``label_of`` gives "" for it).
+    """
+
+    AWAITING_CONFIRMATION = 100, _("注文確認待ち")
+    RAKUTEN_PROCESSING = 200, _("楽天処理中")
+    AWAITING_SHIPMENT = 300, _("発送待ち")
+    AWAITING_CHANGE = 400, _("変更確定待ち")
+    SHIPPED = 500, _("発送済")
+    PAYMENT_IN_PROGRESS = 600, _("支払手続き中")
+    PAYMENT_DONE = 700, _("支払手続き済")
+    CANCEL_PENDING = 800, _("キャンセル確定待ち")
+    CANCELLED = 900, _("キャンセル確定")
+
+    @classmethod
+    def final(cls) -> tuple[OrderProgress, ...]:
+        """Statuses after which nothing changes any more (paid out, or cancelled)."""
+        return (cls.PAYMENT_DONE, cls.CANCELLED)
+
+    @classmethod
+    def shipped(cls) -> tuple[OrderProgress, ...]:
+        """Statuses in which the goods have left: shipped, and the payment steps after it."""
+        return (cls.SHIPPED, cls.PAYMENT_IN_PROGRESS, cls.PAYMENT_DONE)
+
+    @classmethod
+    def label_of(cls, code: int) -> str:
+        """The label of a known code; "" for one this list does not know."""
+        try:
+            return str(cls(code).label)
+        except ValueError:
+            return ""
+
+
+FINAL_PROGRESS = OrderProgress.final()
+SHIPPED_PROGRESS = OrderProgress.shipped()
 
 
 class Order(models.Model):
@@ -68,7 +92,8 @@ class Order(models.Model):
 
     account = models.ForeignKey(EcAccount, on_delete=models.PROTECT, related_name="orders", verbose_name=_("account"))
     order_number = models.CharField(_("order number"), max_length=40)
-    order_progress = models.PositiveSmallIntegerField(_("Rakuten status"), db_index=True)
+    order_progress = models.PositiveSmallIntegerField(_("Rakuten status"), choices=OrderProgress.choices,
+                                                      db_index=True)
     sub_status_id = models.IntegerField(_("sub-status id"), null=True, blank=True)
     sub_status_name = models.CharField(_("sub-status"), max_length=100, blank=True)
     state = models.CharField(_("processing state"), max_length=20, choices=OrderState.choices, default=OrderState.NEW,
@@ -129,7 +154,7 @@ class Order(models.Model):
 
     @property
     def progress_label(self) -> str:
-        label = ORDER_PROGRESS_LABELS.get(self.order_progress, "")
+        label = OrderProgress.label_of(self.order_progress)
         return f"{self.order_progress} {label}".strip()
 
 

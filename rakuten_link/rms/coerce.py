@@ -44,6 +44,11 @@ def as_str(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def as_flag(value: Any) -> bool:
+    """RMS 0/1 flags ("1" or 1 is set); anything else, null included, is not set."""
+    return as_str(value) == "1"
+
+
 def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .coerce import as_decimal, as_dict, as_int, as_list, as_money, as_str
+from .coerce import as_decimal, as_dict, as_flag, as_int, as_list, as_money, as_str
 from .dates import parse_date, parse_datetime
 from .types import (
     ConfirmResult,
@@ -75,6 +75,7 @@ def parse_order_item(model: Any) -> RmsOrderItem:
         variant_id=as_str(sku.get("variantId")),
         merchant_defined_sku_id=as_str(sku.get("merchantDefinedSkuId")),
         sku_info=as_str(sku.get("skuInfo")),
+        delete_item_flag=as_flag(m.get("deleteItemFlag")),
     )
 
 
@@ -101,6 +102,7 @@ def parse_package(model: Any) -> RmsPackage:
         items=[parse_order_item(i) for i in as_list(m.get("ItemModelList"))],
         shippings=[parse_shipping(s) for s in as_list(m.get("ShippingModelList"))],
         default_delivery_company_code=as_str(m.get("defaultDeliveryCompanyCode")),
+        package_delete_flag=as_flag(m.get("packageDeleteFlag")),
     )
 
 
@@ -161,6 +163,7 @@ def parse_order(model: Any) -> RmsOrder:
         coupons=[parse_coupon(c) for c in as_list(m.get("CouponModelList"))],
         delivery_name=as_str(as_dict(m.get("DeliveryModel")).get("deliveryName")),
         order_type=as_int(m.get("orderType")),
+        order_fix_datetime=parse_datetime(m.get("orderFixDatetime")),
         raw=m,
     )
 

@@ -90,6 +90,7 @@ class RmsOrderItem:
     variant_id: str = ""
     merchant_defined_sku_id: str = ""
     sku_info: str = ""
+    delete_item_flag: bool = False  # deleted after ordering; RMS keeps the line with this flag
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class RmsPackage:
     items: list[RmsOrderItem] = field(default_factory=list)
     shippings: list[RmsShipping] = field(default_factory=list)
     default_delivery_company_code: str = ""
+    package_delete_flag: bool = False  # deleted after ordering; RMS keeps the basket with this flag
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,11 @@ class RmsCoupon:
 
 @dataclass(frozen=True)
 class RmsOrder:
-    """OrderModel from getOrder (§2.3), flattened to what the back office uses; ``raw`` has the rest."""
+    """OrderModel from getOrder (§2.3), flattened to every field the back office reads.
+
+    ``raw`` is the model as received, kept for storage and the change history only: nothing outside
+    ``rakuten_link.rms`` looks up RMS keys in it.
+    """
 
     order_number: str
     order_progress: int | None
@@ -163,6 +169,7 @@ class RmsOrder:
     coupons: list[RmsCoupon] = field(default_factory=list)
     delivery_name: str = ""
     order_type: int | None = None
+    order_fix_datetime: datetime | None = None  # 注文確定日時
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property

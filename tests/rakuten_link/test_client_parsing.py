@@ -27,6 +27,7 @@ from rakuten_link.rms.parse_catalog import (
 )
 from rakuten_link.rms.parse_orders import (
     parse_confirm_results,
+    parse_order,
     parse_orders,
     parse_search_page,
     parse_shipping_results,
@@ -142,6 +143,19 @@ def test_it_tolerates_a_pre_sku_order_with_nulls_and_unfixed_prices():
     (item,) = package.items
     assert (item.item_number, item.variant_id, item.tax_rate) == ("test01is", "", Decimal("0.1"))
     assert item.selected_choice == "サイズ:S\nカラー:赤"
+
+
+def test_it_reads_the_fix_time_and_the_delete_flags_the_order_sync_needs():
+    package = {"packageDeleteFlag": 0, "ItemModelList": [{"deleteItemFlag": "1"}, {"deleteItemFlag": None}, {}]}
+    order = parse_order({"orderFixDatetime": "2024-05-01T12:00:00+0900", "PackageModelList": [
+        {"packageDeleteFlag": "1", "ItemModelList": [{"deleteItemFlag": 0}]}, package, None]})
+    assert order.order_fix_datetime == datetime(2024, 5, 1, 12, 0, tzinfo=JST)
+    assert [p.package_delete_flag for p in order.packages] == [True, False, False]
+    assert [i.delete_item_flag for i in order.items] == [False, True, False, False]
+    first, _ = parse_orders(load("get_order"))
+    assert first.order_fix_datetime == datetime(2024, 5, 1, 11, 30, tzinfo=JST)
+    assert not first.packages[0].package_delete_flag and not first.items[0].delete_item_flag
+    assert parse_order(None).order_fix_datetime is None
 
 
 def test_it_parses_an_empty_or_missing_order_list():

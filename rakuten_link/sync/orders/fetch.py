@@ -6,7 +6,8 @@ also moves the cursor to the newest order date of the batch. RMS lists orders ol
 leaves the cursor at the last committed order; the next run starts there (minus the overlap) and skips
 what is stored, leaving neither gaps nor duplicates. The overlap covers orders RMS lists late.
 
-Refresh: getOrder on our orders that are not final (700, 900), to catch cancellations and changes.
+Refresh: getOrder on our orders that are not final (``FINAL_PROGRESS``: 700, 900), to catch
+cancellations and changes.
 """
 
 from __future__ import annotations
@@ -93,9 +94,9 @@ def search_start(account: EcAccount, since: str | date | None, end: datetime) ->
         position = SyncCursor.objects.filter(account=account, kind=JobKind.ORDERS).values_list(
             "position", flat=True).first()
         if position is None:
-            start = end - timedelta(days=getattr(settings, "RAKUTEN_INITIAL_FETCH_DAYS", 7))
+            start = end - timedelta(days=settings.RAKUTEN_INITIAL_FETCH_DAYS)
         else:
-            start = min(position, end) - timedelta(minutes=getattr(settings, "RAKUTEN_ORDER_OVERLAP_MINUTES", 15))
+            start = min(position, end) - timedelta(minutes=settings.RAKUTEN_ORDER_OVERLAP_MINUTES)
     return max(start, end - RMS_MAX_PAST)
 
 

@@ -1,7 +1,8 @@
 """RMS order objects → plain field dicts for our Order, OrderPackage and OrderLine models.
 
-This is the one place that knows how RMS order data lands in the marketplace-neutral models, so the
-RMS JSON itself never leaves rakuten_link (it is stored in ``Order.raw`` as an opaque blob).
+This is the one place that knows how RMS order data lands in the marketplace-neutral models. It reads the
+typed ``RmsOrder`` only, never RMS keys; the RMS JSON itself never leaves rakuten_link (it is stored in
+``Order.raw`` as an opaque blob, for audit and the change history).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from django.utils import timezone
 
 from orders.models import Order, OrderLine, OrderPackage
 from rakuten_link.rms import RmsOrder, RmsOrderItem, RmsPackage
-from rakuten_link.rms.dates import parse_datetime
 
 
 @dataclass
@@ -59,19 +59,15 @@ def content_hash(raw: dict[str, Any]) -> str:
 
 
 def map_order(order: RmsOrder) -> MappedOrder:
-    raw_packages = order.raw.get("PackageModelList") or []
     mapped = MappedOrder(
         number=order.order_number, fields=order_fields(order), raw=order.raw, content_hash=content_hash(order.raw)
     )
-    for index, package in enumerate(order.packages):
-        raw_package = _nth_dict(raw_packages, index)
+    for package in order.packages:
         basket_id = package.basket_id or 0
         mapped.packages.append(MappedPackage(basket_id, package_fields(package)))
-        raw_items = raw_package.get("ItemModelList") or []
-        for position, item in enumerate(package.items):
-            raw_item = _nth_dict(raw_items, position)
+        for item in package.items:
             # Deleted lines and packages stay in getOrder with a flag (§2.3); they hold no stock.
-            removed = _flag(raw_package.get("packageDeleteFlag")) or _flag(raw_item.get("deleteItemFlag"))
+            removed = package.package_delete_flag or item.delete_item_flag
             mapped.lines.append(MappedLine(basket_id, line_fields(item, removed=removed)))
     return mapped
 
@@ -85,7 +81,7 @@ def order_fields(order: RmsOrder) -> dict[str, Any]:
         "sub_status_name": _clip(Order, "sub_status_name", order.sub_status_name),
         "ordered_at": order.order_datetime or timezone.now(),
         "confirmed_at": order.shop_order_cfm_datetime,
-        "fixed_at": parse_datetime(order.raw.get("orderFixDatetime")),
+        "fixed_at": order.order_fix_datetime,
         "shipping_reported_at": order.shipping_cmpl_rpt_datetime,
         "buyer_name": _clip(Order, "buyer_name", buyer.name),
         "buyer_kana": _clip(Order, "buyer_kana", _kana(buyer.family_name_kana, buyer.first_name_kana)),
@@ -159,16 +155,6 @@ def _tax_row(summary) -> dict[str, Any]:
 
 def _kana(family: str, first: str) -> str:
     return f"{family} {first}".strip()
-
-
-def _nth_dict(items: list, index: int) -> dict[str, Any]:
-    """The raw model at the same position as the parsed one (the parser keeps list order)."""
-    item = items[index] if index < len(items) else None
-    return item if isinstance(item, dict) else {}
-
-
-def _flag(value: Any) -> bool:
-    return str(value) == "1"
 
 
 _MAX_LENGTHS: dict[tuple[type, str], int] = {}

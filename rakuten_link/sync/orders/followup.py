@@ -13,15 +13,13 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
-from orders.models import Order, OrderChange
+from orders.models import Order, OrderChange, OrderProgress
 from rakuten_link.alerts import send_alert
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError
 from rakuten_link.sync.orders.upsert import BatchOutcome
 
 logger = logging.getLogger(__name__)
 
-AWAITING_CONFIRMATION = 100
-CONFIRMED = 200
 LISTED = 20  # lines per alert mail; the admin's 要確認 filter shows them all
 
 
@@ -66,7 +64,7 @@ def confirm_new_orders(account: EcAccount, client: RmsClient, orders: Sequence[O
     """
     if not account.auto_confirm_orders:
         return 0, 0
-    waiting = {o.order_number: o for o in orders if o.order_progress == AWAITING_CONFIRMATION}
+    waiting = {o.order_number: o for o in orders if o.order_progress == OrderProgress.AWAITING_CONFIRMATION}
     if not waiting:
         return 0, 0
     try:
@@ -78,12 +76,13 @@ def confirm_new_orders(account: EcAccount, client: RmsClient, orders: Sequence[O
         logger.warning("confirmOrder failed for account %s: %s", account.pk, exc)
         return 0, len(waiting)
     done = [waiting[r.order_number] for r in results if r.ok and r.order_number in waiting]
+    confirmed = OrderProgress.RAKUTEN_PROCESSING  # where confirmOrder moves an order
     for order in done:
-        order.order_progress = CONFIRMED
+        order.order_progress = confirmed
     if done:
-        Order.objects.filter(pk__in=[o.pk for o in done]).update(order_progress=CONFIRMED)
+        Order.objects.filter(pk__in=[o.pk for o in done]).update(order_progress=confirmed)
         OrderChange.objects.bulk_create(
-            OrderChange(order=o, field="order_progress", old_value=str(AWAITING_CONFIRMATION),
-                        new_value=str(CONFIRMED)) for o in done
+            OrderChange(order=o, field="order_progress", old_value=str(OrderProgress.AWAITING_CONFIRMATION.value),
+                        new_value=str(confirmed.value)) for o in done
         )
     return len(done), len(results) - len(done)

@@ -18,16 +18,22 @@ from django.db import IntegrityError, transaction
 from accounts.models import EcAccount
 from inventory.models import Store
 from lib.fastwrite import adopt_keys, insert_rows
-from orders.models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderState
+from orders.models import (
+    SHIPPED_PROGRESS,
+    AttentionReason,
+    Order,
+    OrderChange,
+    OrderLine,
+    OrderPackage,
+    OrderProgress,
+    OrderState,
+)
 from orders.services import Entry, allocate_orders, cancel_order, mark_shipped, save_orders, snapshot
 from rakuten_link.rms import RmsOrder
 from rakuten_link.sync.orders.changes import diff_order
 from rakuten_link.sync.orders.fields import MappedOrder, map_order
 from rakuten_link.sync.orders.lines import sync_lines, sync_packages
 from rakuten_link.sync.orders.matching import LineMatcher, payment_methods
-
-CANCELLED, CANCEL_PENDING = 900, 800
-SHIPPED_PROGRESS = (500, 600, 700)
 
 
 @dataclass
@@ -134,7 +140,7 @@ def _insert_orders(ctx: IntakeContext, orders: list[Order], packages: list[Order
 def _new_order(ctx: IntakeContext, m: MappedOrder) -> Order:
     order = Order(account=ctx.account, order_number=m.number, raw=m.raw, content_hash=m.content_hash, **m.fields)
     order.payment_method_id = ctx.payments.get(m.fields["settlement_method_code"])
-    if m.progress == CANCELLED:
+    if m.progress == OrderProgress.CANCELLED:
         order.state = OrderState.CANCELLED  # seen first when already cancelled: nothing to allocate
     return order
 
@@ -156,7 +162,7 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
         _apply_fields(ctx, order, m, lines_changed=diff.lines_changed)
         sync_packages(order, m, packages[order.pk])
         order_lines = sync_lines(order, m, lines[order.pk], packages[order.pk], matcher)
-        if m.progress == CANCELLED and order.state != OrderState.CANCELLED:
+        if m.progress == OrderProgress.CANCELLED and order.state != OrderState.CANCELLED:
             to_cancel.append((order, order_lines))
         else:
             active.append((order, order_lines))
@@ -199,7 +205,7 @@ def _follow_progress(order: Order) -> None:
 
 def _reasons(entries: Sequence[Entry]) -> dict[str, list[str]]:
     return {order.order_number: [AttentionReason.CANCEL_PENDING.value] for order, _l in entries
-            if order.order_progress == CANCEL_PENDING}
+            if order.order_progress == OrderProgress.CANCEL_PENDING}
 
 
 def _match(matcher: LineMatcher, fields: dict) -> int | None:
