@@ -7,6 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.adminviews import AuditTrailMixin
+
 from .forms import EcAccountForm
 from .models import AccountStatus, EcAccount
 
@@ -37,14 +39,15 @@ def license_countdown(account: EcAccount) -> str:
 
 
 @admin.register(EcAccount)
-class EcAccountAdmin(admin.ModelAdmin):
+class EcAccountAdmin(AuditTrailMixin, admin.ModelAdmin):
     form = EcAccountForm
     list_display = ("name", "store_list", "status_column", "license_column", "jobs_paused")
     list_filter = ("status", "jobs_paused")
     search_fields = ("name", "shop_url")
     filter_horizontal = ("stores",)
     readonly_fields = (
-        "status_column", "status_checked_at", "license_column", "credentials_changed_at", "created_at", "updated_at"
+        "status_column", "status_checked_at", "license_column", "credentials_changed_at", "jobs_paused",
+        "created_at", "updated_at", "audit_trail",
     )
     fieldsets = (
         (None, {"fields": ("name", "stores", "shop_url", "status_column", "status_checked_at")}),
@@ -59,7 +62,7 @@ class EcAccountAdmin(admin.ModelAdmin):
         (gettext_lazy("Alerts"), {"fields": ("alert_email",)}),
         (gettext_lazy("Qualified invoice"), {"fields": ("invoice_issuer_name", "invoice_registration_number")}),
         (gettext_lazy("Listing"), {"fields": ("prohibited_words",)}),
-        (gettext_lazy("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        (gettext_lazy("History"), {"fields": ("audit_trail", "created_at", "updated_at")}),
     )
 
     def get_queryset(self, request):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import EcAccount
+from .services import reset_for_new_credentials
 from .validators import (
     normalise_credential,
     normalise_invoice_number,
@@ -41,7 +41,7 @@ class EcAccountForm(forms.ModelForm):
         fields = (
             "name", "stores", "shop_url", "service_secret", "license_key", "smtp_id", "smtp_password",
             "smtp_from_address", "tax_rounding", "job_fetch_orders", "job_push_inventory", "job_report_shipments",
-            "auto_confirm_orders", "jobs_paused", "safety_stock", "alert_email", "invoice_issuer_name",
+            "auto_confirm_orders", "safety_stock", "alert_email", "invoice_issuer_name",
             "invoice_registration_number", "prohibited_words",
         )
         widgets = {"prohibited_words": forms.Textarea(attrs={"rows": 4})}
@@ -95,11 +95,7 @@ class EcAccountForm(forms.ModelForm):
             getattr(previous, name) != getattr(account, name) for name in CREDENTIAL_FIELDS
         )
         if self.changed_credentials:
-            account.credentials_changed_at = timezone.now()
-            account.status = "unchecked"
-            account.status_reason = ""
-            account.jobs_paused = False
-            account.license_reminders_sent = {}
+            reset_for_new_credentials(account)
         if commit:
             account.save()
             self.save_m2m()

@@ -101,23 +101,8 @@ class EcAccount(models.Model):
         days = self.license_days_left
         return days is not None and days < LICENSE_WARNING_DAYS
 
-    @property
-    def can_run_jobs(self) -> bool:
-        return not self.jobs_paused
-
     def estimated_license_expiry(self):
         """Before RMS tells us the date, 90 days from the last credentials change is the best guess."""
         if self.credentials_changed_at is None:
             return None
         return self.credentials_changed_at + timedelta(days=LICENSE_VALIDITY_DAYS)
-
-    def mark_status(self, status: str, reason: str = "", *, expires_at=None) -> None:
-        """Record the result of a check against RMS (the only writer of status)."""
-        self.status = status
-        self.status_reason = reason[:500]
-        self.status_checked_at = timezone.now()
-        fields = ["status", "status_reason", "status_checked_at", "updated_at"]
-        if expires_at is not None:
-            self.license_expires_at = expires_at
-            fields.append("license_expires_at")
-        self.save(update_fields=fields)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.adminviews import render_admin_form
+from lib.audit import record_action
 from lib.csvfile import CsvFormatError
 from lib.exports import download
 
@@ -102,8 +103,10 @@ class StockLevelAdmin(admin.ModelAdmin):
                 form.add_error("file", str(exc))
             else:
                 if report.ok:
-                    self.message_user(request, _("Stock counts imported: %(n)d changed, %(u)d unchanged.")
-                                      % {"n": report.updated, "u": report.unchanged})
+                    counts = {"n": report.updated, "u": report.unchanged}
+                    record_action(request.user, None, _("Imported the stock count CSV: %(n)d changed, "
+                                                        "%(u)d unchanged.") % counts, model=StockLevel)
+                    self.message_user(request, _("Stock counts imported: %(n)d changed, %(u)d unchanged.") % counts)
                     return redirect("admin:inventory_stocklevel_changelist")
                 self.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
         return render_admin_form(

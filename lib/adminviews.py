@@ -1,12 +1,20 @@
-"""Small helpers for admin pages that are forms calling a service (style rule 3)."""
+"""Small helpers for admin pages: form pages calling a service, small read-only tables, the audit field."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lib.audit import entries_for
 
 
 def render_admin_form(request, model_admin: admin.ModelAdmin, *, title: str, form, extra: dict | None = None,
@@ -29,3 +37,30 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
         "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows)
     )
     return format_html("<table>{}{}</table>", head, body)
+
+
+class AuditTrailMixin:
+    """A read-only 操作履歴 field on the object's page: the latest audit entries and a link to all of them.
+
+    Add ``"audit_trail"`` to the admin's ``readonly_fields`` and to a fieldset.
+    """
+
+    @admin.display(description=gettext_lazy("audit trail"))
+    def audit_trail(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = [
+            (timezone.localtime(entry.action_time).strftime("%Y-%m-%d %H:%M:%S"), entry.user.get_username(),
+             entry.get_action_flag_display(), entry.get_change_message())
+            for entry in entries_for(obj)
+        ]
+        if not rows:
+            return "—"
+        table = html_table([_("time"), _("user"), _("action"), _("detail")], rows)
+        try:
+            url = reverse("admin:admin_logentry_changelist")
+        except NoReverseMatch:
+            return table
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        query = urlencode({"content_type__id__exact": content_type.pk, "object_id": obj.pk})
+        return format_html('{}<p><a href="{}?{}">{}</a></p>', table, url, query, _("All entries"))

@@ -12,8 +12,10 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from lib.audit import record_actions
+
 from . import admin_display as display
-from .models import ORDER_PROGRESS_LABELS, AttentionReason, Order, OrderChange, OrderLine, OrderPackage, PaymentMethod
+from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress, PaymentMethod
 from .services import allocate_order, mark_checked
 
 
@@ -90,7 +92,7 @@ class ProgressFilter(admin.SimpleListFilter):
     parameter_name = "progress"
 
     def lookups(self, request, model_admin):
-        return [(str(code), display.progress_text(code)) for code in ORDER_PROGRESS_LABELS]
+        return [(str(code.value), display.progress_text(code.value)) for code in OrderProgress]
 
     def queryset(self, request, queryset):
         value = self.value() or ""
@@ -186,6 +188,7 @@ class OrderAdmin(admin.ModelAdmin):
     def retry_allocation(self, request, queryset):
         for order in queryset:
             allocate_order(order)
+        record_actions(request.user, queryset, _("Retried stock allocation."))
         self.message_user(request, ngettext("Allocation retried for %(n)d order.",
                                             "Allocation retried for %(n)d orders.", queryset.count())
                           % {"n": queryset.count()}, messages.SUCCESS)
@@ -194,4 +197,5 @@ class OrderAdmin(admin.ModelAdmin):
     def mark_as_checked(self, request, queryset):
         for order in queryset:
             mark_checked(order)
+        record_actions(request.user, queryset, _("Marked as checked (change / return flags cleared)."))
         self.message_user(request, _("%(n)d orders marked as checked.") % {"n": queryset.count()}, messages.SUCCESS)

@@ -24,7 +24,7 @@ def send_alert(
     Returns whether a mail was sent. Bodies must never contain credentials (callers pass RMS error
     messages that the client has already redacted).
     """
-    recipient = account.alert_email or getattr(settings, "DEFAULT_ALERT_EMAIL", "")
+    recipient = account.alert_email
     if not recipient:
         logger.warning("No alert address for account %s; alert %s not sent", account.pk, kind)
         return False

@@ -9,7 +9,7 @@ import pytest
 from accounts.models import EcAccount
 from inventory.models import Product, Sku, StockLevel, Store
 
-pytest_plugins = ["tests.fixtures_services", "tests.fixtures_sandbox"]
+pytest_plugins = ["tests.fixtures_services", "tests.fixtures_sandbox", "tests.support.orders"]
 
 _counter = itertools.count(1)
 
@@ -63,12 +63,6 @@ def make_account(db):
         return account
 
     return make
-
-
-@pytest.fixture
-def admin_client_ja(admin_client):
-    admin_client.cookies["django_language"] = "ja"
-    return admin_client
 
 
 # The account page has the buyer-message template inline; every POST must carry its management form.

@@ -1,8 +1,10 @@
-"""Read-only admin of the job logs: sync runs, API calls and alerts sent."""
+"""Read-only admin of the logs: sync runs, API calls, alerts sent, and the audit trail of staff actions."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
 from rakuten_link.models import AlertLog, ApiCall, SyncRun
@@ -45,3 +47,30 @@ class ApiCallAdmin(ReadOnlyAdmin):
 class AlertLogAdmin(ReadOnlyAdmin):
     list_display = ("sent_at", "account", "kind", "subject")
     list_filter = ("kind", "account")
+
+
+@admin.register(LogEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit trail of staff actions (lib/audit.py), filterable by person, kind of object and action."""
+
+    list_display = ("action_time", "user", "content_type", "object_link", "action_flag", "detail")
+    list_filter = ("user", "content_type", "action_flag", "action_time")
+    list_select_related = ("user", "content_type")
+    search_fields = ("object_repr", "change_message")
+    date_hierarchy = "action_time"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # The object page's "all entries" link filters by object id, which is not a list filter.
+        return lookup == "object_id" or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=gettext_lazy("object"), ordering="object_repr")
+    def object_link(self, entry: LogEntry) -> str:
+        url = entry.get_admin_url() if entry.object_id else ""
+        return format_html('<a href="{}">{}</a>', url, entry.object_repr) if url else entry.object_repr
+
+    @admin.display(description=gettext_lazy("detail"))
+    def detail(self, entry: LogEntry) -> str:
+        return entry.get_change_message()

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from lib.audit import record_action
 from lib.csvfile import CsvFormatError
 from lib.exports import download
 from rakuten_link.mappings.exports import mapping_rows, template_rows
@@ -63,10 +64,13 @@ def _confirm(model_admin, request, form):
     if not report.ok:
         return _render(model_admin, request, MappingUploadForm(), {"report": report, "preview_token": None})
     _drop_upload(token)
+    counts = {"c": report.created, "u": report.updated, "n": report.unchanged}
+    record_action(request.user, account, _("Imported the product mapping CSV: %(c)d created, %(u)d updated, "
+                                           "%(n)d unchanged.") % counts)
     model_admin.message_user(
         request,
         _("Mappings imported: %(c)d created, %(u)d updated, %(n)d unchanged. Verification against RMS has started.")
-        % {"c": report.created, "u": report.updated, "n": report.unchanged},
+        % counts,
     )
     return redirect(CHANGELIST)
 
@@ -104,6 +108,8 @@ def payment_mapping_view(model_admin, request, account_id: int | None = None):
     form = PaymentMappingForm(request.POST or None, account=account) if account else None
     if form is not None and request.method == "POST" and form.is_valid():
         saved, removed = save_payment_mappings(account=account, choices=form.choices())
+        record_action(request.user, account, _("Saved the payment-method mappings: %(saved)d mapped, "
+                                               "%(removed)d removed.") % {"saved": saved, "removed": removed})
         model_admin.message_user(request, _("%(name)s: %(saved)d payment methods mapped, %(removed)d removed.")
                                  % {"name": account.name, "saved": saved, "removed": removed})
         return redirect("admin:rakuten_link_paymentmethodmapping_changelist")

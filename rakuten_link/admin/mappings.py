@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.adminviews import html_table
+from lib.audit import record_actions
 from rakuten_link.admin import mapping_views
 from rakuten_link.mappings.forms import ProductMappingForm
 from rakuten_link.mappings.payments import settlement_label
@@ -81,17 +82,19 @@ class ProductMappingAdmin(admin.ModelAdmin):
         else:
             transaction.on_commit(lambda: request_verification(obj.account_id))
 
-    @admin.action(description=gettext_lazy("Verify the selected mappings against RMS now"))
+    @admin.action(description=gettext_lazy("Verify the selected mappings against RMS now"), permissions=["change"])
     def verify_now(self, request, queryset):
         accounts = set(queryset.values_list("account_id", flat=True))
+        record_actions(request.user, queryset, _("Verification against RMS requested."))
         queryset.update(checked_at=None)
         for account_id in accounts:
             request_verification(account_id)
         self.message_user(request, _("Verification queued for %(n)d account(s).") % {"n": len(accounts)})
 
-    @admin.action(description=gettext_lazy("Push the stock of the selected mappings now"))
+    @admin.action(description=gettext_lazy("Push the stock of the selected mappings now"), permissions=["change"])
     def push_now(self, request, queryset):
         verified = queryset.filter(status=MappingStatus.OK)
+        record_actions(request.user, verified, _("Stock push to Rakuten requested."))
         verified.update(last_pushed_quantity=None)  # forces the push even when nothing changed
         request_push(set(verified.values_list("account_id", "sku_id")))
         self.message_user(request, _("Stock push queued for %(n)d verified mapping(s).") % {"n": verified.count()})

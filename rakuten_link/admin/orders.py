@@ -12,9 +12,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import EcAccount
+from lib.audit import record_action, record_actions
 from orders.admin import OrderAdmin
 from orders.models import Order
 from rakuten_link.sync.orders.manual import (
@@ -70,7 +72,10 @@ class RakutenOrderAdmin(OrderAdmin):
                 for error in errors:
                     self.message_user(request, error, messages.ERROR)
             return redirect("admin:orders_order_changelist")
-        result = fetch_order_by_number(form.cleaned_data["account"], form.cleaned_data["order_number"])
+        account, number = form.cleaned_data["account"], form.cleaned_data["order_number"]
+        result = fetch_order_by_number(account, number)
+        detail = _("Fetched order %(number)s by number: %(result)s") % {"number": number, "result": result.message}
+        record_action(request.user, result.order or account, detail)
         level = messages.SUCCESS if result.ok else messages.ERROR
         self.message_user(request, result.message, level)
         if result.order is not None:
@@ -80,6 +85,7 @@ class RakutenOrderAdmin(OrderAdmin):
     @admin.action(description=gettext_lazy("Match 要確認 lines again and allocate"), permissions=["change"])
     def rematch_lines(self, request, queryset):
         matched = sum(rematch_order(order) for order in queryset)
+        record_actions(request.user, queryset, _("Matched 要確認 lines again: %(n)d now match a SKU.") % {"n": matched})
         self.message_user(request, ngettext("%(n)d line now matches a SKU.", "%(n)d lines now match a SKU.",
                                            matched) % {"n": matched}, messages.SUCCESS)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountStatus, EcAccount
+from accounts.services import record_check_result, record_check_unreachable
 from rakuten_link.rms import RmsAuthError, RmsError, RmsRateLimitedError, RmsTransientError
 from rakuten_link.sync.clients import client_for
 from rakuten_link.sync.runner import auth_failure_reason
@@ -61,14 +62,10 @@ def _check_with_search(account: EcAccount, client, license_error: RmsError) -> C
 
 def _unreachable(account: EcAccount, exc: RmsError) -> CheckOutcome:
     reason = _("Could not reach RMS to check the credentials (%(error)s). Try again later.") % {"error": exc}
-    EcAccount.objects.filter(pk=account.pk).update(status_reason=reason[:500], status_checked_at=timezone.now())
-    account.refresh_from_db()
+    record_check_unreachable(account, reason)
     return CheckOutcome(status=account.status, reason=reason, reachable=False)
 
 
 def _record(account: EcAccount, status: str, reason: str, *, expires_at=None) -> CheckOutcome:
-    account.mark_status(status, reason, expires_at=expires_at)
-    if status == AccountStatus.VALID and account.jobs_paused:
-        EcAccount.objects.filter(pk=account.pk).update(jobs_paused=False)
-        account.jobs_paused = False
+    record_check_result(account, status, reason, expires_at=expires_at)
     return CheckOutcome(status=status, reason=reason)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AccountStatus, EcAccount
+from accounts.models import EcAccount
+from accounts.services import record_license_expiry, record_license_reminders
 from rakuten_link.alerts import send_alert
 from rakuten_link.sync.runner import JobResult
 
@@ -14,15 +15,11 @@ REMINDER_DAYS = (30, 14, 7, 3, 1)
 
 def check_license(*, account: EcAccount, client, run, **_options) -> JobResult:
     expires_at = client.get_license_expiry()
-    EcAccount.objects.filter(pk=account.pk).update(license_expires_at=expires_at)
-    account.license_expires_at = expires_at
+    record_license_expiry(account, expires_at)
     days_left = account.license_days_left
     if expires_at <= timezone.now():
-        account.mark_status(AccountStatus.INVALID, _("The licenseKey has expired."), expires_at=expires_at)
         return JobResult(summary=_("licenseKey expired on %(date)s") % {"date": _local_date(expires_at)},
                          counts={"days_left": days_left})
-    if account.status != AccountStatus.VALID:
-        account.mark_status(AccountStatus.VALID, "", expires_at=expires_at)
     reminded = send_license_reminder(account)
     summary = _("licenseKey valid until %(date)s (%(days)d days left)") % {
         "date": _local_date(expires_at), "days": days_left,
@@ -44,8 +41,7 @@ def send_license_reminder(account: EcAccount) -> bool:
     threshold = min(due)
     if threshold in sent:
         return False
-    account.license_reminders_sent = {expiry_key: sorted(sent | set(due))}
-    account.save(update_fields=["license_reminders_sent"])
+    record_license_reminders(account, {expiry_key: sorted(sent | set(due))})
     return send_alert(
         account,
         kind=f"license_reminder_{threshold}",

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AccountStatus, EcAccount
+from accounts.models import EcAccount
+from accounts.services import pause_for_auth_failure
 from rakuten_link.alerts import send_alert
 from rakuten_link.models import RunStatus, SyncRun
 from rakuten_link.rms import RmsAuthError, RmsError
@@ -60,10 +61,7 @@ def run_job(account: EcAccount, kind: str, job: JobFunction, **options) -> SyncR
 def pause_after_auth_failure(account: EcAccount, exc: RmsError) -> bool:
     """Mark the account invalid and pause its jobs; only the first failure sends the alert."""
     reason = auth_failure_reason(account, exc)
-    paused_now = EcAccount.objects.filter(pk=account.pk, jobs_paused=False).update(
-        jobs_paused=True, status=AccountStatus.INVALID, status_reason=reason, status_checked_at=timezone.now()
-    )
-    account.refresh_from_db()
+    paused_now = pause_for_auth_failure(account, reason)
     if paused_now:
         send_alert(
             account,

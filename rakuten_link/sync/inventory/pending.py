@@ -32,7 +32,7 @@ STALE_ARM_SECONDS = 60
 
 
 def debounce_seconds() -> float:
-    return float(getattr(settings, "RAKUTEN_PUSH_DEBOUNCE_SECONDS", 3.0))
+    return settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS
 
 
 def add_pending(pairs: Iterable[tuple[int, int]]) -> None:

@@ -1,4 +1,4 @@
-"""Builders for marketplace-neutral order tests: orders made directly, no RMS involved."""
+"""make_order: orders made directly in the database, no RMS involved (shared by the order and admin tests)."""
 
 from __future__ import annotations
 

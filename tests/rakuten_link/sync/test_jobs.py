@@ -1,0 +1,45 @@
+"""The job registry is loud: a kind without a function fails start-up, a kind not built says so."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError, SystemCheckError
+
+from rakuten_link.models import JobKind
+from rakuten_link.sync import jobs
+
+
+def test_every_kind_has_a_function_or_is_declared_not_built():
+    assert jobs.registry_errors() == []
+    assert set(jobs.JOBS) | jobs.NOT_BUILT == set(JobKind)
+
+
+def test_a_kind_whose_function_is_removed_fails_the_start_up_check(monkeypatch):
+    registry = dict(jobs.JOBS)
+    del registry[JobKind.MAPPINGS]
+    monkeypatch.setattr(jobs, "JOBS", registry)
+    assert jobs.registry_errors() == ["job 'mappings' has no function in rakuten_link.sync.jobs.JOBS"]
+    with pytest.raises(SystemCheckError, match="rakuten_link.E001"):
+        call_command("check")
+
+
+def test_a_function_that_is_not_callable_fails_too(monkeypatch):
+    monkeypatch.setattr(jobs, "JOBS", {**jobs.JOBS, JobKind.LICENSE: "rakuten_link.sync.license.check_license"})
+    assert jobs.registry_errors() == ["job 'license' has no function in rakuten_link.sync.jobs.JOBS"]
+
+
+@pytest.mark.django_db
+def test_rakuten_sync_says_shipments_are_not_built_yet():
+    with pytest.raises(CommandError, match="'shipments' is not built in this version yet"):
+        call_command("rakuten_sync", "shipments")
+
+
+@pytest.mark.django_db
+def test_running_an_unbuilt_job_directly_raises_instead_of_skipping(account):
+    with pytest.raises(jobs.JobNotAvailable, match="not built"):
+        jobs.run_account_job(account, JobKind.SHIPMENTS)
+
+
+def test_all_runs_only_the_built_jobs():
+    assert jobs.available_jobs() == ["orders", "open-orders", "inventory", "mappings", "license"]
