@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import EcAccount
 from orders.models import PaymentMethod
 from tests.conftest import ACCOUNT_INLINES, DEMO_LICENSE, DEMO_SECRET
-from tests.rakuten_link.test_mapping_import import csv_bytes
+from tests.support.mappings import csv_bytes
 
 ACCOUNTS = "/admin/accounts/ecaccount/"
 MAPPINGS = "/admin/rakuten_link/productmapping/"

@@ -8,7 +8,7 @@ from datetime import timedelta
 import requests
 
 from rakuten_link.sandbox import clock
-from tests.fixtures_sandbox import esa_header
+from tests.support.sandbox import esa_header
 
 SECRET, LICENSE = "SP000001_sandboxsecret", "SL000001_sandboxlicense"
 ITEM_PATH = "/es/2.0/items/manage-numbers/tee01"

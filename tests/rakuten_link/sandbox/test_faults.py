@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from tests.fixtures_sandbox import RmsTestClient
+from tests.support.sandbox import RmsTestClient
 
 GET_ORDER = "/es/2.0/order/getOrder/"
 ORDER_BODY = {"orderNumberList": ["000001-20260101-0000000001"], "version": 7}

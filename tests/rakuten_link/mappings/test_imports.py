@@ -15,12 +15,7 @@ from lib.exports import to_csv
 from rakuten_link.mappings.exports import mapping_rows
 from rakuten_link.mappings.imports import import_mappings_csv
 from rakuten_link.models import ProductMapping
-
-HEADER = "商品管理番号,SKU管理番号,横軸選択肢,縦軸選択肢,システム連携用SKU番号,SKUコード,安全在庫"
-
-
-def csv_bytes(*lines: str, encoding: str = "utf-8", header: str = HEADER) -> bytes:
-    return ("\r\n".join([header, *lines]) + "\r\n").encode(encoding)
+from tests.support.mappings import csv_bytes
 
 
 @pytest.fixture

@@ -22,8 +22,7 @@ from rakuten_link.rms import (
     RmsRequestError,
     RmsTransientError,
 )
-
-from .test_client_support import LICENSE, SECRET, StubRms, closed_port
+from tests.support.rms_stub import LICENSE, SECRET, StubRms, closed_port
 
 ESA_TOKEN = base64.b64encode(f"{SECRET}:{LICENSE}".encode()).decode()
 SECRETS = (SECRET, LICENSE, ESA_TOKEN)

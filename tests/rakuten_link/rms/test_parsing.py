@@ -33,7 +33,7 @@ from rakuten_link.rms.parse_orders import (
     parse_shipping_results,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rms"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "rms"
 
 
 def load(name: str) -> dict:
@@ -290,6 +290,6 @@ def test_the_client_package_imports_no_django():
     import sys
 
     code = "import sys, rakuten_link.rms; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.strip() == "[]"

@@ -13,8 +13,7 @@ import pytest
 
 from rakuten_link.rms import RmsClient
 from rakuten_link.rms.ratelimit import HEADROOM, LocalRateLimiter, RedisRateLimiter
-
-from .test_client_support import LICENSE, SECRET, Reply, StubRms
+from tests.support.rms_stub import LICENSE, SECRET, Reply, StubRms
 
 INTERVAL_10 = (1 + HEADROOM) / 10  # slot spacing at 10 req/s
 

@@ -8,8 +8,7 @@ import pytest
 
 from rakuten_link.rms import JST, ApiCallInfo, RmsClient, RmsRequestError, RmsTransientError, api_orders
 from rakuten_link.rms.dates import parse_datetime
-
-from .test_client_support import LICENSE, SECRET, Recorded, Reply, StubRms, closed_port
+from tests.support.rms_stub import LICENSE, SECRET, Recorded, Reply, StubRms, closed_port
 
 SEARCH_PATH = "/es/2.0/order/searchOrder/"
 

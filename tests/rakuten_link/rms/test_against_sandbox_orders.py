@@ -21,8 +21,7 @@ from rakuten_link.rms import (
     RmsTransientError,
 )
 from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET
-
-from .test_client_support import control
+from tests.support.rms_stub import control
 
 pytestmark = pytest.mark.usefixtures("shop")
 

@@ -10,8 +10,7 @@ from django_q.models import OrmQ
 
 from rakuten_link.models import ProductMapping
 from rakuten_link.sync.jobs import run_account_job
-
-from .conftest import rakuten_item
+from tests.rakuten_link.conftest import rakuten_item
 
 TEE = rakuten_item("tee01", {"tee01-s-blk": {"size": "S", "color": "黒"}, "tee01-m-blk": {"size": "M", "color": "黒"},
                              "tee01-m-wht": {"size": "M", "color": "白"}})

@@ -11,7 +11,7 @@ import ast
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("accounts", "orders", "inventory", "lib", "rakuten_link")
 EXEMPT = (Path("rakuten_link/rms"), Path("rakuten_link/sandbox"))
 # camelCase with an inner capital ("orderProgress", "itemDetailId"), or an RMS model name ("SkuModelList").

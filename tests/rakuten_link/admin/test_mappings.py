@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from orders.models import PaymentMethod
 from rakuten_link.mappings.payments import SETTLEMENT_METHODS
 from rakuten_link.models import DriftReport, PaymentMethodMapping, ProductMapping
-
-from .test_mapping_import import csv_bytes
+from tests.support.mappings import csv_bytes
 
 LIST = "/admin/rakuten_link/productmapping/"
 

@@ -6,8 +6,7 @@ import pytest
 
 from rakuten_link.rms import InventoryUpdate, RmsClient, RmsNotFoundError, RmsRequestError
 from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET
-
-from .test_client_support import control
+from tests.support.rms_stub import control
 
 
 @pytest.fixture

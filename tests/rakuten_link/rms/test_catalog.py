@@ -7,8 +7,7 @@ from datetime import datetime
 import pytest
 
 from rakuten_link.rms import JST, ApiCallInfo, InventoryUpdate, RmsClient
-
-from .test_client_support import LICENSE, SECRET, Recorded, Reply, StubRms, closed_port
+from tests.support.rms_stub import LICENSE, SECRET, Recorded, Reply, StubRms, closed_port
 
 INVENTORY = {
     "manageNumber": "tee01",
