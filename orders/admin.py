@@ -12,6 +12,7 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from lib.adminviews import AuditTrailMixin
 from lib.audit import record_actions
 
 from . import admin_display as display
@@ -112,7 +113,7 @@ class AttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ("order_number", "ordered_at", "progress", "state", "buyer_name", "total", "payment_method",
                     "flags", "account")
     list_filter = ("state", ProgressFilter, AttentionFilter, "account", "payment_method")
@@ -133,6 +134,7 @@ class OrderAdmin(admin.ModelAdmin):
             "settlement", "payment_method", "goods_price", "postage_price", "delivery_price", "payment_charge",
             "coupon_total", "used_point", "total_price", "request_price", "taxes")}),
         (gettext_lazy("Raw marketplace data"), {"classes": ("collapse",), "fields": ("raw_json", "content_hash")}),
+        (gettext_lazy("History"), {"fields": ("audit_trail",)}),
     )
 
     def has_add_permission(self, request) -> bool:

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lib.adminviews import html_table
+from lib.adminviews import AuditTrailMixin, html_table
 from lib.audit import record_actions
 from rakuten_link.admin import mapping_views
 from rakuten_link.mappings.forms import ProductMappingForm
@@ -43,7 +43,7 @@ class DriftFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProductMapping)
-class ProductMappingAdmin(admin.ModelAdmin):
+class ProductMappingAdmin(AuditTrailMixin, admin.ModelAdmin):
     form = ProductMappingForm
     list_display = ("status_badge", "account", "manage_number", "rakuten_sku", "merchant_defined_sku_id", "sku",
                     "safety_stock", "last_pushed_quantity", "rakuten_quantity", "checked_at")
@@ -53,13 +53,15 @@ class ProductMappingAdmin(admin.ModelAdmin):
     search_fields = ("manage_number", "variant_id", "merchant_defined_sku_id", "legacy_h_choice", "legacy_v_choice",
                      "sku__code", "sku__name")
     autocomplete_fields = ("sku",)
-    readonly_fields = ("status", "status_message", "checked_at", "last_pushed_quantity", "last_pushed_at",
-                       "rakuten_quantity", "rakuten_read_at")
+    status_fields = ("status", "status_message", "checked_at", "last_pushed_quantity", "last_pushed_at",
+                     "rakuten_quantity", "rakuten_read_at")
+    readonly_fields = (*status_fields, "audit_trail")
     fieldsets = (
         (None, {"fields": ("account", "manage_number", "variant_id", "merchant_defined_sku_id", "sku",
                            "safety_stock")}),
         (gettext_lazy("Before the SKU migration"), {"fields": ("legacy_h_choice", "legacy_v_choice")}),
-        (gettext_lazy("Status"), {"fields": readonly_fields}),
+        (gettext_lazy("Status"), {"fields": status_fields}),
+        (gettext_lazy("History"), {"fields": ("audit_trail",)}),
     )
     actions = ["verify_now", "push_now"]
 

@@ -74,11 +74,11 @@ def test_recheck_pause_and_resume_are_audited(admin_client, staff, rms, account)
 
 def test_the_account_page_shows_its_audit_trail_and_links_to_the_list(admin_client, staff, account):
     admin_client.post(ACCOUNTS, {"action": "pause_account_jobs", "_selected_action": [account.pk]})
-    admin_client.cookies["django_language"] = "en"
     page = admin_client.get(f"{ACCOUNTS}{account.pk}/change/").content.decode()
-    assert "Paused the automatic jobs." in page and staff.username in page
+    # Stored in the language the person worked in (Japanese by default), as they saw it.
+    assert "自動ジョブを一時停止しました。" in page and staff.username in page
     listing = admin_client.get("/admin/admin/logentry/", {"object_id": account.pk}).content.decode()
-    assert "Paused the automatic jobs." in listing
+    assert "自動ジョブを一時停止しました。" in listing
 
 
 def test_order_actions_are_audited(admin_client, staff, account, make_order, make_sku):
@@ -131,3 +131,14 @@ def test_the_payment_mapping_page_is_audited(admin_client, staff, account):
     card = PaymentMethod.objects.create(code="card", name="カード")
     admin_client.post(f"/admin/rakuten_link/paymentmethodmapping/edit/{account.pk}/", {"code_1": card.pk})
     assert "1" in only_entry(account, staff).change_message
+
+
+def test_order_and_mapping_pages_show_their_audit_trail(admin_client, staff, account, make_order, make_sku,
+                                                        make_mapping):
+    order = make_order(account, [(make_sku(), 1)])
+    mapping = make_mapping(account, "tee01", "tee01-m", make_sku())
+    admin_client.post(ORDERS, {"action": "mark_as_checked", "_selected_action": [order.pk]})
+    admin_client.post(MAPPINGS, {"action": "verify_now", "_selected_action": [mapping.pk]})
+    assert "確認済みにしました" in admin_client.get(f"{ORDERS}{order.pk}/change/").content.decode()
+    assert "RMSでの紐付け確認を依頼しました。" in admin_client.get(
+        f"{MAPPINGS}{mapping.pk}/change/").content.decode()
