@@ -23,11 +23,15 @@ from rakuten_link.sync.inventory.pending import disarm_marker, enqueue_push, kee
 from rakuten_link.sync.jobs import accounts_for, run_account_job
 
 
-def dispatch(kind: str) -> str:
-    """Scheduled entry: one queued task per account, so accounts run side by side on several workers."""
+def dispatch(kind: str, **options) -> str:
+    """Scheduled entry: one queued task per account, so accounts run side by side on several workers.
+
+    ``options`` go to the job as they are (e.g. ``sweep=True`` for the hourly order sweep).
+    """
     ids = list(accounts_for(kind).values_list("pk", flat=True))
     for account_id in ids:
-        async_task("rakuten_link.tasks.run_for_account", account_id, kind, task_name=f"{kind}-{account_id}"[:100])
+        async_task("rakuten_link.tasks.run_for_account", account_id, kind, **options,
+                   task_name=f"{kind}-{account_id}"[:100])
     return f"{kind}: queued for {len(ids)} account(s)"
 
 
