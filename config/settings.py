@@ -171,7 +171,8 @@ RAKUTEN_ORDER_OVERLAP_MINUTES = env.int("RAKUTEN_ORDER_OVERLAP_MINUTES", default
 RAKUTEN_ORDER_SWEEP_HOURS = env.int("RAKUTEN_ORDER_SWEEP_HOURS", default=72)
 RAKUTEN_PUSH_DEBOUNCE_SECONDS = env.float("RAKUTEN_PUSH_DEBOUNCE_SECONDS", default=3.0)
 RAKUTEN_LOG_RETENTION_DAYS = env.int("RAKUTEN_LOG_RETENTION_DAYS", default=30)
-RAKUTEN_LEASE_SECONDS = env.int("RAKUTEN_LEASE_SECONDS", default=600)
+# A job lease expires this long after its last heartbeat (renewed every third of it while the job runs).
+RAKUTEN_LEASE_SECONDS = env.int("RAKUTEN_LEASE_SECONDS", default=30)
 
 
 # --- Django-Q2 ------------------------------------------------------------------------------------

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from accounts.models import EcAccount
-from rakuten_link.models import AlertLog, ApiCall, JobKind, JobLease, RunStatus, SyncRun
+from rakuten_link.models import AlertLog, ApiCall, JobKind, RunStatus, SyncRun
+from rakuten_link.sync.abandoned import sweep_abandoned_runs
 from rakuten_link.sync.inventory.pending import disarm_marker, enqueue_push, keep_armed, seconds_until_due
 from rakuten_link.sync.jobs import accounts_for, run_account_job
+from rakuten_link.sync.leases import lease_is_live
 
 
 def dispatch(kind: str, **options) -> str:
@@ -28,6 +30,7 @@ def dispatch(kind: str, **options) -> str:
 
     ``options`` go to the job as they are (e.g. ``sweep=True`` for the hourly order sweep).
     """
+    sweep_abandoned_runs()
     ids = list(accounts_for(kind).values_list("pk", flat=True))
     for account_id in ids:
         async_task("rakuten_link.tasks.run_for_account", account_id, kind, **options,
@@ -76,7 +79,7 @@ def _run_when_free(account: EcAccount) -> str:
     deadline = time.monotonic() + LEASE_WAIT_SECONDS
     beat = time.monotonic()
     while True:
-        if not _lease_taken(account):
+        if not lease_is_live(account, JobKind.INVENTORY):
             # Disarm before the push claims anything: a movement from now on arms and enqueues the next push.
             disarm_marker(account.pk)
             run = run_account_job(account, JobKind.INVENTORY, pending_only=True)
@@ -90,7 +93,3 @@ def _run_when_free(account: EcAccount) -> str:
             keep_armed(account.pk)
             beat = time.monotonic()
         time.sleep(LEASE_POLL_SECONDS)
-
-
-def _lease_taken(account: EcAccount) -> bool:
-    return JobLease.objects.filter(account=account, kind=JobKind.INVENTORY, expires_at__gte=timezone.now()).exists()

@@ -74,9 +74,9 @@ def job_for(kind: str) -> JobFunction:
     if job is not None:
         return job
     if kind in NOT_BUILT:
-        raise JobNotAvailable(_("job %(kind)r is not built in this version yet") % {"kind": kind})
+        raise JobNotAvailable(_("job '%(kind)s' is not built in this version yet") % {"kind": str(kind)})
     raise JobNotAvailable(
-        _("unknown job %(kind)r; available: %(jobs)s") % {"kind": kind, "jobs": ", ".join(available_jobs())}
+        _("unknown job '%(kind)s'; available: %(jobs)s") % {"kind": str(kind), "jobs": ", ".join(available_jobs())}
     )
 
 

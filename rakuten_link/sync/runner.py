@@ -18,6 +18,7 @@ from accounts.services import pause_for_auth_failure
 from rakuten_link.alerts import send_alert
 from rakuten_link.models import RunStatus, SyncRun
 from rakuten_link.rms import RmsAuthError, RmsError
+from rakuten_link.sync.abandoned import alert_interrupted, close_abandoned_runs, interrupted_reason
 from rakuten_link.sync.clients import client_for
 from rakuten_link.sync.leases import lease
 
@@ -43,6 +44,7 @@ def run_job(account: EcAccount, kind: str, job: JobFunction, **options) -> SyncR
     with lease(account, kind) as token:
         if token is None:
             return _skipped(account, kind, _("already running for this account"))
+        close_abandoned_runs(account, kind)  # we hold the lease: an older running row has no live worker
         run = SyncRun.objects.create(account=account, kind=kind)
         try:
             result = job(account=account, client=client_for(account, run=run), run=run, **options)
@@ -54,6 +56,15 @@ def run_job(account: EcAccount, kind: str, job: JobFunction, **options) -> SyncR
         except Exception as exc:
             logger.exception("job %s failed for account %s", kind, account.pk)
             return _finish(run, RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        except BaseException as exc:
+            # Django-Q2's timeout is a SystemExit; a worker being stopped is KeyboardInterrupt. Record the
+            # run as failed, then let the exception end the task as it meant to.
+            _finish(run, RunStatus.FAILED, error=interrupted_reason(exc))
+            try:
+                alert_interrupted(run)
+            except Exception:  # the alert must never hide the interruption itself
+                logger.exception("could not alert about interrupted run %s", run.pk)
+            raise
         status = RunStatus.FAILED if result.failed else RunStatus.SUCCESS
         return _finish(run, status, summary=result.summary, counts=result.counts, error=result.error)
 

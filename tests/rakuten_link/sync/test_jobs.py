@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
+from django.utils import translation
 
 from rakuten_link.models import JobKind
 from rakuten_link.sync import jobs
@@ -37,7 +38,7 @@ def test_rakuten_sync_says_shipments_are_not_built_yet():
 
 @pytest.mark.django_db
 def test_running_an_unbuilt_job_directly_raises_instead_of_skipping(account):
-    with pytest.raises(jobs.JobNotAvailable, match="not built"):
+    with pytest.raises(jobs.JobNotAvailable, match="'shipments' is not built"), translation.override("en"):
         jobs.run_account_job(account, JobKind.SHIPMENTS)
 
 
