@@ -101,7 +101,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=50)
     args = parser.parse_args()
     sandbox = SandboxProcess(seed="demo")
-    # Production rate limits on this side (rms-reference.md §1.5): what a real push would wait for.
+    # Production rate limits on this side (docs/rms.md §1.5): what a real push would wait for.
     limits = {"RMS_RATE_INVENTORY_WRITE": "1", "RMS_RATE_INVENTORY_READ": "5", "RMS_RATE_ITEMS": "5"}
     env = configure(RMS_API_BASE_URL=sandbox.url, **limits)
     from django.conf import settings

@@ -1,4 +1,4 @@
-"""Signals other apps listen to without inventory knowing them (see design.md, app direction)."""
+"""Signals other apps listen to without inventory knowing them (see docs/architecture.md, the app direction)."""
 
 from django.dispatch import Signal
 

@@ -10,7 +10,7 @@ from accounts.models import EcAccount
 from orders.models import PaymentMethod
 from rakuten_link.models import PaymentMethodMapping
 
-# rms-reference.md §2.8. Names are Rakuten's own; orders carry the code, which is what we key on.
+# docs/rms.md §2.8. Names are Rakuten's own; orders carry the code, which is what we key on.
 SETTLEMENT_METHODS: dict[int, str] = {
     1: "クレジットカード",
     2: "代金引換",

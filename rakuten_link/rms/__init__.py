@@ -1,6 +1,6 @@
 """Rakuten RMS WEB SERVICE client: pure Python (requests, optionally redis), no Django.
 
-``RmsClient`` is the only way the project talks to RMS; see rms-reference.md for the API facts.
+``RmsClient`` is the only way the project talks to RMS; see docs/rms.md for the API facts.
 """
 
 from __future__ import annotations

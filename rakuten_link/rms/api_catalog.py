@@ -1,4 +1,4 @@
-"""Inventory API 2.0, Item API 2.0 and license functions of ``RmsClient`` (rms-reference.md §3-§5)."""
+"""Inventory API 2.0, Item API 2.0 and license functions of ``RmsClient`` (docs/rms.md §3-§5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""RakutenPay order API functions of ``RmsClient`` (rms-reference.md §2). All are POSTs on
+"""RakutenPay order API functions of ``RmsClient`` (docs/rms.md §2). All are POSTs on
 ``/es/2.0/order/<function>/`` (trailing slash kept, as in the official samples) in the "order" rate family.
 """
 

@@ -2,7 +2,7 @@
 
 Public methods map one-to-one to RMS functions and are grouped by API in ``api_orders`` and
 ``api_catalog``; this module owns construction, credentials and ``_request``, the only method that sends
-HTTP. Facts (paths, limits, error shapes) come from rms-reference.md; each method names its section.
+HTTP. Facts (paths, limits, error shapes) come from docs/rms.md; each method names its section.
 """
 
 from __future__ import annotations

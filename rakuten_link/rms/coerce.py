@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-# Order API money fields use -9999 for "not fixed yet" (rms-reference.md §2.3); we expose that as None.
+# Order API money fields use -9999 for "not fixed yet" (docs/rms.md §2.3); we expose that as None.
 UNFIXED = -9999
 
 

@@ -1,6 +1,6 @@
 """Date handling for RMS: every RMS timestamp is Japan time, in three spellings.
 
-The order API writes ``2024-05-01T10:15:00+0900`` (offset without colon, rms-reference.md §1.3), the
+The order API writes ``2024-05-01T10:15:00+0900`` (offset without colon, docs/rms.md §1.3), the
 inventory/item APIs ISO 8601 with ``+09:00``, and the license API a naive ``2026-11-28T23:59:59`` that means
 JST (§5). The client hands out aware datetimes only.
 """

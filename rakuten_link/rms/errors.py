@@ -2,7 +2,7 @@
 
 Callers only ever need ``except RmsError`` plus ``err.permanent``: permanent errors (bad credentials,
 validation, not found) must not be retried; transient ones (network, 5xx, rate limits) may be retried
-later. See rms-reference.md §1.4 (gateway auth shapes) and §1.6 (error-body families).
+later. See docs/rms.md §1.4 (gateway auth shapes) and §1.6 (error-body families).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# Gateway codes that mean "these credentials cannot be used" (rms-reference.md §1.4): GA0001 = common
+# Gateway codes that mean "these credentials cannot be used" (docs/rms.md §1.4): GA0001 = common
 # gateway "Un-Authorised", GK = malformed credentials, ES01 = old gateway "Un-Authorised", ES04-01 = key not
 # yet active or the API function is not enabled in RMS. Any 401/403 counts as well, whatever its code.
 _AUTH_CODE_PREFIXES = ("GA0001", "GK", "ES01-", "ES04-01")

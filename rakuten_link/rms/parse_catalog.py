@@ -1,4 +1,4 @@
-"""Parsers for Inventory API 2.x, Item API 2.0 and the license API (rms-reference.md §3, §4, §5)."""
+"""Parsers for Inventory API 2.x, Item API 2.0 and the license API (docs/rms.md §3, §4, §5)."""
 
 from __future__ import annotations
 

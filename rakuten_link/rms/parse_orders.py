@@ -1,4 +1,4 @@
-"""Parsers for RakutenPay order API responses (rms-reference.md §2): raw JSON in, dataclasses out.
+"""Parsers for RakutenPay order API responses (docs/rms.md §2): raw JSON in, dataclasses out.
 
 Tolerant on purpose: RMS adds fields with each getOrder ``version`` and sends ``null`` for sub-models that do
 not apply, so every lookup uses ``.get`` and a missing value becomes "" / None rather than an exception.

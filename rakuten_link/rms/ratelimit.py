@@ -1,4 +1,4 @@
-"""Per-API-family request pacing, so one shop's workers stay under RMS's limits (rms-reference.md §1.5).
+"""Per-API-family request pacing, so one shop's workers stay under RMS's limits (docs/rms.md §1.5).
 
 Limits are per API family and per shop (licence key): about 1 req/s for the order API, 1 req/s for inventory
 single-variant and bulk-upsert calls, 5 req/s for inventory bulk-get and items.get. Both limiters hand out

@@ -57,7 +57,7 @@ logging.getLogger("urllib3.connectionpool").addFilter(_LicenseKeyScrubber())
 
 
 def esa_authorization(service_secret: str, license_key: str) -> str:
-    """``ESA base64(serviceSecret:licenseKey)`` (rms-reference.md §1.2)."""
+    """``ESA base64(serviceSecret:licenseKey)`` (docs/rms.md §1.2)."""
     token = base64.b64encode(f"{service_secret}:{license_key}".encode()).decode("ascii")
     return f"ESA {token}"
 

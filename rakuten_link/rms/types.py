@@ -1,6 +1,6 @@
 """Small frozen dataclasses returned by ``RmsClient`` (parse at the boundary, style rule 5).
 
-Field names are snake_case versions of the RMS keys (rms-reference.md §2.3 OrderModel, §3 inventory,
+Field names are snake_case versions of the RMS keys (docs/rms.md §2.3 OrderModel, §3 inventory,
 §4 items). Money is integer yen; ``None`` means RMS sent nothing or its "not yet fixed" marker -9999.
 Tax rates are ``Decimal`` so that ``price * rate`` is exact. ``raw`` keeps the exact JSON for storage.
 """

@@ -3,7 +3,7 @@
 Every failure (unknown pair, expired key, function not enabled) is a 401 in the configured shape,
 so a client cannot tell the causes apart from the status alone — as on the real gateway, where
 vendors diagnose a disabled function only by trying another one. In the older `Results` shape a
-disabled function reports ES04-01 "Bad Request" (rms-reference §1.4).
+disabled function reports ES04-01 "Bad Request" (docs/rms.md §1.4).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Field rules of Inventory API 2.0 (rms-reference §3), returning `errors[]` entries with propertyPath.
+"""Field rules of Inventory API 2.0 (docs/rms.md §3), returning `errors[]` entries with propertyPath.
 
 Every check returns a list instead of raising, because bulk-upsert must report *all* problems of
 a rejected request at once (and apply none of them).

@@ -1,6 +1,6 @@
 """Validation of Item API 2.0 bodies: the subset of RMS's rules that SKU mapping depends on.
 
-Checked (rms-reference §4): title required; variants required (1..400, ids like inventory keys);
+Checked (docs/rms.md §4): title required; variants required (1..400, ids like inventory keys);
 variantSelectors ≤ 6 axes of ≤ 40 values; each variant's selectorValues must name declared selector
 keys and values, and give one for every axis; several variants need selectors (IE0269); ≤ 20 images.
 Everything else in the large item shape is stored as sent. Codes other than IE0269 are the generic

@@ -1,4 +1,4 @@
-"""License management API: `license.expiryDate.get`, the cheap credential check (rms-reference §5-6).
+"""License management API: `license.expiryDate.get`, the cheap credential check (docs/rms.md §5-6).
 
 The answer carries no offset (`2026-11-28T23:59:59`, Japan time), exactly as observed. Asking about
 a key of another shop, or an unknown key, is a 404 GE0014 here (RMS's answer is UNCONFIRMED); a

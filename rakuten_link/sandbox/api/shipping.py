@@ -1,6 +1,6 @@
 """updateOrderShipping (発送情報登録): add, update or delete shipping rows of one order.
 
-Rules (rms-reference §2.5): rows are addressed per basket; a row without shippingDetailId is added,
+Rules (docs/rms.md §2.5): rows are addressed per basket; a row without shippingDetailId is added,
 one with it is updated (or deleted with shippingDeleteFlag 1); an omitted field stays as it is, an
 empty one is cleared; at most 20 rows per basket; deliveryCompany must be a code (names are
 rejected); shippingDate `YYYY-MM-DD`; shippingNumber ≤ 120 characters. `dataNumber` counts rows

@@ -1,7 +1,7 @@
 """Shared pieces of the RakutenPay order API: MessageModelList bodies and request parsing.
 
 Order API errors are HTTP 400 with `MessageModelList` ERROR entries and every other top-level key
-`null` (rms-reference §1.6). Codes are `ORDER_EXT_API_<FUNCTION>_<INFO|ERROR>_<nnn>`.
+`null` (docs/rms.md §1.6). Codes are `ORDER_EXT_API_<FUNCTION>_<INFO|ERROR>_<nnn>`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Empty OrderModel parts with every key RMS sends (rms-reference §2.3), so partial orders come out whole.
+"""Empty OrderModel parts with every key RMS sends (docs/rms.md §2.3), so partial orders come out whole.
 
 Clients are written against full payloads; a sandbox that omitted keys would hide KeyErrors that the
 real API would trigger. Values here are neutral defaults; realistic ones come from orders/random.py.

@@ -1,6 +1,6 @@
 """Order status moves, from both sides: the shop (via the API) and Rakuten (via control and tick).
 
-Flow (rms-reference §2.1): 100 → confirmOrder → 200 → Rakuten's checks → 300 → every shipping row
+Flow (docs/rms.md §2.1): 100 → confirmOrder → 200 → Rakuten's checks → 300 → every shipping row
 complete + nightly batch → 500; cancelOrder from 100/200/300 → 900.
 """
 

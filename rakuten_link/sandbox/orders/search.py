@@ -1,6 +1,6 @@
 """searchOrder's rules: request validation, the date window, filters and pagination.
 
-Window rules (rms-reference §2.2): start within the past 730 days, end at most 63 days after start.
+Window rules (docs/rms.md §2.2): start within the past 730 days, end at most 63 days after start.
 Only the first 15,000 hits can be paged through; the sandbox answers a page that starts beyond that
 cap with 400 (ERROR_011) rather than an empty list, so a client that ignores the cap fails loudly
 (the real behaviour there is UNCONFIRMED). totalRecordsAmount still reports every hit, which is how

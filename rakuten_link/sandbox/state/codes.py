@@ -1,6 +1,6 @@
 """Code tables and API function ids shared by the sandbox modules.
 
-Values follow rms-reference.md §2.1 and §2.8. Function ids follow the naming seen in RMS's
+Values follow docs/rms.md §2.1 and §2.8. Function ids follow the naming seen in RMS's
 "利用機能編集" screen (`rpay.order.searchOrder`, `itemapi_2.0.items.get`, `license.expiryDate.get`);
 the inventory ids are our own spelling of the same pattern (the real ones are UNCONFIRMED).
 """
@@ -61,7 +61,7 @@ SETTLEMENT_METHODS: dict[int, str] = {
 # changeReasonDetailApply values accepted by cancelOrder (buyer side 1-6, shop side 8-15).
 CANCEL_REASONS = (1, 2, 3, 4, 5, 6, 8, 10, 13, 14, 15)
 
-# Families group functions that share a rate limit (rms-reference §1.5).
+# Families group functions that share a rate limit (docs/rms.md §1.5).
 FAMILY_ORDER = "order"
 FAMILY_INVENTORY = "inventory"
 FAMILY_INVENTORY_BULK_GET = "inventory_bulk_get"

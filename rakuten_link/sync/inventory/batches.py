@@ -1,6 +1,6 @@
 """Sending quantities to RMS in bulk-upsert batches, and isolating the rows RMS rejects.
 
-inventories.bulk.upsert takes ≤400 rows and is all-or-nothing (rms-reference.md §3): one bad row
+inventories.bulk.upsert takes ≤400 rows and is all-or-nothing (docs/rms.md §3): one bad row
 rejects the other 399. A rejected batch is therefore re-sent without the rows RMS names in its
 errors (``propertyPath`` ``inventories[i]…``) or, when it names none, in halves, until every good
 row went through and every bad one stands alone. What RMS accepted is recorded at once, batch by

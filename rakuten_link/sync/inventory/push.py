@@ -1,4 +1,4 @@
-"""Push inventory: Rakuten's stock becomes what we can really sell (design.md, "Stock semantics").
+"""Push inventory: Rakuten's stock becomes what we can really sell (docs/stock.md).
 
 Modes, all through the job contract ``job(*, account, client, run, **options)``:
 - scheduled (no option): every OK mapping whose sellable quantity differs from the last pushed one;
