@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,6 +33,32 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+
+# --- HTTPS ----------------------------------------------------------------------------------------
+# Production runs behind a TLS proxy. Secure cookies and HSTS are on unless DEBUG: HSTS is only sent on
+# HTTPS responses, so a plain-HTTP run never gets it, while secure cookies make a plain-HTTP login fail
+# (set both to False for such a trial run). The redirect to HTTPS stays off by default: without HTTPS
+# behind it there is no way in, and behind a proxy that is not trusted through SECURE_PROXY_SSL_HEADER
+# it loops; the proxy usually redirects port 80 itself.
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """The (META name, value) pair from HTTP_X_FORWARDED_PROTO or X-Forwarded-Proto, optionally ",https"."""
+    if not value.strip():
+        return None
+    name, _sep, expected = value.partition(",")
+    name = name.strip().upper().replace("-", "_")
+    return (name if name.startswith("HTTP_") else f"HTTP_{name}", expected.strip() or "https")
+
+
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env.str("SECURE_PROXY_SSL_HEADER", default=""))
+# Proxies in front that append to X-Forwarded-For; the login throttle counts per client address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -41,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "encrypted_model_fields",
     "django_q",
+    "config.logins.LoginAttemptsConfig",  # django-axes
     "inventory",
     "accounts",
     "orders",
@@ -56,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +126,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+
+
+# --- Login throttling (django-axes) ---------------------------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords in a row for one username from one address, that pair is
+# refused (HTTP 429) until the cool-off has passed since the last try. Locking the pair, not the
+# username or the address alone, keeps a guesser from locking every staff member out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+_cool_off_minutes = env.float("AXES_COOLOFF_MINUTES", default=15)
+# 0 means locked until a staff member deletes the attempt in the admin (axes reads None so).
+AXES_COOLOFF_TIME = timedelta(minutes=_cool_off_minutes) if _cool_off_minutes > 0 else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.logins.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.logins.lockout_response"
+AXES_VERBOSE = False
 
 
 # --- Secrets at rest ------------------------------------------------------------------------------
@@ -155,7 +203,7 @@ RMS_READ_TIMEOUT = env.float("RMS_READ_TIMEOUT", default=30.0)
 RMS_MAX_RETRIES = env.int("RMS_MAX_RETRIES", default=4)
 RMS_BACKOFF_BASE = env.float("RMS_BACKOFF_BASE", default=0.5)
 RMS_BACKOFF_MAX = env.float("RMS_BACKOFF_MAX", default=8.0)
-# Requests per second per API family, from rms-reference.md §1.5; set 0 to disable a limiter.
+# Requests per second per API family, from docs/rms.md §1.5; set 0 to disable a limiter.
 RMS_RATE_LIMITS = {
     "order": env.float("RMS_RATE_ORDER", default=1.0),
     "inventory_write": env.float("RMS_RATE_INVENTORY_WRITE", default=1.0),
@@ -169,6 +217,8 @@ RAKUTEN_INITIAL_FETCH_DAYS = env.int("RAKUTEN_INITIAL_FETCH_DAYS", default=7)
 RAKUTEN_ORDER_OVERLAP_MINUTES = env.int("RAKUTEN_ORDER_OVERLAP_MINUTES", default=15)
 # `rakuten_sync orders --sweep` (hourly): orders that became visible in RMS late, up to this far back.
 RAKUTEN_ORDER_SWEEP_HOURS = env.int("RAKUTEN_ORDER_SWEEP_HOURS", default=72)
+# Shipment reports: above this many orders waiting, updateOrderShippingAsync (100 per call); 0 = always one by one.
+RAKUTEN_SHIPPING_ASYNC_MIN = env.int("RAKUTEN_SHIPPING_ASYNC_MIN", default=20)
 RAKUTEN_PUSH_DEBOUNCE_SECONDS = env.float("RAKUTEN_PUSH_DEBOUNCE_SECONDS", default=3.0)
 RAKUTEN_LOG_RETENTION_DAYS = env.int("RAKUTEN_LOG_RETENTION_DAYS", default=30)
 # A job lease expires this long after its last heartbeat (renewed every third of it while the job runs).
@@ -206,5 +256,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # axes: failed logins and lockouts are WARNING; its INFO lines repeat them for every attempt.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }

@@ -8,6 +8,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "*")
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dA4_VW8HacCbBIqILOZmY5g5bMD1tZ_56Fpr1krz7N8=")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
 os.environ.setdefault("RMS_API_BASE_URL", "http://127.0.0.1:9")
+# The test client and the browser tests' live server speak plain HTTP, where secure cookies would not come back.
+os.environ.setdefault("SESSION_COOKIE_SECURE", "False")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "False")
 os.environ.setdefault("RAKUTEN_LINK_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
 for family in ("ORDER", "INVENTORY_WRITE", "INVENTORY_READ", "ITEMS", "LICENSE"):
     os.environ.setdefault(f"RMS_RATE_{family}", "0")

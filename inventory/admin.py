@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -73,9 +74,12 @@ class StockLevelAdmin(admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
+    def may_move_stock(self, request) -> bool:
+        """Adjusting and importing write stock movements: seeing the stock list is not enough."""
+        return self.has_view_permission(request) and request.user.has_perm("inventory.add_stockmovement")
+
     def adjust_view(self, request):
-        if not self.has_view_permission(request) or not request.user.has_perm("inventory.add_stockmovement"):
-            return redirect("admin:index")
+        _require(self.may_move_stock(request))
         form = StockAdjustmentForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -92,8 +96,7 @@ class StockLevelAdmin(admin.ModelAdmin):
         return render_admin_form(request, self, title=_("Adjust stock"), form=form)
 
     def import_view(self, request):
-        if not request.user.has_perm("inventory.add_stockmovement"):
-            return redirect("admin:index")
+        _require(self.may_move_stock(request))
         form = CsvUploadForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():
@@ -115,7 +118,14 @@ class StockLevelAdmin(admin.ModelAdmin):
         )
 
     def export_view(self, request):
+        _require(self.has_view_permission(request))
         return download(stock_levels_for_export(), filename="stock", fmt=request.GET.get("format", "xlsx"))
+
+
+def _require(allowed: bool) -> None:
+    """Staff status only opens the admin; each page checks the permission of what it shows or changes."""
+    if not allowed:
+        raise PermissionDenied
 
 
 @admin.register(StockMovement)

@@ -1,12 +1,22 @@
-"""Read-only admin of the logs: sync runs, API calls, alerts sent, and the audit trail of staff actions."""
+"""Read-only admin of the logs: sync runs, API calls, alerts sent, and the audit trail of staff actions.
+
+Also the task results of Django-Q2 and the login attempts of django-axes, re-registered here because
+their own admin actions declare no permission: anyone allowed to view the list could run them.
+"""
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_q.admin import FailAdmin, TaskAdmin, resubmit_task
+from django_q.models import Failure, Success
 
+from lib.audit import record_action, record_actions
 from rakuten_link.models import AlertLog, ApiCall, SyncRun
 
 
@@ -74,3 +84,40 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("detail"))
     def detail(self, entry: LogEntry) -> str:
         return entry.get_change_message()
+
+
+@admin.action(description=gettext_lazy("Resubmit selected tasks to queue"), permissions=["change"])
+def resubmit_tasks(model_admin, request, queryset):
+    """Django-Q2's resubmit (it runs the job again; a failed task's row is then deleted), behind "change"."""
+    record_actions(request.user, queryset, _("Resubmitted the task to the queue."))
+    resubmit_task(model_admin, request, queryset)
+
+
+admin.site.unregister(Success)
+admin.site.unregister(Failure)
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(Success)
+class SuccessfulTaskAdmin(TaskAdmin):
+    actions = [resubmit_tasks]
+
+
+@admin.register(Failure)
+class FailedTaskAdmin(FailAdmin):
+    actions = [resubmit_tasks]
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(AccessAttemptAdmin):
+    """Failed logins counted per username and address; deleting a row lifts that lockout at once."""
+
+    actions = ["cleanup_expired_attempts"]
+
+    @admin.action(description=gettext_lazy("Clean up expired attempts"), permissions=["delete"])
+    def cleanup_expired_attempts(self, request, queryset):
+        count = self.handler.clean_expired_user_attempts(request=request)
+        message = ngettext("Cleaned up %(n)d expired login attempt.", "Cleaned up %(n)d expired login attempts.",
+                           count) % {"n": count}
+        record_action(request.user, None, message, model=AccessAttempt)
+        self.message_user(request, message)

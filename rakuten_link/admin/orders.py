@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -64,7 +64,9 @@ class RakutenOrderAdmin(OrderAdmin):
 
     def fetch_view(self, request):
         """POST only; the answer is a message, and the order page when there is an order to show."""
-        if request.method != "POST" or not self._may_fetch(request):
+        if not self._may_fetch(request):
+            raise PermissionDenied
+        if request.method != "POST":
             return redirect("admin:orders_order_changelist")
         form = FetchOrderForm(request.POST)
         if not form.is_valid():
@@ -90,5 +92,6 @@ class RakutenOrderAdmin(OrderAdmin):
                                            matched) % {"n": matched}, messages.SUCCESS)
 
     def _may_fetch(self, request) -> bool:
-        return request.user.has_perm("orders.change_order")
+        """Fetching writes an order (and its stock allocation): the right to change orders, as for the actions."""
+        return self.has_change_permission(request)
 
