@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from lib.csvfile import Column, ImportReport, RowError, parse_int, read_rows
+from lib.csvfile import Column, ImportReport, RowError, parse_int, read_table
 
 from .models import MovementKind, Sku, StockLevel, Store
 from .services import set_stock_counts
@@ -17,7 +17,10 @@ STOCK_COLUMNS = (
 
 
 def import_stock_counts(data: bytes, *, user=None, dry_run: bool = False) -> ImportReport:
-    """Set on_hand to the counted quantity for each (store, SKU) row; see lib.csvfile for encodings."""
+    """Set on_hand to the counted quantity for each (store, SKU) row; see lib.csvfile for encodings.
+
+    Raises CsvFormatError for a file that cannot be read or has no data rows (nothing is written).
+    """
     report = ImportReport(dry_run=dry_run)
     counts = _validate(data, report)
     if report.errors or dry_run:
@@ -30,7 +33,7 @@ def import_stock_counts(data: bytes, *, user=None, dry_run: bool = False) -> Imp
 
 def _validate(data: bytes, report: ImportReport) -> list[tuple[Store, Sku, int]]:
     stores = {store.code: store for store in Store.objects.all()}
-    rows = list(read_rows(data, STOCK_COLUMNS))
+    rows = read_table(data, STOCK_COLUMNS)
     skus = Sku.objects.in_bulk([row.values["sku"] for row in rows], field_name="code")
     seen: dict[tuple[str, str], int] = {}
     counts = []

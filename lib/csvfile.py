@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 
 class CsvFormatError(Exception):
-    """The file as a whole cannot be read (encoding, header); no row was looked at."""
+    """The file as a whole cannot be read (encoding, header, a broken line); nothing is written."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Worth a look but not wrong (e.g. one SKU mapped twice): shown with the preview, never blocking.
+    warnings: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     preview: list[dict] = field(default_factory=list)
 
@@ -77,18 +79,51 @@ def decode_upload(data: bytes) -> str:
 
 
 def read_rows(data: bytes, columns: Sequence[Column]) -> Iterator[CsvRow]:
-    """Yield each non-empty data row keyed by column key; line numbers count the header as line 1."""
+    """Yield each non-empty data row keyed by column key; line numbers count the header as line 1.
+
+    A line the csv module cannot read (typically a cell over its 128 KiB limit, which is what an
+    unbalanced quote swallowing the rest of the file looks like) raises CsvFormatError, not csv.Error:
+    callers turn CsvFormatError into a message on the upload page, anything else would be an HTTP 500.
+    """
     text = decode_upload(data)
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header:
-        raise CsvFormatError(_("The file is empty."))
-    positions = _header_positions([cell.strip() for cell in header], columns)
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {key: (row[pos].strip() if pos < len(row) else "") for key, pos in positions.items()}
-        yield CsvRow(line=reader.line_num, values=values)
+    done = 0  # the last physical line of the last row read: a broken row starts on the line after it
+    try:
+        header = next(reader, None)
+        if not header:
+            raise CsvFormatError(_("The file is empty."))
+        positions = _header_positions([cell.strip() for cell in header], columns)
+        done = reader.line_num
+        for row in reader:
+            done = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            values = {key: (row[pos].strip() if pos < len(row) else "") for key, pos in positions.items()}
+            yield CsvRow(line=reader.line_num, values=values)
+    except csv.Error as exc:
+        raise _unreadable_line(done + 1, exc) from None
+
+
+def read_table(data: bytes, columns: Sequence[Column]) -> list[CsvRow]:
+    """All data rows at once, for imports that check every row before writing any.
+
+    A file with a header and nothing else is a mistake (the wrong sheet, an empty export), not a
+    successful import of nothing, so it raises CsvFormatError like an unreadable file.
+    """
+    rows = list(read_rows(data, columns))
+    if not rows:
+        raise CsvFormatError(_("The file has a header but no data rows."))
+    return rows
+
+
+def _unreadable_line(line: int, exc: csv.Error) -> CsvFormatError:
+    """csv.Error's own text is English and technical; staff get the line and what to look at."""
+    if "field larger than field limit" in str(exc):
+        message = _("Line %(line)d has a cell longer than %(limit)d characters. Check that this is the right "
+                    "file and that every opening quote (\") has its closing quote.")
+        return CsvFormatError(message % {"line": line, "limit": csv.field_size_limit()})
+    message = _("Line %(line)d cannot be read as CSV. Check the quotes (\") on that line.")
+    return CsvFormatError(message % {"line": line})
 
 
 def _header_positions(header: list[str], columns: Sequence[Column]) -> dict[str, int]:

@@ -140,7 +140,7 @@ class ProductMapping(models.Model):
     """One Rakuten SKU (商品管理番号 + SKU管理番号) sold as one of our SKUs.
 
     Pre-SKU-migration products are given by 横軸/縦軸 choice names instead; verification resolves
-    their variant_id from the item's variantSelectors.
+    their variant_id from the item's variantSelectors, and records every verified variant's choices.
     """
 
     account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="product_mappings",
@@ -159,6 +159,10 @@ class ProductMapping(models.Model):
                               default=MappingStatus.UNCHECKED, db_index=True)
     status_message = models.CharField(_("status message"), max_length=500, blank=True)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True, db_index=True)
+    # {selector displayName: displayValue} of the variant as last verified ({} = an item without
+    # selectors, None = not known): lets pre-SKU order lines, which carry only choice names, match.
+    variant_choices = models.JSONField(_("choices of the SKU (last verification)"), null=True, blank=True,
+                                       default=None)
     last_pushed_quantity = models.IntegerField(_("last pushed quantity"), null=True, blank=True)
     last_pushed_at = models.DateTimeField(_("last pushed at"), null=True, blank=True)
     rakuten_quantity = models.IntegerField(_("quantity on Rakuten (last read)"), null=True, blank=True)

@@ -6,19 +6,29 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EcAccount
-from rakuten_link.mappings.rules import MappingError, check_merchant_sku, mapping_key
+from rakuten_link.mappings.rules import MappingError, check_merchant_sku, mapping_key, shared_sku_messages
 from rakuten_link.models import MappingStatus, ProductMapping
 
 KEY_FIELDS = ("account", "manage_number", "variant_id", "legacy_h_choice", "legacy_v_choice")
 
 
 class ProductMappingForm(forms.ModelForm):
-    """Applies the same key rules as the CSV import, and sends a changed key back to 未確認."""
+    """Applies the same key rules as the CSV import, and sends a changed key back to 未確認.
+
+    ``warnings`` lists what deserves a look but is not wrong (our SKU already sold as another Rakuten
+    SKU of the account, normal for set items): the page shows them, they never block the save.
+    """
 
     class Meta:
         model = ProductMapping
         fields = ("account", "manage_number", "variant_id", "legacy_h_choice", "legacy_v_choice",
                   "merchant_defined_sku_id", "sku", "safety_stock")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+        if self.instance.pk and not self.is_bound:  # the page of a saved mapping says it too
+            self.warnings = shared_sku_warnings(self.instance.account_id, self.instance.sku_id, self.instance.pk)
 
     def clean(self):
         data = super().clean()
@@ -33,6 +43,8 @@ class ProductMappingForm(forms.ModelForm):
                     legacy_h_choice=key.legacy_h_choice, legacy_v_choice=key.legacy_v_choice)
         # The model's constraints are conditional, so Django's own unique check cannot see them.
         self._check_unique(data, key)
+        if data.get("account") is not None and data.get("sku") is not None:
+            self.warnings = shared_sku_warnings(data["account"].pk, data["sku"].pk, self.instance.pk)
         return data
 
     def _check_unique(self, data, key) -> None:
@@ -54,9 +66,21 @@ class ProductMappingForm(forms.ModelForm):
             # Another Rakuten SKU: what we verified and pushed before says nothing about it.
             mapping.status, mapping.status_message, mapping.checked_at = MappingStatus.UNCHECKED, "", None
             mapping.last_pushed_quantity = mapping.last_pushed_at = None
+            mapping.variant_choices = None
         if commit:
             mapping.save()
         return mapping
+
+
+def shared_sku_warnings(account_id: int | None, sku_id: int | None, exclude_pk: int | None) -> list[str]:
+    """The warning for our SKU already mapped to other Rakuten SKUs of the account ([] when it is not)."""
+    if account_id is None or sku_id is None:
+        return []
+    others = ProductMapping.objects.filter(account_id=account_id, sku_id=sku_id).exclude(pk=exclude_pk)
+    others = list(others.select_related("sku").order_by("manage_number", "variant_id")[:6])
+    if not others:
+        return []
+    return shared_sku_messages(others[0].sku.code, [], others)
 
 
 class MappingUploadForm(forms.Form):

@@ -7,6 +7,7 @@ Encodings are lib.csvfile's: UTF-8 with or without BOM, or cp932 as Japanese Exc
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -15,14 +16,16 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import EcAccount
 from inventory.models import Sku
-from lib.csvfile import Column, CsvFormatError, CsvRow, ImportReport, RowError, parse_int, read_rows
+from lib.csvfile import Column, CsvFormatError, CsvRow, ImportReport, RowError, parse_int, read_table
 from lib.fastwrite import update_rows
 from rakuten_link.mappings.rules import (
     MAX_QUANTITY,
     MappingError,
     check_merchant_sku,
     mapping_key,
+    rakuten_sku_label,
     request_verification,
+    shared_sku_messages,
 )
 from rakuten_link.models import MappingStatus, ProductMapping
 
@@ -41,8 +44,9 @@ FIELD_COLUMNS = {
 }
 # What our own export writes in front of = + - @ so that Excel shows text (lib/exports.py).
 _NEUTRALISED = ("'=", "'+", "'-", "'@")
+SHOWN = 5  # other lines / mappings named in one shared-SKU warning
 WRITTEN_FIELDS = ["variant_id", "legacy_h_choice", "legacy_v_choice", "merchant_defined_sku_id", "sku",
-                  "safety_stock", "status", "status_message"]
+                  "safety_stock", "status", "status_message", "variant_choices"]
 
 
 # Context-qualified: Django's own catalogue already translates a bare "new" (as 変更後).
@@ -62,9 +66,7 @@ class ParsedRow:
 def import_mappings_csv(data: bytes, *, account: EcAccount, dry_run: bool = False) -> ImportReport:
     """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report."""
     report = ImportReport(dry_run=dry_run)
-    rows = [_unneutralise(row) for row in read_rows(data, COLUMNS)]
-    if not rows:
-        raise CsvFormatError(_("The file has a header but no data rows."))
+    rows = [_unneutralise(row) for row in read_table(data, COLUMNS)]
     if not {"variant_id", "h_choice", "v_choice"} & set(rows[0].values):
         raise CsvFormatError(_("The header needs SKU管理番号, or 横軸選択肢 / 縦軸選択肢 for items not yet migrated."))
     parsed = _parse(rows, _skus_by_code({row.values["sku"] for row in rows}), report)
@@ -145,17 +147,18 @@ def _parse_row(row: CsvRow, skus: dict[str, int]) -> tuple[dict | None, list[Row
 
 
 def _plan(account: EcAccount, parsed: list[ParsedRow], report: ImportReport):
-    """Split rows into new and changed mappings, counting each, and fill the preview."""
+    """Split rows into new and changed mappings, counting each, and fill the preview and the warnings."""
     existing = _existing(account)
-    creates, updates = [], []
+    creates, updates, planned = [], [], []
     for row in parsed:
         key = row.values["key"]
         mapping = existing.get(key.lookup) or existing.get(("l", key.manage_number, key.legacy_h_choice,
                                                             key.legacy_v_choice))
         action = "new"
         if mapping is None:
-            creates.append(ProductMapping(account=account, manage_number=key.manage_number))
-            _apply(creates[-1], row.values)
+            mapping = ProductMapping(account=account, manage_number=key.manage_number)
+            _apply(mapping, row.values)
+            creates.append(mapping)
             report.created += 1
         elif _apply(mapping, row.values):
             updates.append(mapping)
@@ -164,8 +167,41 @@ def _plan(account: EcAccount, parsed: list[ParsedRow], report: ImportReport):
         else:
             report.unchanged += 1
             action = "unchanged"
+        planned.append((row.line, row.values["sku_code"], mapping))
         report.preview.append(_preview(row, action))
+    everything = list({id(m): m for m in existing.values()}.values()) + creates
+    report.warnings.extend(_shared_sku_warnings(planned, everything))
     return creates, updates
+
+
+def _shared_sku_warnings(planned: list[tuple[int, str, ProductMapping]], everything: list[ProductMapping]):
+    """Rows whose SKU, once imported, is sold as more than one Rakuten SKU: a warning, not an error.
+
+    Judged on the state after the import (``everything`` holds the account's mappings with the file
+    applied), so a file that moves a SKU from one Rakuten SKU to another warns about nothing. Linear
+    in the rows: a set SKU on 10,000 lines must not cost 10,000² comparisons.
+    """
+    line_of = {id(mapping): line for line, _code, mapping in planned}
+    lines_by_sku: dict[int, list[int]] = defaultdict(list)
+    stored_by_sku: dict[int, list[ProductMapping]] = defaultdict(list)
+    for mapping in everything:
+        if id(mapping) in line_of:
+            lines_by_sku[mapping.sku_id].append(line_of[id(mapping)])
+        else:
+            stored_by_sku[mapping.sku_id].append(mapping)
+    for lines in lines_by_sku.values():
+        lines.sort()
+    for stored in stored_by_sku.values():
+        stored.sort(key=rakuten_sku_label)
+    warnings = []
+    for line, code, mapping in planned:
+        lines, stored = lines_by_sku[mapping.sku_id], stored_by_sku.get(mapping.sku_id, [])
+        if len(lines) < 2 and not stored:
+            continue
+        others = [n for n in lines[:SHOWN + 2] if n != line][:SHOWN + 1]  # one more than shown: "…"
+        for message in shared_sku_messages(code, others, stored[:SHOWN + 1], limit=SHOWN):
+            warnings.append(RowError(line, LABELS["sku"], message))
+    return warnings
 
 
 def _existing(account: EcAccount) -> dict[tuple, ProductMapping]:
@@ -192,6 +228,7 @@ def _apply(mapping: ProductMapping, values: dict) -> bool:
     changed = any(getattr(mapping, field) != value for field, value in wanted.items())
     if mapping.pk and wanted["variant_id"] != mapping.variant_id:
         mapping.status, mapping.status_message = MappingStatus.UNCHECKED, ""
+        mapping.variant_choices = None  # they described the variant this mapping named before
     for field, value in wanted.items():
         setattr(mapping, field, value)
     return changed

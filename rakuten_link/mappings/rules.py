@@ -1,7 +1,7 @@
 """Rules for product mappings, shared by the admin form, the CSV import and the sync jobs.
 
 RMS folds manageNumber (商品管理番号) to lower case but keeps variantId (SKU管理番号) case-sensitive;
-both are at most 32 bytes of a-z, 0-9, '-' and '_' (variantId also A-Z) — rms-reference.md §3. We
+both are at most 32 bytes of a-z, 0-9, '-' and '_' (variantId also A-Z) — docs/rms.md §3. We
 check them before anything reaches RMS, because one bad key makes a whole bulk call fail.
 """
 
@@ -95,8 +95,33 @@ def mapping_key(manage_number: str, variant_id: str = "", h_choice: str = "", v_
     return key
 
 
+def rakuten_sku_label(mapping) -> str:
+    """A mapping's Rakuten side as staff read it: ``tee01 / tee01-m-blk`` or ``bag01 / 黒 × M``."""
+    side = mapping.variant_id or " × ".join(c for c in (mapping.legacy_h_choice, mapping.legacy_v_choice) if c)
+    return f"{mapping.manage_number} / {side}"
+
+
+def shared_sku_messages(sku_code: str, lines: list[int], stored: list, *, limit: int = 5) -> list[str]:
+    """Why one of our SKUs sold as several Rakuten SKUs of an account deserves a look (never an error).
+
+    Legitimate for set items, so the form and the CSV import only warn. ``lines`` are other lines of the
+    same upload, ``stored`` other mappings already saved; each list is cut at ``limit`` entries.
+    """
+    messages = []
+    if lines:
+        shown = ", ".join(str(n) for n in lines[:limit]) + (", …" if len(lines) > limit else "")
+        messages.append(_("SKU %(sku)s is also on line(s) %(lines)s of this file.")
+                        % {"sku": sku_code, "lines": shown})
+    if stored:
+        labels = sorted(rakuten_sku_label(m) for m in stored)
+        shown = ", ".join(labels[:limit]) + (", …" if len(labels) > limit else "")
+        messages.append(_("SKU %(sku)s is already mapped to another Rakuten SKU of this account: %(others)s.")
+                        % {"sku": sku_code, "others": shown})
+    return messages
+
+
 def sellable_quantity(on_hand: int, safety_stock: int) -> int:
-    """What Rakuten may sell (design.md): Σ on_hand − safety stock, floored at 0, capped at 99,999."""
+    """What Rakuten may sell (docs/stock.md): Σ on_hand − safety stock, floored at 0, capped at 99,999."""
     return max(0, min(MAX_QUANTITY, on_hand - safety_stock))
 
 

@@ -2,7 +2,7 @@
 
 Legacy (pre-SKU-migration) mappings name 横軸/縦軸 choices instead of a variantId. After migration
 the item's ``variantSelectors`` are the old axes and each variant's ``selectorValues`` holds the old
-choice names (rms-reference.md §9), so the variant whose values equal the given names is the one.
+choice names (docs/rms.md §9), so the variant whose values equal the given names is the one.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from rakuten_link.models import ProductMapping
-from rakuten_link.rms import RmsItem
+from rakuten_link.rms import RmsItem, RmsVariant
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Verdict:
     variant_id: str = ""  # set when a legacy mapping was resolved
     merchant_defined_sku_id: str = ""
     resolved: bool = False
+    choices: dict[str, str] | None = None  # set when ok: the verified variant's {selector name: value}
 
 
 def judge(mapping: ProductMapping, item: RmsItem | None, *, valid: bool, taken: set[tuple[str, str]]) -> Verdict:
@@ -39,7 +40,8 @@ def judge(mapping: ProductMapping, item: RmsItem | None, *, valid: bool, taken: 
 def _check_variant(variant_id: str, item: RmsItem) -> Verdict:
     variant = item.variants.get(variant_id)
     if variant is not None:
-        return Verdict(True, merchant_defined_sku_id=variant.merchant_defined_sku_id)
+        return Verdict(True, merchant_defined_sku_id=variant.merchant_defined_sku_id,
+                       choices=variant_choices(item, variant))
     message = _("SKU management number %(variant)s does not exist in this item.") % {"variant": variant_id}
     same_but_case = [vid for vid in item.variants if vid.lower() == variant_id.lower()]
     if same_but_case:  # variantId is case-sensitive (§3), a frequent slip when typing it in Excel
@@ -70,7 +72,20 @@ def _resolve_legacy(mapping: ProductMapping, item: RmsItem, taken: set[tuple[str
         variant_id=variant_id,
         merchant_defined_sku_id=item.variants[variant_id].merchant_defined_sku_id,
         resolved=True,
+        choices=variant_choices(item, item.variants[variant_id]),
     )
+
+
+def variant_choices(item: RmsItem, variant: RmsVariant) -> dict[str, str]:
+    """{selector display name: value} in the item's axis order; {} for an item without selectors.
+
+    Display names, not selector keys: order lines show choices as ``項目名:選択肢`` with the name staff
+    and buyers see. A value whose key the item does not list keeps the key as its name.
+    """
+    names = {selector.key: selector.display_name or selector.key for selector in item.variant_selectors}
+    order = [selector.key for selector in item.variant_selectors]
+    keys = order + [key for key in variant.selector_values if key not in names]
+    return {names.get(key, key): variant.selector_values[key] for key in keys if variant.selector_values.get(key)}
 
 
 def _matching_variants(item: RmsItem, wanted: list[str]) -> list[str]:

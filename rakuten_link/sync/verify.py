@@ -1,9 +1,10 @@
 """Verify mappings against RMS (every 5 minutes): does each manageNumber / variantId exist?
 
-Inventory upserts never check existence (rms-reference.md §3) — a typo would silently create an
+Inventory upserts never check existence (docs/rms.md §3) — a typo would silently create an
 orphan row that RMS deletes a day later — so only mappings verified here are ever pushed. Each run
 takes the unchecked, the erroneous and those checked more than 24 h ago, asks items.bulk.get for
 ≤50 manageNumbers per call, and resolves legacy 横軸/縦軸 mappings to the variantId they became.
+Each verified mapping also keeps its variant's choices, so pre-SKU order lines can be matched to it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from rakuten_link.sync.inventory.pending import request_push
 from rakuten_link.sync.runner import JobResult
 
 RECHECK_AFTER = timedelta(hours=24)
-SAVED_FIELDS = ["status", "status_message", "checked_at", "variant_id", "merchant_defined_sku_id"]
+SAVED_FIELDS = ["status", "status_message", "checked_at", "variant_id", "merchant_defined_sku_id", "variant_choices"]
 
 
 def verify_mappings(*, account: EcAccount, client: RmsClient, run, **_options) -> JobResult:
@@ -97,6 +98,8 @@ def _apply(mapping: ProductMapping, verdict: Verdict, now) -> None:
     mapping.status = MappingStatus.OK if verdict.ok else MappingStatus.ERROR
     mapping.status_message = verdict.message[:500]
     mapping.checked_at = now
+    # Only a verified variant's choices are worth matching old order lines against (sync/orders/matching.py).
+    mapping.variant_choices = verdict.choices if verdict.ok else None
     if verdict.variant_id:
         mapping.variant_id = verdict.variant_id
     if verdict.merchant_defined_sku_id and not mapping.merchant_defined_sku_id:

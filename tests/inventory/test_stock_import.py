@@ -62,3 +62,52 @@ def test_an_import_is_one_batch_and_one_stock_notice(make_store, make_sku, djang
         report = import_stock_counts(_csv(*rows).encode())
     assert report.updated == len([n for n in range(50) if n % 7]) and report.unchanged == 50 - report.updated
     assert len(callbacks) == 1
+
+
+# --- unreadable files are a message on the page, never a 500 or a silent success -----------------
+
+HUGE_CELL = "x" * (128 * 1024 + 1)  # one character over the csv module's field limit
+
+
+def test_a_cell_over_128_kib_is_a_file_error_and_nothing_is_written(make_store, make_sku, set_stock):
+    import pytest
+
+    from lib.csvfile import CsvFormatError
+
+    store, sku = make_store("S1"), make_sku("A-1")
+    set_stock(store, sku, 2)
+    data = _csv("S1,A-1,7", f'S1,A-1,"{HUGE_CELL}"').encode()
+    with pytest.raises(CsvFormatError) as info:
+        import_stock_counts(data)
+    assert "3" in str(info.value) and "131072" in str(info.value)
+    assert StockLevel.objects.get().on_hand == 2 and not StockMovement.objects.exists()
+
+
+def test_a_header_only_file_is_an_error_not_a_success(db):
+    import pytest
+
+    from lib.csvfile import CsvFormatError
+
+    with pytest.raises(CsvFormatError) as info:
+        import_stock_counts(_csv().encode())
+    assert str(info.value) in ("The file has a header but no data rows.", "見出し行のみで、データ行がありません。")
+
+
+def test_the_admin_upload_shows_an_oversized_cell_as_an_error_not_a_500(admin_client, make_store, make_sku):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    make_store("S1"), make_sku("A-1")
+    upload = SimpleUploadedFile("stock.csv", _csv("S1,A-1,3", f"S1,{HUGE_CELL},3").encode("utf-8"))
+    response = admin_client.post("/admin/inventory/stocklevel/import/", {"file": upload})
+    assert response.status_code == 200
+    assert "131072" in response.context["form"].errors["file"][0]
+    assert not StockLevel.objects.exists() and not StockMovement.objects.exists()
+
+
+def test_the_admin_upload_refuses_a_header_only_file(admin_client, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("stock.csv", _csv().encode("utf-8"))
+    response = admin_client.post("/admin/inventory/stocklevel/import/", {"file": upload})
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert not StockMovement.objects.exists()

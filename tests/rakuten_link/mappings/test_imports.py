@@ -158,3 +158,71 @@ def test_the_command_imports_and_reports_errors(account, skus, tmp_path, capsys)
     with pytest.raises(CommandError):
         call_command("import_mappings", str(bad), "--account", account.name)
     assert "NOPE" in capsys.readouterr().err
+
+
+# --- unreadable files, and one SKU mapped to several Rakuten SKUs ---------------------------------
+
+def test_a_cell_over_128_kib_is_a_file_error_and_nothing_is_written(account, skus):
+    data = csv_bytes("tee01,tee01-m,,,,TEE-M,", "tee01,tee01-l,,,\"" + "x" * (128 * 1024 + 1) + "\",TEE-L,")
+    with pytest.raises(CsvFormatError) as caught:
+        import_mappings_csv(data, account=account)
+    assert "131072" in str(caught.value) and ("Line 3 " in str(caught.value) or "3行目" in str(caught.value))
+    assert not ProductMapping.objects.exists()
+
+
+def test_the_command_reports_an_oversized_cell_as_an_error(account, skus, tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_bytes(csv_bytes("tee01,tee01-m,,,,TEE-M," + "y" * (200 * 1024)))
+    with pytest.raises(CommandError) as caught:
+        call_command("import_mappings", str(path), "--account", account.name)
+    assert "131072" in str(caught.value) and not ProductMapping.objects.exists()
+
+
+def test_a_sku_mapped_twice_in_the_file_or_already_mapped_is_a_warning_not_an_error(account, skus, make_mapping):
+    make_mapping(account, "bag01", "bag01-blk", skus[2])
+    data = csv_bytes("tee01,tee01-m,,,,TEE-M,", "tee01,tee01-l,,,,TEE-L,", "set01,set01-a,,,,TEE-M,",
+                     "set02,,赤,,,BAG-黒,", "set03,set03,,,,TEE-M,")
+    preview = import_mappings_csv(data, account=account, dry_run=True)
+    assert preview.ok and preview.created == 5
+    warned = [(w.line, w.column) for w in preview.warnings]
+    assert warned == [(2, "SKUコード"), (4, "SKUコード"), (5, "SKUコード"), (6, "SKUコード")]
+    by_line = {w.line: w.message for w in preview.warnings}
+    assert "TEE-M" in by_line[2] and "4, 6" in by_line[2]
+    assert "bag01 / bag01-blk" in by_line[5] and "BAG-黒" in by_line[5]
+
+    report = import_mappings_csv(data, account=account)
+    assert report.ok and report.created == 5 and len(report.warnings) == 4
+    assert ProductMapping.objects.filter(sku=skus[0]).count() == 3
+
+
+def test_moving_a_sku_to_another_rakuten_sku_warns_about_nothing(account, skus, make_mapping):
+    make_mapping(account, "tee01", "tee01-m", skus[0])
+    make_mapping(account, "tee01", "tee01-l", skus[1])
+    # tee01-m now sells TEE-L, and tee01-l TEE-M: every SKU still has one Rakuten SKU after the import.
+    report = import_mappings_csv(csv_bytes("tee01,tee01-m,,,,TEE-L,", "tee01,tee01-l,,,,TEE-M,"), account=account,
+                                 dry_run=True)
+    assert report.ok and report.updated == 2 and report.warnings == []
+
+
+def test_mappings_of_another_account_do_not_count(account, skus, make_account, make_mapping):
+    make_mapping(make_account(), "tee01", "tee01-m", skus[0])
+    report = import_mappings_csv(csv_bytes("tee01,tee01-m,,,,TEE-M,"), account=account, dry_run=True)
+    assert report.ok and report.warnings == []
+
+
+def test_the_upload_preview_lists_the_warnings_and_still_offers_the_import(admin_client, account, skus):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("m.csv", csv_bytes("tee01,tee01-m,,,,TEE-M,", "set01,set01-a,,,,TEE-M,"))
+    response = admin_client.post("/admin/rakuten_link/productmapping/import/", {"account": account.pk, "file": upload})
+    html = response.content.decode()
+    assert response.status_code == 200 and html.count('class="import-warning"') == 2
+    assert 'name="preview_token"' in html and not ProductMapping.objects.exists()
+
+
+def test_a_sku_on_many_lines_names_five_of_them_and_stays_fast(account, skus):
+    data = csv_bytes(*(f"set{n:04d},set{n:04d},,,,TEE-M," for n in range(3000)))
+    started = time.monotonic()
+    report = import_mappings_csv(data, account=account, dry_run=True)
+    assert report.ok and len(report.warnings) == 3000 and time.monotonic() - started < 10
+    assert "3, 4, 5, 6, 7, …" in report.warnings[0].message

@@ -117,3 +117,26 @@ def test_the_command_prints_a_summary(rms, account, seed_items, make_sku, make_m
     make_mapping(account, "tee01", "tee01-s-blk", make_sku(), status="unchecked")
     call_command("rakuten_sync", "mappings", "--account", account.name)
     assert "success" in capsys.readouterr().out
+
+
+def test_each_verified_mapping_keeps_its_variants_choices_by_display_name(
+    rms, account, seed_items, make_sku, make_mapping
+):
+    selectors = [{"key": "size", "displayName": "サイズ", "values": [{"displayValue": "S"}, {"displayValue": "M"}]},
+                 {"key": "color", "displayName": "カラー", "values": [{"displayValue": "黒"}, {"displayValue": "白"}]}]
+    seed_items(rakuten_item("tee01", {"tee01-s-blk": {"size": "S", "color": "黒"},
+                                      "tee01-m-wht": {"size": "M", "color": "白"}}, selectors=selectors),
+               rakuten_item("cap01", {"cap01": {}}))
+    by_variant = make_mapping(account, "tee01", "tee01-s-blk", make_sku(), status="unchecked")
+    legacy = make_mapping(account, "tee01", "", make_sku(), status="unchecked", legacy_h_choice="M",
+                          legacy_v_choice="白")
+    single = make_mapping(account, "cap01", "cap01", make_sku(), status="unchecked")
+    gone = make_mapping(account, "tee01", "tee01-l-blk", make_sku(), status="unchecked",
+                        variant_choices={"サイズ": "L"})
+
+    _verify(account)
+
+    assert _get(by_variant).variant_choices == {"サイズ": "S", "カラー": "黒"}
+    assert (_get(legacy).variant_id, _get(legacy).variant_choices) == ("tee01-m-wht", {"サイズ": "M", "カラー": "白"})
+    assert _get(single).variant_choices == {}  # an item without selectors: known to have no choices
+    assert _get(gone).status == "error" and _get(gone).variant_choices is None
