@@ -6,7 +6,7 @@ a green / red / grey status, the last push and the last drift check at a glance.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import path
@@ -78,6 +78,8 @@ class ProductMappingAdmin(AuditTrailMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        for warning in getattr(form, "warnings", ()):
+            self.message_user(request, warning, messages.WARNING)  # legitimate for set items: said, not refused
         if obj.status == MappingStatus.OK:
             pair = (obj.account_id, obj.sku_id)
             transaction.on_commit(lambda: request_push([pair]))  # a new safety stock or SKU shows at once

@@ -49,3 +49,16 @@ def test_a_changed_key_forgets_the_verified_choices(account, make_sku, make_mapp
     form.save()
     mapping.refresh_from_db()
     assert mapping.variant_choices is None and mapping.status == "unchecked"
+
+
+def test_saving_a_second_mapping_of_the_same_sku_says_so_after_the_save(admin_client, account, make_sku,
+                                                                         make_mapping):
+    from django.contrib.messages import get_messages
+
+    sku = make_sku("TEE-W")
+    make_mapping(account, "tee01", "tee01-m", sku)
+    response = admin_client.post("/admin/rakuten_link/productmapping/add/", {
+        "account": account.pk, "manage_number": "tee02", "variant_id": "tee02-m", "legacy_h_choice": "",
+        "legacy_v_choice": "", "merchant_defined_sku_id": "", "sku": sku.pk, "safety_stock": ""})
+    assert response.status_code == 302
+    assert any("tee01 / tee01-m" in str(m) for m in get_messages(response.wsgi_request))
