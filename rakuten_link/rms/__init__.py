@@ -19,6 +19,7 @@ from .errors import (
 from .ratelimit import DEFAULT_RATES, LocalRateLimiter, RateLimiter, RedisRateLimiter
 from .types import (
     ApiCallInfo,
+    AsyncShippingResult,
     ConfirmResult,
     InventoryRecord,
     InventoryUpdate,
@@ -42,6 +43,7 @@ __all__ = [
     "DEFAULT_RATES",
     "JST",
     "ApiCallInfo",
+    "AsyncShippingResult",
     "ConfirmResult",
     "InventoryRecord",
     "InventoryUpdate",

@@ -11,16 +11,18 @@ from typing import Any
 
 from .coerce import camel_case, chunks, unique
 from .dates import format_date, format_order_datetime, to_jst
-from .errors import RmsRequestError
+from .errors import RmsError, RmsRequestError
 from .parse_orders import (
     messages,
+    parse_async_request_id,
+    parse_async_shipping_results,
     parse_confirm_results,
     parse_orders,
     parse_search_page,
     parse_shipping_results,
 )
 from .transport import Outcome
-from .types import ConfirmResult, RmsOrder, SearchOrderPage, ShippingUpdateResult
+from .types import AsyncShippingResult, ConfirmResult, RmsOrder, SearchOrderPage, ShippingUpdateResult
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ SEARCH_HIT_CAP = 15_000  # only the first 15 000 hits of a search can be paged t
 SEARCH_WINDOW = timedelta(days=62)
 ORDER_BATCH = 100  # getOrder / confirmOrder accept at most 100 numbers (§2.3, §2.4)
 SHIPPINGS_PER_BASKET = 20  # §2.5
+SHIPPING_ASYNC_BATCH = 100  # updateOrderShippingAsync takes at most 100 orders (§2.5)
 _SECOND = timedelta(seconds=1)
 
 
@@ -168,17 +171,50 @@ class OrderApi:
 
         ``baskets`` = ``[{"basket_id": 1, "shippings": [{"delivery_company": "1001", "shipping_number":
         "1234", "shipping_date": date, "shipping_detail_id": None, "shipping_delete_flag": 0}]}]``.
-        A row without ``shipping_detail_id`` is added; with one it is updated. None values are left out
-        (RMS keeps the old value) while "" clears it. Adding rows is not idempotent, so such calls are not
-        retried after an ambiguous failure; check with ``get_orders`` first.
+        A row without ``shipping_detail_id`` is added; with one it is updated, or deleted with
+        ``shipping_delete_flag`` 1. None values are left out (RMS keeps the old value) while "" clears it.
+        Only a call that just updates rows is repeated after an ambiguous failure (timeout, dropped
+        connection): a repeated add makes a second row, and a repeated delete is refused because the row
+        is gone, so either raises instead; read the order back with ``get_orders`` before sending again.
         """
-        models = [_basket_model(b) for b in baskets]
-        if not models:
-            raise ValueError("update_order_shipping needs at least one basket")
-        adds = any("shippingDetailId" not in row for m in models for row in m["ShippingModelList"])
+        models = _basket_models(baskets)
         body = {"orderNumber": order_number, "BasketidModelList": models}
-        outcome = self._order_call("updateOrderShipping", body, idempotent=not adds)
+        outcome = self._order_call("updateOrderShipping", body, idempotent=_only_updates(models))
         return parse_shipping_results(outcome.body)
+
+    def update_order_shipping_async(self, orders: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> str:
+        """updateOrderShippingAsync (§2.5): ``update_order_shipping`` for up to 100 orders in one call.
+
+        ``orders`` = ``[(order_number, baskets), ...]``, ``baskets`` as for ``update_order_shipping``, each
+        order number once. Returns the requestId for ``get_shipping_async_result``. Never repeated after an
+        ambiguous failure, whatever the rows: the answer is the only place the requestId is given, so a
+        blind repeat could apply the batch twice. Read the orders back with ``get_orders`` instead.
+        """
+        if not orders:
+            raise ValueError("update_order_shipping_async needs at least one order")
+        if len(orders) > SHIPPING_ASYNC_BATCH:
+            raise ValueError(f"RMS accepts at most {SHIPPING_ASYNC_BATCH} orders per call, got {len(orders)}")
+        numbers = [number for number, _ in orders]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("RMS refuses an order number given twice in one call")
+        models = [{"orderNumber": number, "BasketidModelList": _basket_models(baskets)} for number, baskets in orders]
+        body = {"OrderShippingModelList": models}
+        outcome = self._order_call("updateOrderShippingAsync", body, idempotent=False)
+        request_id = parse_async_request_id(outcome.body)
+        if not request_id:
+            raise RmsError("RMS updateOrderShippingAsync: accepted without a requestId", body=outcome.body)
+        return request_id
+
+    def get_shipping_async_result(self, request_id: str) -> list[AsyncShippingResult]:
+        """getResultUpdateOrderShippingAsync (§2.5): per order, what updateOrderShipping would have answered.
+
+        A read, so safe to repeat. An order with ``ok=False`` had nothing applied; its ``results`` hold
+        RMS's errors. Orders missing from the list (or an empty list) may not be processed yet: how long
+        RMS takes is unconfirmed, so ask again later. Results are kept 30 days; an unknown or expired
+        request id raises ``RmsRequestError``.
+        """
+        outcome = self._order_call("getResultUpdateOrderShippingAsync", {"requestId": request_id})
+        return parse_async_shipping_results(outcome.body)
 
     def cancel_order(self, order_number: str, *, inventory_restore_type: int = 0, reason_code: int = 10) -> None:
         """cancelOrder (§2.6): cancel an order in status 100/200/300.
@@ -201,6 +237,19 @@ _SHIPPING_FIELDS = (
     ("shipping_date", "shippingDate", format_date),
     ("shipping_delete_flag", "shippingDeleteFlag", int),
 )
+
+
+def _basket_models(baskets: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    models = [_basket_model(b) for b in baskets]
+    if not models:
+        raise ValueError("a shipping update needs at least one basket")
+    return models
+
+
+def _only_updates(models: list[dict[str, Any]]) -> bool:
+    """Every row names its shippingDetailId and deletes nothing: sending it twice leaves RMS the same."""
+    rows = [row for model in models for row in model["ShippingModelList"]]
+    return all("shippingDetailId" in row and row.get("shippingDeleteFlag") != 1 for row in rows)
 
 
 def _basket_model(basket: dict[str, Any]) -> dict[str, Any]:

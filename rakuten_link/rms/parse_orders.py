@@ -11,6 +11,7 @@ from typing import Any
 from .coerce import as_decimal, as_dict, as_flag, as_int, as_list, as_money, as_str
 from .dates import parse_date, parse_datetime
 from .types import (
+    AsyncShippingResult,
     ConfirmResult,
     RmsCoupon,
     RmsOrder,
@@ -205,6 +206,26 @@ def parse_shipping_results(body: Any) -> list[ShippingUpdateResult]:
             shipping_detail_id=as_int(entry.get("shippingDetailId")),
             code=as_str(entry.get("messageCode")),
             message=as_str(entry.get("message")),
+            message_type=as_str(entry.get("messageType")),
         )
         for entry in messages(body)
+    ]
+
+
+def parse_async_request_id(body: Any) -> str:
+    """updateOrderShippingAsync: the ``requestId`` of its INFO entry (as a public C# client models the
+    answer), or a top-level one; "" when RMS sent none (§2.5)."""
+    for entry in messages(body):
+        if entry.get("requestId"):
+            return as_str(entry["requestId"])
+    return as_str(as_dict(body).get("requestId"))
+
+
+def parse_async_shipping_results(body: Any) -> list[AsyncShippingResult]:
+    """getResultUpdateOrderShippingAsync: ``ResultShippingModelList[{orderNumber, MessageModelList}]``,
+    each ``MessageModelList`` read like an updateOrderShipping answer (§2.5)."""
+    return [
+        AsyncShippingResult(order_number=as_str(model.get("orderNumber")), results=parse_shipping_results(model))
+        for model in as_list(as_dict(body).get("ResultShippingModelList"))
+        if isinstance(model, dict)
     ]

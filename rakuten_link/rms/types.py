@@ -190,12 +190,37 @@ class ConfirmResult:
 
 @dataclass(frozen=True)
 class ShippingUpdateResult:
-    """One MessageModelList entry of updateOrderShipping (§2.5); ``data_number`` is the 1-based row."""
+    """One MessageModelList entry of updateOrderShipping (§2.5); ``data_number`` is the 1-based row.
+
+    ``message_type`` is INFO, WARNING or ERROR; the sync call raises on errors, but the async results
+    (``AsyncShippingResult``) carry them as entries.
+    """
 
     data_number: int | None
     shipping_detail_id: int | None
     code: str
     message: str
+    message_type: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.message_type in ("INFO", "WARNING")
+
+
+@dataclass(frozen=True)
+class AsyncShippingResult:
+    """One order of getResultUpdateOrderShippingAsync (§2.5): what updateOrderShipping would have said.
+
+    ``ok`` means every entry is INFO/WARNING (the order's rows were applied); otherwise RMS applied
+    nothing to this order and ``results`` hold its errors, with ``data_number`` where a row is at fault.
+    """
+
+    order_number: str
+    results: list[ShippingUpdateResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.results) and all(r.ok for r in self.results)
 
 
 @dataclass(frozen=True)

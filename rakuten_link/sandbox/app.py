@@ -3,6 +3,8 @@
 Order of checks, mirroring a gateway in front of the real services: path → latency → injected
 faults → authentication / enabled function → rate limit → content type → the API handler.
 Every API call, failed or not, lands in the request log so tests can assert what "Rakuten received".
+An injected fault marked `after` runs the whole pipeline first and then drops the connection: the call is
+applied but its answer is lost.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .api import inventory, items, license, orders, shipping
+from .api import inventory, items, license, orders, shipping, shipping_async
 from .auth import authenticate
 from .control.dispatch import dispatch as control_dispatch
 from .http import (
@@ -29,11 +31,11 @@ from .http import (
 from .orders.lifecycle import process_due_orders
 from .routing import Call, Route, match
 from .state import clock
-from .state.faults import default_fault_body
+from .state.faults import FaultRule, default_fault_body
 from .state.state import SandboxState
 
 StartResponse = Callable[..., Any]
-API_MODULES = (orders, shipping, inventory, items, license)
+API_MODULES = (orders, shipping, shipping_async, inventory, items, license)
 
 
 def all_routes() -> list[Route]:
@@ -75,9 +77,16 @@ class SandboxApp:
         return response
 
     def _dispatch(self, found: Route, params: dict[str, str], request: Request) -> tuple[Response, str | None]:
-        fault = _injected_fault(self.state, found)
+        rule = self.state.faults.take(found.function_id, found.family)
+        if rule is not None and rule.after:
+            _response, shop = self._handle(found, params, request)
+            return Response(0, drop=True), shop  # applied, then the answer is lost (FaultRule.after)
+        fault = _injected_fault(self.state, found, rule)
         if fault is not None:
             return fault, None
+        return self._handle(found, params, request)
+
+    def _handle(self, found: Route, params: dict[str, str], request: Request) -> tuple[Response, str | None]:
         shop = None
         try:
             at = clock.now()
@@ -109,9 +118,8 @@ def _unroutable(path_known: bool) -> Response:
     return rest_errors(404, [{"code": "GE0007", "message": "The requested path is not found."}])
 
 
-def _injected_fault(state: SandboxState, found: Route) -> Response | None:
-    """A one-shot rule if one matches, else a random drop/500/503 per the configured rates."""
-    rule = state.faults.take(found.function_id, found.family)
+def _injected_fault(state: SandboxState, found: Route, rule: FaultRule | None) -> Response | None:
+    """The one-shot rule taken for this call if any, else a random drop/500/503 per the configured rates."""
     if rule is not None:
         if rule.drop:
             return Response(0, drop=True)

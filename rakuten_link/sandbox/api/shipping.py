@@ -6,15 +6,19 @@ empty one is cleared; at most 20 rows per basket; deliveryCompany must be a code
 rejected); shippingDate `YYYY-MM-DD`; shippingNumber ≤ 120 characters. `dataNumber` counts rows
 1-based across all baskets. The whole call is validated first and applied only when clean.
 
-Sandbox choices (UNCONFIRMED on RMS): accepted while orderProgress is 100–400; ERROR_101 unknown
-order, ERROR_102 cancelled, ERROR_103 already shipped or later; INFO_103 for a deleted row.
+Sandbox choices (UNCONFIRMED on RMS): accepted while orderProgress is in the config switch
+`shipping_accepted_progress` (default 100–400); ERROR_101 unknown order, ERROR_102 cancelled,
+ERROR_103 any other status not accepted; INFO_103 for a deleted row.
+
+`ship_order` is the whole per-order rule set; updateOrderShippingAsync (shipping_async.py) runs it
+for each order of a batch, so both answer an order identically.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..http import Response, is_int
+from ..http import ApiError, Response, is_int
 from ..orders.common import bad_format, empty_value, failure, message, order_of, read_body, required
 from ..orders.defaults import shipping_row
 from ..routing import Call, route
@@ -28,11 +32,19 @@ Plan = list[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]]  # (pa
 
 
 def update_order_shipping(call: Call) -> Response:
-    body = read_body(call, FN)
-    order = _order_to_update(call, body)
-    plan, errors = _plan(order, body["BasketidModelList"])
-    if errors:
-        raise failure(errors)
+    return ship_order(call, read_body(call, FN))
+
+
+def ship_order(call: Call, body: dict[str, Any]) -> Response:
+    """updateOrderShipping for one `{orderNumber, BasketidModelList}`: 200 with the row messages when
+    every row is clean (then applied), else 400 with every ERROR and nothing applied."""
+    try:
+        order = _order_to_update(call, body)
+        plan, errors = _plan(order, body["BasketidModelList"])
+        if errors:
+            raise failure(errors)
+    except ApiError as exc:
+        return exc.response
     return Response(200, {"MessageModelList": _apply(call, plan)})
 
 
@@ -54,12 +66,12 @@ def _order_to_update(call: Call, body: dict[str, Any]) -> dict[str, Any]:
     nulls = {"dataNumber": None, "shippingDetailId": None}
     if order is None:
         raise failure([message(FN, "ERROR", 101, "指定された注文番号が存在しません。", **nulls)])
+    if order["orderProgress"] in call.config.shipping_accepted_progress:
+        return order
     if order["orderProgress"] == 900:
         text = "指定された注文番号は既にキャンセルされているため、発送情報を登録できません。"
         raise failure([message(FN, "ERROR", 102, text, **nulls)])
-    if order["orderProgress"] >= 500:
-        raise failure([message(FN, "ERROR", 103, "発送情報を登録できるステータスではありません。", **nulls)])
-    return order
+    raise failure([message(FN, "ERROR", 103, "発送情報を登録できるステータスではありません。", **nulls)])
 
 
 def _plan(order: dict[str, Any], baskets: list[dict[str, Any]]) -> tuple[Plan, list[dict[str, Any]]]:

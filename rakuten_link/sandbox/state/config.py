@@ -10,7 +10,7 @@ import copy
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from .codes import DEFAULT_RATE_LIMITS
+from .codes import DEFAULT_RATE_LIMITS, ORDER_PROGRESS
 
 AUTH_SHAPES = ("errors", "results")
 
@@ -41,6 +41,9 @@ class SandboxConfig:
     processing_delay_s: float | None = None
     # Rakuten decrements its own stock when a buyer orders and restores it on cancel.
     order_decrements_inventory: bool = True
+    # orderProgress values in which updateOrderShipping (and its async variant) is accepted. RMS's real
+    # set is UNCONFIRMED (docs/rms.md §2.5); 100–400 lets a shop report tracking before 300 as well.
+    shipping_accepted_progress: list[int] = field(default_factory=lambda: [100, 200, 300, 400])
 
     def to_dict(self) -> dict[str, Any]:
         return copy.deepcopy(asdict(self))
@@ -81,6 +84,8 @@ def _check(name: str, value: Any) -> Any:
         return value
     if name == "auto_orders_every_s":
         return _number(name, value, 0.0, None)
+    if name == "shipping_accepted_progress":
+        return _progress_list(name, value)
     if name == "rate_limit_per_s":
         if not isinstance(value, dict):
             raise ValueError("rate_limit_per_s must be an object of family → requests per second")
@@ -88,6 +93,13 @@ def _check(name: str, value: Any) -> Any:
     if not isinstance(value, dict):  # rate_limit_body
         raise ValueError(f"{name} must be a JSON object")
     return value
+
+
+def _progress_list(name: str, value: Any) -> list[int]:
+    """A list of orderProgress codes (may be empty: then no status accepts shipping rows)."""
+    if not isinstance(value, list) or not all(v in ORDER_PROGRESS and type(v) is int for v in value):
+        raise ValueError(f"{name} must be a list of orderProgress values {ORDER_PROGRESS}")
+    return sorted(set(value))
 
 
 def _number(name: str, value: Any, low: float, high: float | None) -> float:

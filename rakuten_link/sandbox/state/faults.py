@@ -39,13 +39,19 @@ class RateLimiter:
 
 @dataclass
 class FaultRule:
-    """ "The next `remaining` calls to `target` fail": target is a function id, a family, or "*"."""
+    """ "The next `remaining` calls to `target` fail": target is a function id, a family, or "*".
+
+    `after`: the call is handled as usual (its changes are applied), then the connection is closed
+    unanswered, as when an answer is lost on the way back. A client then cannot tell whether RMS applied
+    it, which is what exactly-once reporting has to survive; `status`, `body` and `drop` are not used.
+    """
 
     target: str
     remaining: int
     status: int = 503
     body: dict[str, Any] | None = None
     drop: bool = False
+    after: bool = False
 
     def matches(self, function_id: str, family: str) -> bool:
         return self.remaining > 0 and self.target in ("*", function_id, family)

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from . import clock
+from .async_shipping import AsyncShippingStore
 from .config import SandboxConfig
 from .faults import OneShotFaults, RateLimiter
 
@@ -49,7 +50,7 @@ class Credential:
 
 
 class SandboxState:
-    """Credentials, items, inventory, orders, the request log and the config switches."""
+    """Credentials, items, inventory, orders, async shipping results, the request log and the config switches."""
 
     def __init__(self, **config: Any) -> None:
         """An empty state; `seed.reset_state(state, name, config)` gives it a named starting state."""
@@ -67,6 +68,7 @@ class SandboxState:
             self.items: dict[str, dict[str, dict[str, Any]]] = {}
             self.inventory: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
             self.orders: dict[str, dict[str, Any]] = {}
+            self.shipping_async = AsyncShippingStore()
             self.request_log: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
             self.rate_limiter = RateLimiter()
             self.faults = OneShotFaults()

@@ -159,3 +159,36 @@ def test_rakuten_moves_confirmed_orders_to_300_after_the_processing_delay(sandbo
     assert sandbox_client.post("/es/2.0/order/getOrder/", get).json()["OrderModelList"][0]["orderProgress"] == 200
     time.sleep(2.1)
     assert sandbox_client.post("/es/2.0/order/getOrder/", get).json()["OrderModelList"][0]["orderProgress"] == 300
+
+
+def test_the_accepted_statuses_are_a_switch_defaulting_to_100_to_400(sandbox_client):
+    row = {"deliveryCompany": "1001"}
+    assert sandbox_client.control("GET", "config").json()["shipping_accepted_progress"] == [100, 200, 300, 400]
+    for progress in (100, 400):
+        assert ship(sandbox_client, *ready_order(sandbox_client, progress), row).status_code == 200
+    patched = sandbox_client.control("PATCH", "config", {"shipping_accepted_progress": [500, 300]})
+    assert patched.json()["shipping_accepted_progress"] == [300, 500]
+    new, new_basket = ready_order(sandbox_client, 100)
+    refused = ship(sandbox_client, new, new_basket, row)
+    assert refused.status_code == 400
+    assert refused.json()["MessageModelList"][0]["messageCode"] == "ORDER_EXT_API_UPDATE_ORDERSHIPPING_ERROR_103"
+    assert ship(sandbox_client, *ready_order(sandbox_client, 500), row).status_code == 200
+    cancelled = ship(sandbox_client, *ready_order(sandbox_client, 900), row)
+    assert cancelled.json()["MessageModelList"][0]["messageCode"].endswith("ERROR_102")
+    for bad in ([150], "300", [True]):
+        assert sandbox_client.control("PATCH", "config", {"shipping_accepted_progress": bad}).status_code == 400
+
+
+def test_a_delete_flag_needs_a_known_id_and_is_0_or_1(sandbox_client):
+    number, basket = ready_order(sandbox_client)
+    ship(sandbox_client, number, basket, {"deliveryCompany": "1001", "shippingNumber": "A1"})
+    (stored,) = rows_of(sandbox_client, number)
+    for row in (
+        {"deliveryCompany": "1001", "shippingDeleteFlag": 1},
+        {"shippingDetailId": stored["shippingDetailId"], "shippingDeleteFlag": 2},
+        {"shippingDetailId": stored["shippingDetailId"] + 999, "shippingDeleteFlag": 1},
+    ):
+        response = ship(sandbox_client, number, basket, row)
+        assert response.status_code == 400, row
+        assert response.json()["MessageModelList"][0]["dataNumber"] == 1
+    assert rows_of(sandbox_client, number) == [stored]
