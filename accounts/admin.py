@@ -1,4 +1,9 @@
-"""EC account admin: status badge, license countdown, write-only secrets."""
+"""EC account admin: status badge, license countdown, write-only secrets.
+
+No page shows a stored secret: editors get write-only password inputs, and wherever a secret would be
+rendered read-only (a view-only user's page, or a secret listed in ``readonly_fields``) Django's plain
+text rendering is replaced by the masked form (the last 3 characters).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ from lib.adminviews import AuditTrailMixin
 
 from .forms import EcAccountForm
 from .models import AccountStatus, EcAccount
+from .secrets import SECRET_FIELDS, masked
 
+MASKED_DISPLAY = {name: f"{name}_masked" for name in SECRET_FIELDS}
 BADGE_COLOURS = {AccountStatus.VALID: "#1a7f37", AccountStatus.INVALID: "#cf222e", AccountStatus.UNCHECKED: "#6e7781"}
 
 
@@ -47,7 +54,7 @@ class EcAccountAdmin(AuditTrailMixin, admin.ModelAdmin):
     filter_horizontal = ("stores",)
     readonly_fields = (
         "status_column", "status_checked_at", "license_column", "credentials_changed_at", "jobs_paused",
-        "created_at", "updated_at", "audit_trail",
+        "created_at", "updated_at", "audit_trail", *MASKED_DISPLAY.values(),
     )
     fieldsets = (
         (None, {"fields": ("name", "stores", "shop_url", "status_column", "status_checked_at")}),
@@ -64,6 +71,17 @@ class EcAccountAdmin(AuditTrailMixin, admin.ModelAdmin):
         (gettext_lazy("Listing"), {"fields": ("prohibited_words",)}),
         (gettext_lazy("History"), {"fields": ("audit_trail", "created_at", "updated_at")}),
     )
+
+    def get_fieldsets(self, request, obj: EcAccount | None = None) -> list:
+        """Swap every secret that would be rendered read-only for its masked display."""
+        fieldsets = super().get_fieldsets(request, obj)
+        read_only = set(self.get_readonly_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            read_only.update(SECRET_FIELDS)
+        return [
+            (title, {**options, "fields": _mask_fields(options.get("fields", ()), read_only)})
+            for title, options in fieldsets
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("stores")
@@ -84,3 +102,25 @@ class EcAccountAdmin(AuditTrailMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("licenseKey expiry"), ordering="license_expires_at")
     def license_column(self, obj: EcAccount) -> str:
         return license_countdown(obj)
+
+    @admin.display(description=gettext_lazy("serviceSecret"))
+    def service_secret_masked(self, obj: EcAccount) -> str:
+        return masked(obj.service_secret) or "—"
+
+    @admin.display(description=gettext_lazy("licenseKey"))
+    def license_key_masked(self, obj: EcAccount) -> str:
+        return masked(obj.license_key) or "—"
+
+    @admin.display(description=gettext_lazy("SMTP AUTH password"))
+    def smtp_password_masked(self, obj: EcAccount) -> str:
+        return masked(obj.smtp_password) or "—"
+
+
+def _mask_fields(fields, read_only: set[str]) -> tuple:
+    """Fieldset rows with each read-only secret replaced by its masked display (rows may be tuples)."""
+    def swap(name: str | tuple) -> str | tuple:
+        if isinstance(name, (list, tuple)):
+            return tuple(swap(inner) for inner in name)
+        return MASKED_DISPLAY[name] if name in MASKED_DISPLAY and name in read_only else name
+
+    return tuple(swap(name) for name in fields)

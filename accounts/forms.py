@@ -5,23 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .duplicates import account_with_service_secret, account_with_shop_url
 from .models import EcAccount
+from .secrets import CREDENTIAL_FIELDS, SECRET_FIELDS, is_unreadable, masked
 from .services import reset_for_new_credentials
 from .validators import (
+    INVOICE_NUMBER_INPUT_LENGTH,
     normalise_credential,
     normalise_invoice_number,
     normalise_shop_url,
 )
 
-SECRET_FIELDS = ("service_secret", "license_key", "smtp_password")
-CREDENTIAL_FIELDS = ("service_secret", "license_key")
-
-
-def masked(value: str) -> str:
-    """Enough to tell two keys apart, never enough to use one."""
-    if not value:
-        return ""
-    return "••••••" + value[-3:] if len(value) > 8 else "••••••"
+__all__ = ["CREDENTIAL_FIELDS", "SECRET_FIELDS", "EcAccountForm", "masked"]
 
 
 class EcAccountForm(forms.ModelForm):
@@ -34,6 +29,11 @@ class EcAccountForm(forms.ModelForm):
     license_key = forms.CharField(label=_("licenseKey"), required=False, widget=forms.PasswordInput(render_value=False))
     smtp_password = forms.CharField(
         label=_("SMTP AUTH password"), required=False, widget=forms.PasswordInput(render_value=False)
+    )
+    # Longer than the stored 14 characters: "T7-0000-1205-0002" or full-width input is normalised in clean.
+    invoice_registration_number = forms.CharField(
+        label=_("qualified invoice registration number"), required=False, max_length=INVOICE_NUMBER_INPUT_LENGTH,
+        help_text=_("T + 13 digits; hyphens, spaces and full-width characters are accepted."),
     )
 
     class Meta:
@@ -54,13 +54,19 @@ class EcAccountForm(forms.ModelForm):
                 continue
             self.initial[name] = ""
             stored = getattr(self.instance, name, "") if self.instance.pk else ""
-            if stored:
+            if is_unreadable(stored):
+                self.fields[name].help_text = _(
+                    "The stored value cannot be decrypted with the current FIELD_ENCRYPTION_KEY. Restore the "
+                    "previous key, or type the value again. Left blank, the stored value is kept unchanged."
+                )
+            elif stored:
                 hint = _("Set (%(masked)s). Leave blank to keep it.")
                 self.fields[name].help_text = hint % {"masked": masked(stored)}
             elif name in CREDENTIAL_FIELDS:
                 self.fields[name].help_text = _("Required.")
 
-    def _clean_secret(self, name: str, label: str, *, required: bool) -> str:
+    def _clean_secret(self, name: str, label: str, *, required: bool):
+        """A blank field keeps what is stored, even a value the current key cannot decrypt (kept as is)."""
         value = self.cleaned_data.get(name, "")
         stored = getattr(self.instance, name, "") if self.instance.pk else ""
         if not (value or "").strip():
@@ -69,13 +75,13 @@ class EcAccountForm(forms.ModelForm):
             return stored
         return normalise_credential(value, label=label)
 
-    def clean_service_secret(self) -> str:
+    def clean_service_secret(self):
         return self._clean_secret("service_secret", "serviceSecret", required=True)
 
-    def clean_license_key(self) -> str:
+    def clean_license_key(self):
         return self._clean_secret("license_key", "licenseKey", required=True)
 
-    def clean_smtp_password(self) -> str:
+    def clean_smtp_password(self):
         return self._clean_secret("smtp_password", str(_("SMTP AUTH password")), required=False)
 
     def clean_smtp_id(self) -> str:
@@ -87,6 +93,35 @@ class EcAccountForm(forms.ModelForm):
 
     def clean_shop_url(self) -> str:
         return normalise_shop_url(self.cleaned_data.get("shop_url", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        self._refuse_a_second_account_for_the_shop(cleaned)
+        return cleaned
+
+    def _refuse_a_second_account_for_the_shop(self, cleaned: dict) -> None:
+        """One shop, one account: a second one would import every order twice.
+
+        Checked for a new account, and for an existing one when its shop URL or serviceSecret changes
+        (an unrelated edit of accounts that are already duplicates is not blocked).
+        """
+        exclude = self.instance.pk
+        shop_url = cleaned.get("shop_url")
+        if shop_url and (exclude is None or "shop_url" in self.changed_data):
+            existing = account_with_shop_url(shop_url, exclude_pk=exclude)
+            if existing is not None:
+                self.add_error("shop_url", _(
+                    "The EC account %(name)s is already registered for this shop. One shop can have only one "
+                    "account: edit %(name)s instead."
+                ) % {"name": existing.name})
+        secret = cleaned.get("service_secret")
+        if secret and (exclude is None or (self.data.get(self.add_prefix("service_secret")) or "").strip()):
+            existing = account_with_service_secret(secret, exclude_pk=exclude)
+            if existing is not None:
+                self.add_error("service_secret", _(
+                    "This serviceSecret is already used by the EC account %(name)s, so it is the same shop. "
+                    "One shop can have only one account: edit %(name)s instead."
+                ) % {"name": existing.name})
 
     def save(self, commit: bool = True) -> EcAccount:
         account = super().save(commit=False)

@@ -7,11 +7,11 @@ from datetime import timedelta
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from encrypted_model_fields.fields import EncryptedCharField
 
 from inventory.models import Store
 
-from .validators import parse_prohibited_words
+from .secrets import SecretField
+from .validators import parse_prohibited_words, validate_invoice_number
 
 
 class AccountStatus(models.TextChoices):
@@ -31,16 +31,19 @@ LICENSE_WARNING_DAYS = 7
 
 
 class EcAccount(models.Model):
-    """A Rakuten Ichiba shop we sync with. Secrets are Fernet-encrypted and never rendered back."""
+    """A Rakuten Ichiba shop we sync with. Secrets are Fernet-encrypted and never rendered back.
+
+    A secret the key in force cannot decrypt loads as ``accounts.secrets.UnreadableSecret``.
+    """
 
     name = models.CharField(_("account name"), max_length=100, unique=True)
     stores = models.ManyToManyField(Store, related_name="ec_accounts", verbose_name=_("stores"), blank=True)
     shop_url = models.URLField(_("shop URL"), max_length=255)
 
-    service_secret = EncryptedCharField(_("serviceSecret"), max_length=255)
-    license_key = EncryptedCharField(_("licenseKey"), max_length=255)
+    service_secret = SecretField(_("serviceSecret"), max_length=255)
+    license_key = SecretField(_("licenseKey"), max_length=255)
     smtp_id = models.CharField(_("SMTP AUTH ID"), max_length=255, blank=True)
-    smtp_password = EncryptedCharField(_("SMTP AUTH password"), max_length=255, blank=True)
+    smtp_password = SecretField(_("SMTP AUTH password"), max_length=255, blank=True)
     smtp_from_address = models.EmailField(
         _("sender address"), blank=True, help_text=_("An address registered in RMS; others are refused by the relay.")
     )
@@ -58,7 +61,8 @@ class EcAccount(models.Model):
     alert_email = models.EmailField(_("alert e-mail address"), blank=True)
     invoice_issuer_name = models.CharField(_("qualified invoice issuer name"), max_length=255, blank=True)
     invoice_registration_number = models.CharField(
-        _("qualified invoice registration number"), max_length=14, blank=True, help_text=_("T + 13 digits")
+        _("qualified invoice registration number"), max_length=14, blank=True, help_text=_("T + 13 digits"),
+        validators=[validate_invoice_number],
     )
     prohibited_words = models.TextField(
         _("prohibited listing words"), blank=True, help_text=_("One word per line.")

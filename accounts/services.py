@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountStatus, EcAccount
+from accounts.secrets import UNREADABLE_REASON
 
 REASON_LENGTH = 500
 
@@ -42,6 +43,19 @@ def pause_for_auth_failure(account: EcAccount, reason: str) -> bool:
     paused_now = EcAccount.objects.filter(pk=account.pk, jobs_paused=False).update(**values)
     account.refresh_from_db()
     return bool(paused_now)
+
+
+def record_credentials_unreadable(account: EcAccount) -> None:
+    """The stored credentials cannot be decrypted with the key in force: invalid, with that reason.
+
+    Not an RMS verdict, so no pause and no auth-failure alert: the jobs refuse to start while the
+    secrets are unreadable, and run again as soon as the previous key is restored (or the credentials
+    are typed again). Written only when it changes, since every job run of the account ends here.
+    """
+    reason = str(UNREADABLE_REASON)[:REASON_LENGTH]
+    if account.status == AccountStatus.INVALID and account.status_reason == reason:
+        return
+    _write(account, {"status": AccountStatus.INVALID, "status_reason": reason, "status_checked_at": timezone.now()})
 
 
 def reset_for_new_credentials(account: EcAccount) -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９ＴｔＳＬＰ", "0123456789TtSLP")
+# What people type between the groups of a registration number (T7-0000-1205-0002, T 7000 …), after NFKC
+# has folded full-width characters: hyphens, dashes, minus signs, the long-vowel mark and any space.
+_INVOICE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff70]")
 _T_NUMBER = re.compile(r"T(\d{13})")
+INVOICE_NUMBER_INPUT_LENGTH = 32
 _SHOP_KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
@@ -45,11 +49,17 @@ def corporate_number_check_digit(base12: str) -> int:
 
 
 def normalise_invoice_number(value: str) -> str:
-    """適格請求書発行事業者登録番号: T + 13 digits whose first digit checks the other 12."""
-    text = (value or "").strip().translate(_FULLWIDTH).replace("-", "").upper()
+    """適格請求書発行事業者登録番号 as typed (full-width, hyphens, spaces) → T + 13 digits, checked."""
+    text = _INVOICE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value or "")).upper()
     if not text:
         return ""
-    match = _T_NUMBER.fullmatch(text)
+    validate_invoice_number(text)
+    return text
+
+
+def validate_invoice_number(value: str) -> None:
+    """The stored form: T + 13 digits whose first digit checks the other 12 (a model field validator)."""
+    match = _T_NUMBER.fullmatch(value or "")
     if not match:
         raise ValidationError(
             _("The registration number must be T followed by 13 digits (e.g. T1234567890123)."), code="format"
@@ -59,7 +69,6 @@ def normalise_invoice_number(value: str) -> str:
         raise ValidationError(
             _("The registration number's check digit is wrong; check for a typo."), code="check_digit"
         )
-    return text
 
 
 def normalise_shop_url(value: str) -> str:
@@ -79,6 +88,19 @@ def normalise_shop_url(value: str) -> str:
             _("Enter the shop URL as shown in RMS, e.g. https://www.rakuten.co.jp/yourshop/."), code="invalid"
         )
     return f"https://{host}/{shop_key}/"
+
+
+def shop_identity(url: str) -> str:
+    """What makes two shop URLs the same shop: www. and item.rakuten.co.jp/KEY/ are one shop KEY."""
+    try:
+        normalised = normalise_shop_url(url)
+    except ValidationError:
+        return (url or "").strip().lower()
+    parts = urlsplit(normalised)
+    host = parts.hostname or ""
+    if host == "rakuten.co.jp" or host.endswith(".rakuten.co.jp"):
+        host = "rakuten.co.jp"
+    return f"{host}{parts.path}"
 
 
 def parse_prohibited_words(text: str) -> list[str]:

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountStatus, EcAccount
-from accounts.services import record_check_result, record_check_unreachable
+from accounts.secrets import SecretUnreadable
+from accounts.services import record_check_result, record_check_unreachable, record_credentials_unreadable
 from rakuten_link.rms import RmsAuthError, RmsError, RmsRateLimitedError, RmsTransientError
 from rakuten_link.sync.clients import client_for
 from rakuten_link.sync.runner import auth_failure_reason
@@ -27,9 +28,14 @@ def check_account(account: EcAccount) -> CheckOutcome:
     """License expiry first (read-only, and it gives the date); a one-record searchOrder if that is off.
 
     A network failure says the check could not be made and leaves the status as it was: an unreachable
-    RMS says nothing about the credentials.
+    RMS says nothing about the credentials. Credentials the current key cannot decrypt are never sent:
+    the account says so instead.
     """
-    client = client_for(account, read_timeout=settings.RMS_CHECK_TIMEOUT / 2, max_retries=0)
+    try:
+        client = client_for(account, read_timeout=settings.RMS_CHECK_TIMEOUT / 2, max_retries=0)
+    except SecretUnreadable as exc:
+        record_credentials_unreadable(account)
+        return CheckOutcome(status=AccountStatus.INVALID, reason=str(exc))
     try:
         expires_at = client.get_license_expiry()
     except RmsAuthError as exc:

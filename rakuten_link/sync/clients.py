@@ -8,6 +8,7 @@ from functools import lru_cache
 from django.conf import settings
 
 from accounts.models import EcAccount
+from accounts.secrets import require_readable_credentials
 from rakuten_link.models import ApiCall, SyncRun
 from rakuten_link.rms import RmsClient
 from rakuten_link.rms.ratelimit import LocalRateLimiter, RedisRateLimiter
@@ -65,6 +66,8 @@ def client_for(
     read_timeout: float | None = None,
     max_retries: int | None = None,
 ) -> RmsClient:
+    """The account's client; ``SecretUnreadable`` (before any RMS call) when the key cannot decrypt its credentials."""
+    require_readable_credentials(account)
     return RmsClient(
         account.service_secret,
         account.license_key,

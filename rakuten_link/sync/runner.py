@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
-from accounts.services import pause_for_auth_failure
+from accounts.secrets import SecretUnreadable
+from accounts.services import pause_for_auth_failure, record_credentials_unreadable
 from rakuten_link.alerts import send_alert
 from rakuten_link.models import RunStatus, SyncRun
 from rakuten_link.rms import RmsAuthError, RmsError
@@ -48,6 +49,9 @@ def run_job(account: EcAccount, kind: str, job: JobFunction, **options) -> SyncR
         run = SyncRun.objects.create(account=account, kind=kind)
         try:
             result = job(account=account, client=client_for(account, run=run), run=run, **options)
+        except SecretUnreadable as exc:  # wrong FIELD_ENCRYPTION_KEY: nothing was sent; no pause, no auth alert
+            record_credentials_unreadable(account)
+            return _finish(run, RunStatus.FAILED, error=str(exc))
         except RmsAuthError as exc:
             pause_after_auth_failure(account, exc)
             return _finish(run, RunStatus.FAILED, error=_("authentication failed: %(error)s") % {"error": exc})

@@ -3,12 +3,15 @@
 import time
 from datetime import timedelta
 
+from django.core import mail
 from django.utils import timezone
 
 from accounts.models import EcAccount
-from rakuten_link.models import ApiCall
+from rakuten_link.models import AlertLog, ApiCall
 from rakuten_link.sync.account_check import check_account
-from tests.conftest import ACCOUNT_INLINES
+from rakuten_link.sync.jobs import run_account_job
+from tests.accounts.raw_secrets import store_under_key
+from tests.conftest import ACCOUNT_INLINES, DEMO_LICENSE, DEMO_SECRET
 
 
 def test_valid_credentials_turn_the_account_valid_and_store_the_expiry(rms, account):
@@ -97,3 +100,46 @@ def test_the_recheck_action_checks_selected_accounts(rms, admin_client, account)
     )
     account.refresh_from_db()
     assert account.status == "valid"
+
+
+# --- credentials the current FIELD_ENCRYPTION_KEY cannot decrypt ---------------------------------
+
+
+def _lock(account):
+    """Store the account's credentials as a database restored under another key would hold them."""
+    store_under_key(account, service_secret=DEMO_SECRET, license_key=DEMO_LICENSE)
+    return EcAccount.objects.get(pk=account.pk)
+
+
+def test_unreadable_credentials_are_never_sent_and_the_account_says_why(rms, account):
+    locked = _lock(account)
+    outcome = check_account(locked)
+    locked.refresh_from_db()
+    assert rms.state.requests() == [] and not ApiCall.objects.exists()
+    assert outcome.status == locked.status == "invalid"
+    assert "FIELD_ENCRYPTION_KEY" in locked.status_reason and "RMS" not in locked.status_reason
+    assert not locked.jobs_paused
+
+
+def test_a_job_with_unreadable_credentials_stops_before_rms_without_the_auth_alert(rms, account):
+    locked = _lock(account)
+    run = run_account_job(locked, "license")
+    locked.refresh_from_db()
+    assert run.status == "failed" and "FIELD_ENCRYPTION_KEY" in run.error
+    assert "authentication" not in run.error and "認証" not in run.error
+    assert rms.state.requests() == [] and not ApiCall.objects.exists()
+    assert mail.outbox == [] and not AlertLog.objects.exists()
+    assert locked.status == "invalid" and "FIELD_ENCRYPTION_KEY" in locked.status_reason and not locked.jobs_paused
+    for text in (run.error, run.summary, locked.status_reason):
+        assert DEMO_SECRET not in text and DEMO_LICENSE not in text
+
+
+def test_once_the_right_key_is_back_the_jobs_run_again(rms, account):
+    locked = _lock(account)
+    assert run_account_job(locked, "license").status == "failed"
+    restored = EcAccount.objects.get(pk=account.pk)
+    restored.service_secret, restored.license_key = DEMO_SECRET, DEMO_LICENSE  # as after restoring the key
+    restored.save()
+    assert run_account_job(restored, "license").status == "success"
+    restored.refresh_from_db()
+    assert restored.status == "valid" and restored.status_reason == ""
