@@ -148,12 +148,16 @@ AXES_VERBOSE = False
 
 
 # --- Secrets at rest ------------------------------------------------------------------------------
-def _field_encryption_key() -> str:
+def _field_encryption_key() -> str | list[str]:
     """Credentials are Fernet-encrypted; without the key nothing stored can be read back.
 
-    In development a generated key is kept in var/ so the web process and the workers share it.
+    Several comma-separated keys become a list: the first encrypts, every one decrypts (so a rotation can
+    run with the new key first and the old one after it, then rotate_encryption_key). In development a
+    generated key is kept in var/ so the web process and the workers share it.
     """
     key = env.str("FIELD_ENCRYPTION_KEY", default="")
+    if "," in key:
+        return [part.strip() for part in key.split(",") if part.strip()]
     if key:
         return key
     if not DEBUG:

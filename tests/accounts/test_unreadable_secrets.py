@@ -79,3 +79,10 @@ def test_the_system_check_names_the_accounts_and_never_a_value(locked, make_acco
 
 def test_the_system_check_passes_when_every_secret_decrypts(account):
     assert [e for e in run_checks() if e.id == "accounts.E001"] == []
+
+
+def test_the_manual_order_fetch_says_why_instead_of_failing(locked):
+    from rakuten_link.sync.orders.manual import fetch_order_by_number
+
+    result = fetch_order_by_number(locked, "000001-20250101-00000001")
+    assert not result.ok and "FIELD_ENCRYPTION_KEY" in result.message and SECRET not in result.message

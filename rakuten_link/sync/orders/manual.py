@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from accounts.secrets import SecretUnreadable
 from orders.models import Order
 from orders.services import allocate_order
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError
@@ -24,7 +25,7 @@ from rakuten_link.sync.orders.lines import match_line
 from rakuten_link.sync.orders.matching import LineMatcher
 from rakuten_link.sync.runner import pause_after_auth_failure
 
-# <6-digit shop number>-<YYYYMMDD>-<8 or 10 digits> (rms-reference §1.3).
+# <6-digit shop number>-<YYYYMMDD>-<8 or 10 digits> (docs/rms.md §1.3).
 ORDER_NUMBER = re.compile(r"^\d{6}-\d{8}-(\d{8}|\d{10})$")
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−ーｰ"})
 
@@ -57,7 +58,11 @@ def fetch_order_by_number(account: EcAccount, text: str, *, client: RmsClient | 
     if not ORDER_NUMBER.match(number):
         return ManualFetch(INVALID, invalid_number_message(text))
     existed = Order.objects.filter(account=account, order_number=number).exists()
-    batches = OrderBatches(account, client or client_for(account))
+    try:
+        client = client or client_for(account)
+    except SecretUnreadable as exc:  # wrong FIELD_ENCRYPTION_KEY: nothing is sent to RMS
+        return ManualFetch(FAILED, str(exc))
+    batches = OrderBatches(account, client)
     try:
         result = batches.run([number])
     except RmsAuthError as exc:
