@@ -37,11 +37,11 @@ def stop_cluster(process: subprocess.Popen) -> None:
 
 
 def sellable(mapping) -> int:
-    from inventory.services import on_hand_by_sku
+    from inventory.services import available_by_sku
     from rakuten_link.mappings.rules import effective_safety_stock, sellable_quantity
 
     stores = list(mapping.account.stores.values_list("pk", flat=True))
-    on_hand = on_hand_by_sku(sku_ids=[mapping.sku_id], store_ids=stores).get(mapping.sku_id, 0)
+    on_hand = available_by_sku(sku_ids=[mapping.sku_id], store_ids=stores).get(mapping.sku_id, 0)
     return sellable_quantity(on_hand, effective_safety_stock(mapping.safety_stock, mapping.account.safety_stock))
 
 

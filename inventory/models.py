@@ -53,11 +53,17 @@ class Sku(models.Model):
 
 
 class StockLevel(models.Model):
-    """Physical count of one SKU in one store. Only services.apply_stock_movement writes on_hand."""
+    """One SKU in one store: the physical count and what open orders hold of it.
+
+    ``on_hand`` is what is on the shelf (adjustments, POS sales, stocktakes and shipments change it);
+    ``allocated`` is what open orders hold (allocation and release change it; a shipment lowers both).
+    Available = on_hand − allocated. Only inventory.services writes either field.
+    """
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("store"))
     sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("SKU"))
     on_hand = models.IntegerField(_("on hand"), default=0)
+    allocated = models.IntegerField(_("allocated"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -67,10 +73,15 @@ class StockLevel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "sku"], name="stocklevel_unique_store_sku"),
             models.CheckConstraint(condition=models.Q(on_hand__gte=0), name="stocklevel_on_hand_not_negative"),
+            models.CheckConstraint(condition=models.Q(allocated__gte=0), name="stocklevel_allocated_not_negative"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.store.code} / {self.sku.code}: {self.on_hand}"
+        return f"{self.store.code} / {self.sku.code}: {self.on_hand} ({self.allocated})"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.allocated
 
 
 class MovementKind(models.TextChoices):
@@ -79,17 +90,24 @@ class MovementKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
     ORDER_ALLOCATION = "order_allocation", _("Order allocation")
     ORDER_RELEASE = "order_release", _("Order release")
+    ORDER_SHIPMENT = "order_shipment", _("Order shipment")
     CSV_IMPORT = "csv_import", _("CSV import")
 
 
 class StockMovement(models.Model):
-    """One signed change of on_hand: the ledger that explains every stock number."""
+    """One change of a stock level: the ledger that explains every stock number.
+
+    ``quantity`` is the signed change of on_hand, ``allocated_change`` that of allocated: an allocation
+    is (0, +n), a release (0, −n), a shipment (−n, −n), a count or sale (±n, 0).
+    """
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="movements", verbose_name=_("store"))
     sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="movements", verbose_name=_("SKU"))
     kind = models.CharField(_("kind"), max_length=32, choices=MovementKind.choices)
-    quantity = models.IntegerField(_("quantity"), help_text=_("Signed: negative takes stock out."))
+    quantity = models.IntegerField(_("quantity"), help_text=_("Signed change of on hand: negative takes stock out."))
     on_hand_after = models.IntegerField(_("on hand after"))
+    allocated_change = models.IntegerField(_("allocated change"), default=0)
+    allocated_after = models.IntegerField(_("allocated after"), default=0)
     reference = models.CharField(_("reference"), max_length=100, blank=True, db_index=True)
     # Makes retried operations (an order fetched twice) land once: the database refuses a second row.
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True, unique=True)

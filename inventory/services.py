@@ -1,4 +1,11 @@
-"""The one place that changes on_hand: every change is a StockMovement written in the same transaction."""
+"""The one place that changes on_hand and allocated: every change is a StockMovement in the same transaction.
+
+on_hand is the physical count (adjustments, POS sales, stocktakes, shipments); allocated is what open
+orders hold (allocation, release). A shipment lowers both at once. Available = on_hand − allocated is what
+may still be sold, and never goes below zero through this module: an allocation needs available stock, and a
+stocktake that counts fewer units than are allocated first asks the order side (the
+``allocation_exceeds_count`` signal) to release the newest allocations, which flags those lines 欠品.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from lib.fastwrite import insert_rows, update_rows
 
 from .models import MovementKind, Sku, StockLevel, StockMovement, Store
-from .signals import stock_changed
+from .signals import allocation_exceeds_count, stock_changed
 
 
 class StockError(Exception):
@@ -21,7 +29,7 @@ class StockError(Exception):
 
 @dataclass(frozen=True)
 class MovementSpec:
-    """One requested change: a signed quantity for one (store, SKU), with why and an optional key."""
+    """One requested change of one (store, SKU): signed changes of on_hand and allocated, why, and a key."""
 
     store: Store
     sku: Sku
@@ -31,6 +39,7 @@ class MovementSpec:
     note: str = ""
     user: object = None
     idempotency_key: str | None = None
+    allocated: int = 0
 
     @property
     def pair(self) -> tuple[int, int]:
@@ -73,7 +82,7 @@ def apply_stock_movements(specs: Sequence[MovementSpec], *, returning: bool = Tr
         return []
     levels = _locked_levels({spec.pair for spec in specs})
     done = _existing_movements([spec.idempotency_key for spec in specs if spec.idempotency_key])
-    on_hand = {pair: level.on_hand for pair, level in levels.items()}
+    on_hand = {pair: (level.on_hand, level.allocated) for pair, level in levels.items()}
     results: list[StockMovement] = []
     new_rows: list[StockMovement] = []
     for spec in specs:
@@ -105,7 +114,14 @@ def set_stock_counts(
     """Record many physical counts in one batch (CSV import): one movement per count that differs."""
     if any(counted < 0 for _store, _sku, counted in counts):
         raise StockError(_("A counted quantity cannot be negative."))
-    levels = _locked_levels({(store.pk, sku.pk) for store, sku, _counted in counts})
+    pairs = {(store.pk, sku.pk) for store, sku, _counted in counts}
+    levels = _locked_levels(pairs)
+    excess = {(store.pk, sku.pk): levels[(store.pk, sku.pk)].allocated - counted
+              for store, sku, counted in counts if counted < levels[(store.pk, sku.pk)].allocated}
+    if excess:
+        allocation_exceeds_count.send(sender=StockLevel, excess=excess)
+        levels = _locked_levels(pairs)
+        _refuse_remaining_excess(counts, levels)
     specs = [
         MovementSpec(store, sku, kind, counted - levels[(store.pk, sku.pk)].on_hand, note=note, user=user)
         for store, sku, counted in counts
@@ -114,30 +130,52 @@ def set_stock_counts(
     return apply_stock_movements(specs)
 
 
-def on_hand_by_sku(*, sku_ids: Iterable[int], store_ids: Iterable[int]) -> dict[int, int]:
-    """Σ on_hand per SKU over the given stores, in one query."""
+def available_by_sku(*, sku_ids: Iterable[int], store_ids: Iterable[int]) -> dict[int, int]:
+    """Σ available (on_hand − allocated, each store at least 0) per SKU over the given stores, in one query."""
     rows = (
         StockLevel.objects.filter(sku_id__in=list(sku_ids), store_id__in=list(store_ids))
         .values("sku_id")
-        .annotate(total=Sum("on_hand"))
+        .annotate(total=Sum(Greatest(F("on_hand") - F("allocated"), Value(0))))
     )
     return {row["sku_id"]: row["total"] or 0 for row in rows}
 
 
-def _movement(spec: MovementSpec, on_hand: dict[tuple[int, int], int]) -> StockMovement:
-    new_on_hand = on_hand[spec.pair] + spec.quantity
+def _refuse_remaining_excess(counts, levels) -> None:
+    """Nobody released enough (no order side listening): refuse rather than leave available below zero."""
+    for store, sku, counted in counts:
+        allocated = levels[(store.pk, sku.pk)].allocated
+        if counted < allocated:
+            raise StockError(
+                _("%(sku)s in %(store)s: the count %(counted)d is below the %(allocated)d units open orders hold.")
+                % {"sku": sku.code, "store": store.code, "counted": counted, "allocated": allocated}
+            )
+
+
+def _movement(spec: MovementSpec, state: dict[tuple[int, int], tuple[int, int]]) -> StockMovement:
+    on_hand, allocated = state[spec.pair]
+    new_on_hand, new_allocated = on_hand + spec.quantity, allocated + spec.allocated
+    names = {"sku": spec.sku.code, "store": spec.store.code}
     if new_on_hand < 0:
         raise StockError(
             _("Stock of %(sku)s in %(store)s would become negative (on hand %(on_hand)d, change %(qty)+d).")
-            % {"sku": spec.sku.code, "store": spec.store.code, "on_hand": on_hand[spec.pair], "qty": spec.quantity}
+            % {**names, "on_hand": on_hand, "qty": spec.quantity}
         )
-    on_hand[spec.pair] = new_on_hand
+    if new_allocated < 0:
+        raise StockError(_("%(sku)s in %(store)s: more would be released than is allocated.") % names)
+    if spec.allocated > 0 and new_allocated > new_on_hand:
+        raise StockError(
+            _("%(sku)s in %(store)s: only %(available)d available, %(wanted)d wanted.")
+            % {**names, "available": on_hand - allocated, "wanted": spec.allocated}
+        )
+    state[spec.pair] = (new_on_hand, new_allocated)
     return StockMovement(
         store=spec.store,
         sku=spec.sku,
         kind=spec.kind,
         quantity=spec.quantity,
         on_hand_after=new_on_hand,
+        allocated_change=spec.allocated,
+        allocated_after=new_allocated,
         reference=spec.reference[:100],
         note=spec.note[:255],
         created_by=spec.user if getattr(spec.user, "pk", None) else None,
@@ -151,7 +189,8 @@ def _locked_levels(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLe
     missing = pairs - levels.keys()
     if missing:
         StockLevel.objects.bulk_create(
-            [StockLevel(store_id=store, sku_id=sku, on_hand=0) for store, sku in missing], ignore_conflicts=True
+            [StockLevel(store_id=store, sku_id=sku, on_hand=0, allocated=0) for store, sku in missing],
+            ignore_conflicts=True,
         )
         levels = _read_locked(pairs)
     return levels
@@ -170,11 +209,11 @@ def _existing_movements(keys: list[str]) -> dict[str, StockMovement]:
     return {m.idempotency_key: m for m in StockMovement.objects.filter(idempotency_key__in=keys)}
 
 
-def _write(levels, on_hand, new_rows: list[StockMovement], *, returning: bool) -> None:
-    changed = [level for pair, level in levels.items() if level.on_hand != on_hand[pair]]
+def _write(levels, state, new_rows: list[StockMovement], *, returning: bool) -> None:
+    changed = [level for pair, level in levels.items() if (level.on_hand, level.allocated) != state[pair]]
     for level in changed:
-        level.on_hand = on_hand[(level.store_id, level.sku_id)]
-    update_rows(changed, ["on_hand"])
+        level.on_hand, level.allocated = state[(level.store_id, level.sku_id)]
+    update_rows(changed, ["on_hand", "allocated"])
     if new_rows and returning:
         StockMovement.objects.bulk_create(new_rows)
     elif new_rows:

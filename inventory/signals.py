@@ -2,5 +2,10 @@
 
 from django.dispatch import Signal
 
-# Sent after commit with sku_ids: set[int], store_ids: set[int] whose on_hand changed.
+# Sent after commit with sku_ids: set[int], store_ids: set[int] whose on_hand or allocated changed.
 stock_changed = Signal()
+
+# Sent inside the stocktake's transaction with excess: {(store_id, sku_id): units} when a count finds fewer
+# units than open orders hold there. The order side releases that many allocated units (newest orders first)
+# and flags those lines 欠品; the count is then applied. Receivers must not commit or leave the transaction.
+allocation_exceeds_count = Signal()

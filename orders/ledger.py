@@ -1,7 +1,8 @@
-"""The stock side of allocation: what the account's stores hold, and what each order line holds where.
+"""The stock side of allocation: what the account's stores have available, and what each line holds where.
 
 Both are read in bulk (one query per batch) and kept current in memory as movements are made, so
-allocating a batch of orders costs the ledger's own queries and little else.
+allocating a batch of orders costs the ledger's own queries and little else. A line's holding per store is
+the sum of its movements' ``allocated_change`` (allocations add, releases and shipments take away).
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ from inventory.models import MovementKind, Sku, StockLevel, StockMovement, Store
 
 from .models import Order, OrderLine
 
-ALLOC, RELEASE = "alloc", "release"
-KINDS = {ALLOC: MovementKind.ORDER_ALLOCATION, RELEASE: MovementKind.ORDER_RELEASE}
+ALLOC, RELEASE, SHIP = "alloc", "release", "ship"
+KINDS = {ALLOC: MovementKind.ORDER_ALLOCATION, RELEASE: MovementKind.ORDER_RELEASE, SHIP: MovementKind.ORDER_SHIPMENT}
+# (on_hand change, allocated change) per unit of each verb.
+EFFECTS = {ALLOC: (0, 1), RELEASE: (0, -1), SHIP: (-1, -1)}
 KEY_PREFIX = "order-line:"
 
 
 class StockBook:
-    """on_hand of the account's stores for the SKUs at hand: one query, then kept current as stock moves."""
+    """Available stock of the account's stores for the SKUs at hand: one query, then kept current as stock moves."""
 
-    def __init__(self, stores: Sequence[Store], on_hand: dict[tuple[int, int], int], skus: dict[int, Sku]) -> None:
+    def __init__(self, stores: Sequence[Store], available: dict[tuple[int, int], int], skus: dict[int, Sku]) -> None:
         self.stores = sorted(stores, key=lambda s: s.code)
-        self._on_hand = on_hand
+        self._available = available
         self._skus = skus
 
     @classmethod
@@ -39,14 +42,16 @@ class StockBook:
             return cls(stores, {}, {})
         rows = StockLevel.objects.select_for_update().filter(
             store__in=[s.pk for s in stores], sku__in=sku_ids).order_by("pk")
-        on_hand = {(store, sku): qty for store, sku, qty in rows.values_list("store_id", "sku_id", "on_hand")}
-        return cls(stores, on_hand, Sku.objects.in_bulk(sku_ids))
+        columns = rows.values_list("store_id", "sku_id", "on_hand", "allocated")
+        available = {(store, sku): on_hand - allocated for store, sku, on_hand, allocated in columns}
+        return cls(stores, available, Sku.objects.in_bulk(sku_ids))
 
-    def on_hand(self, store_id: int, sku_id: int) -> int:
-        return self._on_hand.get((store_id, sku_id), 0)
+    def available(self, store_id: int, sku_id: int) -> int:
+        return self._available.get((store_id, sku_id), 0)
 
-    def set(self, store_id: int, sku_id: int, value: int) -> None:
-        self._on_hand[(store_id, sku_id)] = value
+    def take(self, store_id: int, sku_id: int, units: int) -> None:
+        """``units`` more (or, negative, fewer) are held: available moves the other way."""
+        self._available[(store_id, sku_id)] = self.available(store_id, sku_id) - units
 
     def sku(self, sku_id: int) -> Sku:
         if sku_id not in self._skus:
@@ -54,7 +59,7 @@ class StockBook:
         return self._skus[sku_id]
 
     def most_stock_first(self, sku_id: int) -> list[Store]:
-        return sorted(self.stores, key=lambda s: -self.on_hand(s.pk, sku_id))
+        return sorted(self.stores, key=lambda s: -self.available(s.pk, sku_id))
 
 
 LineId = tuple[int, str, int]  # (account, order number, item detail id): known before the line is saved
@@ -66,9 +71,10 @@ def line_id(order: Order, line: OrderLine) -> LineId:
 
 @dataclass
 class LineLedger:
-    """What one line holds per store, and how many movements of each verb it has had (for the keys)."""
+    """What one line holds and has shipped per store, and how many movements of each verb it had (for the keys)."""
 
     held: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    shipped: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     counts: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     stores: dict[int, Store] = field(default_factory=dict)
 
@@ -82,10 +88,16 @@ class LineLedger:
     def total(self) -> int:
         return sum(self.held.values())
 
-    def record(self, store: Store, verb: str, quantity: int) -> None:
+    @property
+    def total_shipped(self) -> int:
+        return sum(self.shipped.values())
+
+    def record(self, store: Store, verb: str, allocated_change: int, on_hand_change: int = 0) -> None:
         self.stores[store.pk] = store
         self.counts[(store.pk, verb)] += 1
-        self.held[store.pk] -= quantity  # allocations are negative movements
+        self.held[store.pk] += allocated_change
+        if verb == SHIP:
+            self.shipped[store.pk] -= on_hand_change
 
 
 def read_ledgers(entries: Sequence[tuple[Order, Sequence[OrderLine]]]) -> dict[LineId, LineLedger]:
@@ -100,7 +112,8 @@ def read_ledgers(entries: Sequence[tuple[Order, Sequence[OrderLine]]]) -> dict[L
     for movement in rows:
         ident, verb = parse_key(movement.idempotency_key)
         if ident in wanted:
-            ledgers.setdefault(ident, LineLedger()).record(movement.store, verb, movement.quantity)
+            ledgers.setdefault(ident, LineLedger()).record(movement.store, verb, movement.allocated_change,
+                                                           movement.quantity)
     return ledgers
 
 

@@ -1,13 +1,15 @@
 """Stock allocation and processing state of orders, marketplace-neutral.
 
-Every stock change goes through ``inventory.services.apply_stock_movements``, once per batch: the moves
-are planned against the locked StockBook, then written together. Each movement carries an
-idempotency key per (line, store) — ``order-line:<account>:<order number>:<item detail id>:alloc:store:<id>``
-(``release`` for releases) — with a sequence suffix only when the same line and store move again (units
-changed after intake), so a re-fetched order never moves stock twice. The key names the line by its
-marketplace identity rather than its primary key, so new orders are allocated before they are inserted.
-The movement's ``reference`` is the order number: the ledger reads well for staff, and a line's history
-comes back with one indexed query.
+Every stock change goes through ``inventory.services.apply_stock_movements``, once per batch: the moves are
+planned against the locked StockBook, then written together. An allocation raises the store's ``allocated``
+(the goods stay on the shelf, no longer available), a release lowers it, and a shipment lowers both
+``on_hand`` and ``allocated``: the goods have left. Each movement carries an idempotency key per (line, store)
+— ``order-line:<account>:<order number>:<item detail id>:alloc:store:<id>`` (``release`` for releases,
+``ship`` for shipments) — with a sequence suffix only when the same line and store move again (units changed
+after intake), so a re-fetched order never moves stock twice. The key names the line by its marketplace
+identity rather than its primary key, so new orders are allocated before they are inserted. The movement's
+``reference`` is the order number: the ledger reads well for staff, and a line's history comes back with one
+indexed query.
 
 Callers run these functions inside their own transaction (one per fetched batch) or let the single-order
 helpers open one.
@@ -23,7 +25,7 @@ from django.db import transaction
 from inventory.models import Store
 from inventory.services import MovementSpec, apply_stock_movements
 
-from .ledger import ALLOC, KINDS, RELEASE, LineLedger, StockBook, line_id, read_ledgers
+from .ledger import ALLOC, EFFECTS, KINDS, RELEASE, SHIP, LineLedger, StockBook, line_id, read_ledgers
 from .models import STICKY_REASONS, AttentionReason, Order, OrderLine, OrderState
 
 ACTIVE_STATES = frozenset({OrderState.NEW, OrderState.ALLOCATED, OrderState.NEEDS_ATTENTION})
@@ -85,10 +87,38 @@ def cancel_order(order: Order, lines: Sequence[OrderLine], *, release: bool = Tr
     save_orders([(order, lines)])
 
 
-def mark_shipped(order: Order) -> None:
-    """The marketplace reports the order shipped: the allocation is now the goods that left."""
-    if order.state in ACTIVE_STATES:
-        order.state = OrderState.SHIPPED
+def mark_shipped(order: Order, lines: Sequence[OrderLine]) -> None:
+    """The marketplace reports the order shipped: what its lines hold leaves the stores they hold it in.
+
+    Idempotent per line and store (the ledger keys); an order that is no longer active moves nothing.
+    The caller saves the order and lines (``save_orders``) inside its transaction.
+    """
+    if order.state not in ACTIVE_STATES:
+        return
+    ship_lines(order, lines)
+    order.state = OrderState.SHIPPED
+
+
+def ship_lines(order: Order, lines: Sequence[OrderLine], *, store: Store | None = None) -> None:
+    """Consume what the lines hold as shipped; with ``store``, from that store (a shipment made here).
+
+    Held units in another store are released there and taken from ``store``'s shelf instead, so the
+    ledger follows where the parcel really left from.
+    """
+    ledgers = read_ledgers([(order, lines)])
+    planned: list[MovementSpec] = []
+    for line in lines:
+        ledger = ledgers.setdefault(line_id(order, line), LineLedger())
+        for store_id, held in sorted(ledger.held.items()):
+            if held <= 0:
+                continue
+            source = ledger.stores[store_id]
+            if store is not None and store.pk != store_id:
+                plan_line_movement(order, line, source, held, RELEASE, None, ledger, planned)
+                plan_line_movement(order, line, store, held, SHIP, None, ledger, planned, allocated=False)
+            else:
+                plan_line_movement(order, line, source, held, SHIP, None, ledger, planned)
+    apply_stock_movements(planned, returning=False)
 
 
 def save_orders(entries: Sequence[Entry], *, before: dict[int, tuple] | None = None) -> None:
@@ -103,8 +133,9 @@ def save_orders(entries: Sequence[Entry], *, before: dict[int, tuple] | None = N
         for line in order_lines:
             if before is None or before.get(id(line)) != _line_values(line):
                 lines[_line_values(line)].append(line.pk)
-    for (units, flag), ids in lines.items():
-        OrderLine.objects.filter(pk__in=ids).update(allocated_units=units, needs_attention=flag)
+    for (units, shipped, flag), ids in lines.items():
+        OrderLine.objects.filter(pk__in=ids).update(allocated_units=units, shipped_units=shipped,
+                                                    needs_attention=flag)
     for (state, reasons), ids in orders.items():
         Order.objects.filter(pk__in=ids).update(state=state, attention_reasons=list(reasons))
 
@@ -122,7 +153,7 @@ def _order_values(order: Order) -> tuple:
 
 
 def _line_values(line: OrderLine) -> tuple:
-    return line.allocated_units, line.needs_attention
+    return line.allocated_units, line.shipped_units, line.needs_attention
 
 
 def evaluate_state(order: Order, lines: Sequence[OrderLine], *, extra: Iterable[str] = ()) -> None:
@@ -131,12 +162,12 @@ def evaluate_state(order: Order, lines: Sequence[OrderLine], *, extra: Iterable[
     reasons = [r for r in order.attention_reasons if r in STICKY_REASONS]
     for line in lines:
         live = not line.removed and line.units > 0
-        line.needs_attention = live and (line.sku_id is None or (active and line.allocated_units < line.units))
+        line.needs_attention = live and (line.sku_id is None or (active and _unfilled(line) > 0))
     if active:
         live_lines = [line for line in lines if not line.removed and line.units > 0]
         if any(line.sku_id is None for line in live_lines):
             reasons.append(AttentionReason.UNMATCHED_LINE)
-        if any(line.sku_id and line.allocated_units < line.units for line in live_lines):
+        if any(line.sku_id and _unfilled(line) > 0 for line in live_lines):
             reasons.append(AttentionReason.SHORT_STOCK)
         if order.payment_method_id is None and order.settlement_method_code is not None:
             reasons.append(AttentionReason.UNMAPPED_PAYMENT)
@@ -167,7 +198,7 @@ def mark_checked(order: Order) -> Order:
 
 
 def _reconcile_line(order: Order, line: OrderLine, book: StockBook, ledger: LineLedger, planned: list) -> None:
-    target = 0 if line.removed or line.sku_id is None else line.units
+    target = 0 if line.removed or line.sku_id is None else max(line.units - line.shipped_units, 0)
     need = target - line.allocated_units
     if need > 0:
         _take(order, line, need, book, ledger, planned)
@@ -176,12 +207,12 @@ def _reconcile_line(order: Order, line: OrderLine, book: StockBook, ledger: Line
 
 
 def _take(order: Order, line: OrderLine, need: int, book: StockBook, ledger: LineLedger, planned: list) -> None:
-    """Allocate from the store with the most stock first; what no store has stays short (欠品)."""
+    """Allocate from the store with the most stock available first; what no store has stays short (欠品)."""
     for store in book.most_stock_first(line.sku_id):
-        available = book.on_hand(store.pk, line.sku_id)
+        available = book.available(store.pk, line.sku_id)
         if need <= 0 or available <= 0:
             break
-        need -= _plan(order, line, store, -min(need, available), ALLOC, book, ledger, planned)
+        need -= plan_line_movement(order, line, store, min(need, available), ALLOC, book, ledger, planned)
 
 
 def _give_back(
@@ -191,33 +222,47 @@ def _give_back(
         if units <= 0:
             break
         if held > 0:
-            units -= _plan(order, line, ledger.stores[store_id], min(units, held), RELEASE, book, ledger, planned)
+            store = ledger.stores[store_id]
+            units -= plan_line_movement(order, line, store, min(units, held), RELEASE, book, ledger, planned)
 
 
-def _plan(
+def plan_line_movement(
     order: Order,
     line: OrderLine,
     store: Store,
-    quantity: int,
+    units: int,
     verb: str,
     book: StockBook | None,
     ledger: LineLedger,
     planned: list[MovementSpec],
+    *,
+    allocated: bool = True,
 ) -> int:
-    """Plan one ledger movement and account for it at once; returns the units it moves.
+    """Plan one ledger movement of ``units`` (positive) and account for it at once; returns ``units``.
 
     The book holds locked stock rows, so what it says is available is what the write will find.
+    ``allocated=False`` ships from a store that held nothing for the line (only on_hand moves).
     """
+    on_hand_per_unit, allocated_per_unit = EFFECTS[verb]
+    on_hand_change = on_hand_per_unit * units
+    allocated_change = allocated_per_unit * units if allocated else 0
     sku = book.sku(line.sku_id) if book else line.sku
     planned.append(
         MovementSpec(
-            store=store, sku=sku, kind=KINDS[verb], quantity=quantity, reference=order.order_number[:100],
-            note=f"#{line.item_detail_id} {line.name}"[:255],
+            store=store, sku=sku, kind=KINDS[verb], quantity=on_hand_change, allocated=allocated_change,
+            reference=order.order_number[:100], note=f"#{line.item_detail_id} {line.name}"[:255],
             idempotency_key=ledger.key(line_id(order, line), verb, store),
         )
     )
     if book:
-        book.set(store.pk, sku.pk, book.on_hand(store.pk, sku.pk) + quantity)
-    ledger.record(store, verb, quantity)
-    line.allocated_units -= quantity
-    return abs(quantity)
+        book.take(store.pk, sku.pk, allocated_change)
+    ledger.record(store, verb, allocated_change, on_hand_change)
+    line.allocated_units += allocated_change
+    if verb == SHIP:
+        line.shipped_units += units
+    return units
+
+
+def _unfilled(line: OrderLine) -> int:
+    """Units neither held nor already shipped: what still needs stock."""
+    return line.units - line.allocated_units - line.shipped_units

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,6 +13,7 @@ from accounts.services import pause_jobs, resume_jobs
 from lib.audit import record_action, record_actions
 from orders.models import MailTemplate
 from rakuten_link.sync.account_check import check_account
+from rakuten_link.sync.orders.refresh import refresh_status
 
 
 class MailTemplateInline(admin.StackedInline):
@@ -29,6 +31,34 @@ class RakutenEcAccountAdmin(EcAccountAdmin):
 
     actions = ["recheck_accounts", "pause_account_jobs", "resume_account_jobs"]
     inlines = [MailTemplateInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "open_orders_refresh")
+
+    def get_fieldsets(self, request, obj=None):
+        """The refresh state goes with the automatic jobs (the fieldset holding job_fetch_orders)."""
+        if obj is None:
+            return super().get_fieldsets(request, obj)  # a new account has no orders yet
+        fieldsets = [(name, {**options, "fields": tuple(options.get("fields", ()))})
+                     for name, options in super().get_fieldsets(request, obj)]
+        for _name, options in fieldsets:
+            if "job_fetch_orders" in options["fields"]:
+                options["fields"] = (*options["fields"], "open_orders_refresh")
+                return fieldsets
+        return [*fieldsets, (gettext_lazy("Open orders"), {"fields": ("open_orders_refresh",)})]
+
+    @admin.display(description=gettext_lazy("refresh of open orders"))
+    def open_orders_refresh(self, obj: EcAccount) -> str:
+        """How many orders the open-orders job keeps refreshing, and the age of the stalest refresh."""
+        if obj is None or obj.pk is None:
+            return "—"
+        status = refresh_status(obj)
+        if not status.open:
+            return _("No open orders.")
+        if status.never:
+            return _("Open orders: %(n)d; not refreshed yet: %(never)d") % {"n": status.open, "never": status.never}
+        return _("Open orders: %(n)d; oldest refresh: %(age)s ago") % {
+            "n": status.open, "age": timesince(status.oldest, depth=1)}
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -16,18 +16,20 @@ from rakuten_link.sync.inventory.push import push_inventory
 from rakuten_link.sync.license import check_license
 from rakuten_link.sync.orders.fetch import fetch_orders, refresh_open_orders
 from rakuten_link.sync.runner import JobFunction, run_job
+from rakuten_link.sync.shipments.report import report_shipments
 from rakuten_link.sync.verify import verify_mappings
 
 JOBS: dict[str, JobFunction] = {
     JobKind.ORDERS: fetch_orders,
     JobKind.OPEN_ORDERS: refresh_open_orders,
     JobKind.INVENTORY: push_inventory,
+    JobKind.SHIPMENTS: report_shipments,
     JobKind.MAPPINGS: verify_mappings,
     JobKind.LICENSE: check_license,
 }
 
 # Kinds that have a name, a switch and a schedule slot but no function in this version yet.
-NOT_BUILT = frozenset({JobKind.SHIPMENTS, JobKind.MESSAGES})
+NOT_BUILT = frozenset({JobKind.MESSAGES})
 
 # The account field that turns a scheduled job on; jobs not listed always run.
 JOB_SWITCHES = {

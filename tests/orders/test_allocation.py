@@ -8,7 +8,8 @@ from orders.services import allocate_order, allocate_orders, cancel_order, mark_
 
 
 def on_hand(store, sku) -> int:
-    return StockLevel.objects.get(store=store, sku=sku).on_hand
+    """What may still be sold there: allocations hold units on the shelf (on_hand − allocated)."""
+    return StockLevel.objects.get(store=store, sku=sku).available
 
 
 @pytest.fixture
@@ -27,7 +28,8 @@ def test_it_allocates_from_the_store_with_most_stock_first(two_stores, make_orde
     assert (on_hand(big, sku), on_hand(small, sku)) == (2, 2)
     assert order.state == "allocated" and order.attention_reasons == []
     movement = StockMovement.objects.get()
-    assert (movement.kind, movement.quantity, movement.reference) == ("order_allocation", -3, order.order_number)
+    assert (movement.kind, movement.quantity, movement.allocated_change, movement.reference) == (
+        "order_allocation", 0, 3, order.order_number)  # held, still on the shelf
 
 
 def test_it_splits_a_line_over_stores_and_flags_what_no_store_has(two_stores, make_order):
@@ -59,7 +61,7 @@ def test_a_stale_allocated_figure_cannot_allocate_twice(two_stores, make_order):
 def test_a_restock_lets_a_short_line_complete_with_a_new_key(two_stores, make_order, set_stock):
     account, big, small, sku = two_stores
     order = allocate_order(make_order(account, [(sku, 9)]))
-    set_stock(big, sku, 4)
+    set_stock(big, sku, 9)  # the 5 held units are still on the shelf; 4 more were delivered
     order = allocate_order(order)
     assert order.state == "allocated" and order.lines.get().allocated_units == 9
     keys = set(StockMovement.objects.values_list("idempotency_key", flat=True))
@@ -90,7 +92,7 @@ def test_cancelling_releases_to_the_stores_it_came_from(two_stores, make_order):
     cancel_order(order, lines)  # a second cancellation finds nothing held
     assert (on_hand(big, sku), on_hand(small, sku)) == (5, 2)
     releases = StockMovement.objects.filter(kind="order_release")
-    assert sorted(releases.values_list("store__code", "quantity")) == [("S1", 5), ("S2", 1)]
+    assert sorted(releases.values_list("store__code", "allocated_change")) == [("S1", -5), ("S2", -1)]
     assert Order.objects.get(pk=order.pk).state == "cancelled" and order.lines.get().allocated_units == 0
 
 

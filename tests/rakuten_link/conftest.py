@@ -127,7 +127,8 @@ def order_shop(rms, account, set_stock):
 @pytest.fixture
 def ledger_check():
     """ledger_check(account, start=10) → units held: every line's allocated_units equals what its ledger
-    movements hold, every stock level equals its starting quantity plus its movements, none is negative."""
+    movements hold, every stock level's on_hand equals its starting quantity plus its movements and its
+    allocated the sum of its allocation changes, and nothing is negative or over-allocated."""
     from collections import defaultdict
 
     from django.db.models import Sum
@@ -137,20 +138,24 @@ def ledger_check():
 
     def check(account, start: int = 10) -> int:
         held = defaultdict(int)
-        movements = StockMovement.objects.filter(kind__in=["order_allocation", "order_release"])
-        for key, quantity in movements.values_list("idempotency_key", "quantity"):
+        movements = StockMovement.objects.filter(kind__in=["order_allocation", "order_release", "order_shipment"])
+        for key, change in movements.values_list("idempotency_key", "allocated_change"):
             _prefix, account_id, number, detail_id = key.split(":")[:4]
-            held[(int(account_id), number, int(detail_id))] -= quantity
+            held[(int(account_id), number, int(detail_id))] += change
         lines = OrderLine.objects.filter(order__account=account)
         for number, detail_id, allocated in lines.values_list("order__order_number", "item_detail_id",
                                                                "allocated_units"):
             assert held.pop((account.pk, number, detail_id), 0) == allocated, (number, detail_id)
         assert not [k for k, v in held.items() if v and k[0] == account.pk], "stock held by no line"
-        moved = defaultdict(int)
-        for store, sku, quantity in StockMovement.objects.values_list("store", "sku", "quantity"):
+        moved, allocated = defaultdict(int), defaultdict(int)
+        for store, sku, quantity, change in StockMovement.objects.values_list("store", "sku", "quantity",
+                                                                               "allocated_change"):
             moved[(store, sku)] += quantity
+            allocated[(store, sku)] += change
         for level in StockLevel.objects.filter(store__in=account.stores.all()):
-            assert level.on_hand == start + moved[(level.store_id, level.sku_id)] >= 0
+            pair = (level.store_id, level.sku_id)
+            assert level.on_hand == start + moved[pair] >= 0
+            assert level.on_hand >= level.allocated == allocated[pair] >= 0
         return lines.aggregate(units=Sum("allocated_units"))["units"] or 0
 
     return check

@@ -13,7 +13,7 @@ from rakuten_link.tasks import push_after_debounce
 
 def _sellable(mapping) -> int:
     stores = mapping.account.stores.all()
-    on_hand = sum(StockLevel.objects.filter(sku=mapping.sku, store__in=stores).values_list("on_hand", flat=True))
+    on_hand = sum(level.available for level in StockLevel.objects.filter(sku=mapping.sku, store__in=stores))
     return sellable_quantity(on_hand, effective_safety_stock(mapping.safety_stock, mapping.account.safety_stock))
 
 

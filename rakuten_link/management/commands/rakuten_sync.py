@@ -18,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("job", choices=[*ORDERED_KINDS, "all"])
         parser.add_argument("--account", help="account name (default: every account with the job switched on)")
         parser.add_argument("--since", help="orders: backfill from this date (YYYY-MM-DD)")
+        parser.add_argument("--sweep", action="store_true",
+                            help="orders: look for late-appearing orders over the last RAKUTEN_ORDER_SWEEP_HOURS "
+                                 "(fetches only unknown ones; the fetch cursor stays where it is)")
         parser.add_argument("--full", action="store_true", help="inventory: push every mapping")
         parser.add_argument("--check", action="store_true", help="inventory: compare Rakuten's stock with ours")
         parser.add_argument("--fix", action="store_true", help="inventory --check: push ours where they differ")
@@ -28,6 +31,8 @@ class Command(BaseCommand):
         for kind in kinds:
             if kind in NOT_BUILT:
                 raise CommandError(f"job {kind!r} is not built in this version yet")
+        if options["sweep"] and (kinds != [JobKind.ORDERS] or options["since"]):
+            raise CommandError("--sweep goes with the orders job only, and not with --since")
         failed = False
         for kind in kinds:
             for account in self._accounts(kind, options["account"]):
@@ -47,8 +52,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _job_options(kind, options) -> dict:
-        if kind == JobKind.ORDERS and options["since"]:
-            return {"since": options["since"]}
+        if kind == JobKind.ORDERS:
+            return {key: options[key] for key in ("since", "sweep") if options[key]}
         if kind == JobKind.INVENTORY:
             return {key: options[key] for key in ("full", "check", "fix") if options[key]}
         return {}

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 
 from accounts.models import EcAccount
-from inventory.services import on_hand_by_sku
+from inventory.services import available_by_sku
 from rakuten_link.mappings.rules import effective_safety_stock, sellable_quantity
 from rakuten_link.models import MappingStatus, ProductMapping
 from rakuten_link.sync.inventory.batches import BatchPusher, PushRow
@@ -45,7 +45,7 @@ def sellable_quantities(account: EcAccount, mappings: QuerySet) -> Iterator[tupl
     """(mapping row, sellable quantity) for each mapping: one mapping query and one Σ query per chunk."""
     store_ids = list(account.stores.values_list("pk", flat=True))
     for chunk in iter_chunks(mappings, FIELDS):
-        totals = on_hand_by_sku(sku_ids={row["sku_id"] for row in chunk}, store_ids=store_ids) if store_ids else {}
+        totals = available_by_sku(sku_ids={row["sku_id"] for row in chunk}, store_ids=store_ids) if store_ids else {}
         for row in chunk:
             safety = effective_safety_stock(row["safety_stock"], account.safety_stock)
             yield row, sellable_quantity(totals.get(row["sku_id"], 0), safety)

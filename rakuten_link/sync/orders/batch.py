@@ -14,7 +14,7 @@ from rakuten_link.rms import RmsClient
 from rakuten_link.sync.orders.followup import alert_problems, confirm_new_orders
 from rakuten_link.sync.orders.upsert import BatchOutcome, IntakeContext, write_batch
 
-BATCH_SIZE = 100  # getOrder and confirmOrder take at most 100 order numbers (rms-reference §2.3, §2.4)
+BATCH_SIZE = 100  # getOrder and confirmOrder take at most 100 order numbers (docs/rms.md §2.3, §2.4)
 COUNTS = ("listed", "fetched", "new", "updated", "unchanged", "changes", "cancelled", "unmatched_lines",
           "unmapped_payments", "missing", "confirmed", "confirm_refused")
 

@@ -1,13 +1,16 @@
-"""Order intake jobs: ``fetch_orders`` (every minute) and ``refresh_open_orders`` (every 10 minutes).
+"""Order intake: ``fetch_orders`` (every minute), its hourly ``--sweep``, and (from refresh.py)
+``refresh_open_orders`` (every 10 minutes).
 
 Fetch: searchOrder by order date from the account's cursor minus an overlap to now, getOrder for the
 numbers we do not have yet in batches of 100, each batch written and allocated in one transaction that
 also moves the cursor to the newest order date of the batch. RMS lists orders oldest first, so a crash
 leaves the cursor at the last committed order; the next run starts there (minus the overlap) and skips
-what is stored, leaving neither gaps nor duplicates. The overlap covers orders RMS lists late.
+what is stored, leaving neither gaps nor duplicates. The overlap covers orders RMS lists a little late.
 
-Refresh: getOrder on our orders that are not final (``FINAL_PROGRESS``: 700, 900), to catch
-cancellations and changes.
+Sweep (``sweep=True``, hourly): the same search over the last ``RAKUTEN_ORDER_SWEEP_HOURS`` (72) by order
+date, getOrder only for numbers we do not have, and the cursor left alone. It finds orders that became
+visible in RMS long after their order time (up to 3 days), which the cursor has already passed; as almost
+every listed order is stored, it costs a few searchOrder pages and nothing else.
 """
 
 from __future__ import annotations
@@ -21,32 +24,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
-from orders.models import FINAL_PROGRESS, Order
+from orders.models import Order
 from rakuten_link.models import JobKind, SyncCursor, SyncRun
 from rakuten_link.rms import JST, RmsAuthError, RmsClient, RmsError
 from rakuten_link.sync.orders.batch import BATCH_SIZE, OrderBatches
 from rakuten_link.sync.orders.followup import alert_fetch_failure
+from rakuten_link.sync.orders.refresh import (
+    RMS_MAX_PAST,
+    refresh_open_orders,  # noqa: F401  (the job registry imports it here)
+)
 from rakuten_link.sync.orders.upsert import BatchOutcome
 from rakuten_link.sync.runner import JobResult
 
-ORDER_DATE = 1  # searchOrder dateType 1 = 注文日 (rms-reference §2.2)
-RMS_MAX_PAST = timedelta(days=729)  # searchOrder and getOrder reach 730 days back; keep a day's margin
+ORDER_DATE = 1  # searchOrder dateType 1 = 注文日 (docs/rms.md §2.2)
 
 
 def fetch_orders(*, account: EcAccount, client: RmsClient, run: SyncRun | None = None,
-                 since: str | date | None = None, **_options) -> JobResult:
-    """The every-minute job (and `rakuten_sync orders [--since DATE]`); see the module docstring.
+                 since: str | date | None = None, sweep: bool = False, **_options) -> JobResult:
+    """The every-minute job (and `rakuten_sync orders [--since DATE | --sweep]`); see the module docstring.
 
     RMS errors end the run as failed with one alert (hourly at most); everything committed so far stays,
     and the cursor stays at the last committed batch. Authentication errors go to the runner.
     """
     end = timezone.now()
     try:
-        start = search_start(account, since, end)
+        start = sweep_start(since, end) if sweep else search_start(account, since, end)
     except ValueError as exc:
         return JobResult(summary=str(exc), failed=True, error=str(exc))
     batches = OrderBatches(account, client)
-    cursor = CursorKeeper(account)
+    cursor = None if sweep else CursorKeeper(account)
     try:
         numbers = client.iter_order_numbers(date_type=ORDER_DATE, start=start, end=end)
         for batch in unknown_in_batches(account, numbers, batches.counts):
@@ -55,34 +61,30 @@ def fetch_orders(*, account: EcAccount, client: RmsClient, run: SyncRun | None =
         raise  # the runner marks the account invalid, pauses its jobs and sends that alert
     except RmsError as exc:
         alert_fetch_failure(account, str(exc))
-        return JobResult(summary=batches.summary(), counts=dict(batches.counts), failed=True, error=str(exc))
+        return JobResult(summary=_summary(batches, sweep), counts=dict(batches.counts), failed=True,
+                         error=str(exc))
     except Exception as exc:
         alert_fetch_failure(account, f"{type(exc).__name__}: {exc}")
         raise
-    cursor.finish(end)
-    return JobResult(summary=batches.summary(), counts=dict(batches.counts))
+    if cursor is not None:
+        cursor.finish(end)
+    return JobResult(summary=_summary(batches, sweep), counts=dict(batches.counts))
 
 
-def refresh_open_orders(*, account: EcAccount, client: RmsClient, run: SyncRun | None = None,
-                        **_options) -> JobResult:
-    """getOrder on every order of the account not yet in a final state (oldest first)."""
-    oldest = timezone.now() - RMS_MAX_PAST
-    numbers = list(
-        Order.objects.filter(account=account, ordered_at__gte=oldest)
-        .exclude(order_progress__in=FINAL_PROGRESS)
-        .order_by("ordered_at", "pk")
-        .values_list("order_number", flat=True)
-    )
-    batches = OrderBatches(account, client)
-    try:
-        for start in range(0, len(numbers), BATCH_SIZE):
-            batches.run(numbers[start:start + BATCH_SIZE])
-    except RmsAuthError:
-        raise
-    except RmsError as exc:
-        alert_fetch_failure(account, str(exc))
-        return JobResult(summary=batches.summary(), counts=dict(batches.counts), failed=True, error=str(exc))
-    return JobResult(summary=batches.summary(), counts=dict(batches.counts))
+def _summary(batches: OrderBatches, sweep: bool) -> str:
+    """A sweep's run says so: it is recorded as an ``orders`` run like the every-minute fetch."""
+    if not sweep:
+        return batches.summary()
+    return _("Sweep of the last %(hours)d hours: %(summary)s") % {
+        "hours": settings.RAKUTEN_ORDER_SWEEP_HOURS, "summary": batches.summary()}
+
+
+def sweep_start(since: str | date | None, end: datetime) -> datetime:
+    """RAKUTEN_ORDER_SWEEP_HOURS back from now by order date; never a --since (that is a backfill)."""
+    if since:
+        raise ValueError(_("--since and --sweep cannot be combined: the sweep always looks back "
+                           "RAKUTEN_ORDER_SWEEP_HOURS. Use one of them."))
+    return max(end - timedelta(hours=settings.RAKUTEN_ORDER_SWEEP_HOURS), end - RMS_MAX_PAST)
 
 
 def search_start(account: EcAccount, since: str | date | None, end: datetime) -> datetime:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import EcAccount
 from inventory.models import Store
@@ -99,6 +100,7 @@ def _write(ctx: IntakeContext, mapped: list[MappedOrder]) -> BatchOutcome:
         _create(ctx, fresh, matcher, outcome)
     if changed:
         _update(ctx, changed, matcher, outcome)
+    _mark_refreshed(list(existing.values()))
     outcome.orders = [existing.get(m.number) for m in mapped if m.number in existing] + outcome.created
     dates = [m.fields["ordered_at"] for m in mapped]
     outcome.latest_ordered_at = max(dates) if dates else None
@@ -116,8 +118,6 @@ def _create(ctx: IntakeContext, fresh: list[MappedOrder], matcher: LineMatcher, 
                            sku_id=_match(matcher, line.fields), **line.fields) for line in m.lines]
         entries.append((order, lines))
     allocate_orders(entries, stores=ctx.stores, fresh=True, extra_reasons=_reasons(entries), save=False)
-    for order, _lines in entries:
-        _follow_progress(order)
     _insert_orders(ctx, [order for order, _l in entries], packages)
     insert_rows([line for _o, lines in entries for line in lines])  # no line is read back by pk here
     _collect(entries, outcome)
@@ -138,11 +138,24 @@ def _insert_orders(ctx: IntakeContext, orders: list[Order], packages: list[Order
 
 
 def _new_order(ctx: IntakeContext, m: MappedOrder) -> Order:
-    order = Order(account=ctx.account, order_number=m.number, raw=m.raw, content_hash=m.content_hash, **m.fields)
+    order = Order(account=ctx.account, order_number=m.number, raw=m.raw, content_hash=m.content_hash,
+                  refreshed_at=timezone.now(), **m.fields)
     order.payment_method_id = ctx.payments.get(m.fields["settlement_method_code"])
     if m.progress == OrderProgress.CANCELLED:
         order.state = OrderState.CANCELLED  # seen first when already cancelled: nothing to allocate
+    elif m.progress in SHIPPED_PROGRESS:
+        order.state = OrderState.SHIPPED  # seen first when the goods had left (a backfill): takes no stock
     return order
+
+
+def _mark_refreshed(orders: list[Order]) -> None:
+    """Stamp every stored order RMS just returned, changed or not (one query): the refresh's rotation key."""
+    if not orders:
+        return
+    now = timezone.now()
+    Order.objects.filter(pk__in=[order.pk for order in orders]).update(refreshed_at=now)
+    for order in orders:
+        order.refreshed_at = now
 
 
 def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matcher: LineMatcher,
@@ -169,8 +182,8 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
     OrderChange.objects.bulk_create(rows)
     outcome.changes += len(rows)
     allocate_orders(active, stores=ctx.stores, extra_reasons=_reasons(active), save=False)
-    for order, _lines in active:
-        _follow_progress(order)
+    for order, order_lines in active:
+        _follow_progress(order, order_lines)
     save_orders(active, before=before)
     for order, order_lines in to_cancel:
         _cancel(order, order_lines)
@@ -198,9 +211,10 @@ def _cancel(order: Order, lines: list[OrderLine]) -> None:
     cancel_order(order, lines, release=not goods_left)
 
 
-def _follow_progress(order: Order) -> None:
+def _follow_progress(order: Order, lines: list[OrderLine]) -> None:
+    """Shipped in RMS (by our report or by hand there): what the lines hold leaves the shelf."""
     if order.order_progress in SHIPPED_PROGRESS:
-        mark_shipped(order)
+        mark_shipped(order, lines)
 
 
 def _reasons(entries: Sequence[Entry]) -> dict[str, list[str]]:

@@ -77,6 +77,19 @@ def test_a_dropped_connection_gets_no_answer_at_all(sandbox_client):
     assert (first["dropped"], first["status"]) == (True, None)
 
 
+def test_an_after_fault_applies_the_call_then_loses_the_answer(sandbox, sandbox_client):
+    from rakuten_link.sandbox.state.faults import FaultRule
+
+    variant = "/es/2.0/inventories/manage-numbers/tee01/variants/tee01-m"
+    sandbox.state.faults.add(FaultRule("inventoryapi_2.0.variants.upsert", 1, after=True))
+    with pytest.raises(requests.ConnectionError):
+        sandbox_client.put(variant, {"mode": "ABSOLUTE", "quantity": 7})
+    assert sandbox_client.get(variant).json()["quantity"] == 7  # applied, though the client never heard
+    first = sandbox_client.control("GET", "requests").json()["requests"][0]
+    assert (first["dropped"], first["status"], first["shop"]) == (True, None, "000001")
+    assert sandbox.state.faults.rules == []
+
+
 def test_random_faults_follow_the_seed(sandbox_client):
     runs = []
     for _ in range(2):

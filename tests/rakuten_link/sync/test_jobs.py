@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 from django.utils import translation
 
-from rakuten_link.models import JobKind
+from rakuten_link.models import JobKind, SyncRun
 from rakuten_link.sync import jobs
 
 
@@ -31,16 +31,23 @@ def test_a_function_that_is_not_callable_fails_too(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_rakuten_sync_says_shipments_are_not_built_yet():
-    with pytest.raises(CommandError, match="'shipments' is not built in this version yet"):
-        call_command("rakuten_sync", "shipments")
+def test_rakuten_sync_says_messages_are_not_built_yet():
+    with pytest.raises(CommandError, match="'messages' is not built in this version yet"):
+        call_command("rakuten_sync", "messages")
 
 
 @pytest.mark.django_db
 def test_running_an_unbuilt_job_directly_raises_instead_of_skipping(account):
-    with pytest.raises(jobs.JobNotAvailable, match="'shipments' is not built"), translation.override("en"):
-        jobs.run_account_job(account, JobKind.SHIPMENTS)
+    with pytest.raises(jobs.JobNotAvailable, match="'messages' is not built"), translation.override("en"):
+        jobs.run_account_job(account, JobKind.MESSAGES)
+
+
+@pytest.mark.django_db
+def test_rakuten_sync_runs_shipments(account):
+    call_command("rakuten_sync", "shipments", "--account", account.name)  # nothing pending: no RMS call
+    run = SyncRun.objects.get(account=account, kind=JobKind.SHIPMENTS)
+    assert run.status == "success" and run.counts["calls"] == 0
 
 
 def test_all_runs_only_the_built_jobs():
-    assert jobs.available_jobs() == ["orders", "open-orders", "inventory", "mappings", "license"]
+    assert jobs.available_jobs() == ["orders", "open-orders", "inventory", "shipments", "mappings", "license"]

@@ -21,7 +21,7 @@ def fetch(account, **options):
 
 
 def on_hand(order_shop, variant_id: str) -> int:
-    return StockLevel.objects.get(sku=order_shop.skus[variant_id], store=order_shop.account.stores.get()).on_hand
+    return StockLevel.objects.get(sku=order_shop.skus[variant_id], store=order_shop.account.stores.get()).available
 
 
 def test_a_fetch_stores_the_order_its_packages_lines_amounts_and_allocates_stock(order_shop, rms_orders):

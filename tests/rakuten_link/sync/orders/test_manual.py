@@ -98,4 +98,4 @@ def test_rematching_picks_up_a_mapping_added_later(admin_client, order_shop, rms
     order.refresh_from_db()
     line = order.lines.get()
     assert line.sku == sku and line.allocated_units == 2 and order.state == "allocated"
-    assert StockLevel.objects.get(sku=sku).on_hand == 3
+    assert StockLevel.objects.get(sku=sku).available == 3

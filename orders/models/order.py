@@ -6,85 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EcAccount
-from inventory.models import Sku, Store
+from inventory.models import Sku
 
-
-class PaymentMethod(models.Model):
-    """Our own payment methods (what accounting knows), mapped from each marketplace's codes."""
-
-    code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("payment method")
-        verbose_name_plural = _("payment methods")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class OrderState(models.TextChoices):
-    NEW = "new", _("New")
-    ALLOCATED = "allocated", _("Allocated")
-    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
-    SHIPPED = "shipped", _("Shipped")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class AttentionReason(models.TextChoices):
-    """Why an order needs a person. Computed ones are re-derived on every change; sticky ones stay until checked."""
-
-    UNMATCHED_LINE = "unmatched_line", _("Line matches no SKU (要確認)")
-    SHORT_STOCK = "short_stock", _("Not enough stock (欠品)")
-    UNMAPPED_PAYMENT = "unmapped_payment", _("Payment method not mapped")
-    ORDER_CHANGED = "order_changed", _("Lines changed by the marketplace")
-    CANCEL_PENDING = "cancel_pending", _("Cancellation pending")
-    CANCELLED_AFTER_SHIPPING = "cancelled_after_shipping", _("Cancelled after shipping: check the return")
-
-
-# Reasons that only a person can clear (admin action "Mark as checked").
-STICKY_REASONS = frozenset({AttentionReason.ORDER_CHANGED, AttentionReason.CANCELLED_AFTER_SHIPPING})
-
-class OrderProgress(models.IntegerChoices):
-    """Rakuten orderProgress (rms-reference §2.1), stored as received.
-
-    The choices document the known codes; they are not enforced on save, so a code Rakuten adds later is
-    still stored, and shown as the bare number (``label_of`` gives "" for it).
-    """
-
-    AWAITING_CONFIRMATION = 100, _("注文確認待ち")
-    RAKUTEN_PROCESSING = 200, _("楽天処理中")
-    AWAITING_SHIPMENT = 300, _("発送待ち")
-    AWAITING_CHANGE = 400, _("変更確定待ち")
-    SHIPPED = 500, _("発送済")
-    PAYMENT_IN_PROGRESS = 600, _("支払手続き中")
-    PAYMENT_DONE = 700, _("支払手続き済")
-    CANCEL_PENDING = 800, _("キャンセル確定待ち")
-    CANCELLED = 900, _("キャンセル確定")
-
-    @classmethod
-    def final(cls) -> tuple[OrderProgress, ...]:
-        """Statuses after which nothing changes any more (paid out, or cancelled)."""
-        return (cls.PAYMENT_DONE, cls.CANCELLED)
-
-    @classmethod
-    def shipped(cls) -> tuple[OrderProgress, ...]:
-        """Statuses in which the goods have left: shipped, and the payment steps after it."""
-        return (cls.SHIPPED, cls.PAYMENT_IN_PROGRESS, cls.PAYMENT_DONE)
-
-    @classmethod
-    def label_of(cls, code: int) -> str:
-        """The label of a known code; "" for one this list does not know."""
-        try:
-            return str(cls(code).label)
-        except ValueError:
-            return ""
-
-
-FINAL_PROGRESS = OrderProgress.final()
-SHIPPED_PROGRESS = OrderProgress.shipped()
+from .choices import FINAL_PROGRESS, OrderProgress, OrderState
+from .payment import PaymentMethod
 
 
 class Order(models.Model):
@@ -134,6 +59,9 @@ class Order(models.Model):
     raw = models.JSONField(_("raw order data"), default=dict, blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
     fetched_at = models.DateTimeField(_("first fetched at"), auto_now_add=True)
+    # Set whenever the order is read from the marketplace (fetch, refresh, manual fetch), changed or not:
+    # the open-orders refresh takes the least recently refreshed first (NULL first), so none starves.
+    refreshed_at = models.DateTimeField(_("last refreshed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -205,6 +133,7 @@ class OrderLine(models.Model):
         Sku, on_delete=models.PROTECT, null=True, blank=True, related_name="order_lines", verbose_name=_("SKU")
     )
     allocated_units = models.PositiveIntegerField(_("allocated units"), default=0)
+    shipped_units = models.PositiveIntegerField(_("shipped units"), default=0)
     needs_attention = models.BooleanField(_("needs attention"), default=False)
     # The marketplace deleted the line (or its package) after intake: it is kept for history, holds no stock.
     removed = models.BooleanField(_("removed by the marketplace"), default=False)
@@ -235,53 +164,3 @@ class OrderChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} → {self.new_value}"
-
-
-class Shipment(models.Model):
-    """A parcel we sent for one package; reported to the marketplace once."""
-
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments", verbose_name=_("order"))
-    package = models.ForeignKey(OrderPackage, on_delete=models.CASCADE, related_name="shipments",
-                                verbose_name=_("package"))
-    delivery_company = models.CharField(_("carrier code"), max_length=8)
-    tracking_number = models.CharField(_("tracking number"), max_length=120, blank=True)
-    shipped_on = models.DateField(_("shipped on"))
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("shipped from"))
-    external_id = models.CharField(_("marketplace shipping id"), max_length=40, blank=True)
-    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
-    report_error = models.TextField(_("report error"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("shipment")
-        verbose_name_plural = _("shipments")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.delivery_company} {self.tracking_number}"
-
-
-class MailEvent(models.TextChoices):
-    ORDER_CONFIRMED = "order_confirmed", _("Order confirmed")
-    SHIPPED = "shipped", _("Shipped")
-    CANCELLED = "cancelled", _("Cancelled")
-    OUT_OF_STOCK = "out_of_stock", _("Out of stock")
-
-
-class MailTemplate(models.Model):
-    """A buyer-message template per account and event; {order_number}, {buyer_name}… are filled in."""
-
-    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="mail_templates",
-                                verbose_name=_("account"))
-    event = models.CharField(_("event"), max_length=30, choices=MailEvent.choices)
-    subject = models.CharField(_("subject"), max_length=255)
-    body = models.TextField(_("body"))
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("buyer message template")
-        verbose_name_plural = _("buyer message templates")
-        constraints = [models.UniqueConstraint(fields=["account", "event"], name="mailtemplate_one_per_event")]
-
-    def __str__(self) -> str:
-        return f"{self.account} / {self.get_event_display()}"

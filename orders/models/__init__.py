@@ -1,0 +1,20 @@
+"""The orders app's models, one module per idea; import them from here (``from orders.models import Order``)."""
+
+from .choices import (
+    FINAL_PROGRESS,
+    SHIPPED_PROGRESS,
+    STICKY_REASONS,
+    AttentionReason,
+    OrderProgress,
+    OrderState,
+)
+from .mail import MailEvent, MailTemplate
+from .order import Order, OrderChange, OrderLine, OrderPackage
+from .payment import PaymentMethod
+from .shipment import MAX_SHIPMENTS_PER_PACKAGE, ReportState, Shipment
+
+__all__ = [
+    "FINAL_PROGRESS", "MAX_SHIPMENTS_PER_PACKAGE", "SHIPPED_PROGRESS", "STICKY_REASONS", "AttentionReason",
+    "MailEvent", "MailTemplate", "Order", "OrderChange", "OrderLine", "OrderPackage", "OrderProgress",
+    "OrderState", "PaymentMethod", "ReportState", "Shipment",
+]

@@ -1,0 +1,196 @@
+"""Shipments made here: recording a parcel, correcting or deleting it, and its report state.
+
+Recording the first parcel of a package is when its goods leave the shelf: what the package's lines hold is
+shipped from the store the parcel left from (``orders.services.ship_lines``, idempotent per line and store),
+and once every package has a parcel the order is shipped. Telling the marketplace is a separate, retried
+step (the Rakuten report job), which reads and writes the report fields only through the functions here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.models import Store
+
+from .models import MAX_SHIPMENTS_PER_PACKAGE, Order, OrderPackage, OrderState, ReportState, Shipment
+from .services import ACTIVE_STATES, save_orders, ship_lines
+
+
+class ShippingError(Exception):
+    """A shipment that cannot be recorded (too many rows, a cancelled order, a package of another order)."""
+
+
+@transaction.atomic
+def record_shipment(*, package: OrderPackage, delivery_company: str, shipped_on: date, tracking_number: str = "",
+                    store: Store | None = None, user=None) -> Shipment:
+    """One parcel for one package; the package's goods leave ``store`` (or the stores holding them)."""
+    order = Order.objects.select_for_update().get(pk=package.order_id)
+    if order.state == OrderState.CANCELLED:
+        raise ShippingError(_("Order %(number)s is cancelled: nothing can be shipped.")
+                            % {"number": order.order_number})
+    if live_shipments(package).count() >= MAX_SHIPMENTS_PER_PACKAGE:
+        raise ShippingError(_("Package %(basket)s already has %(max)d shipments, the most RMS accepts.")
+                            % {"basket": package.basket_id, "max": MAX_SHIPMENTS_PER_PACKAGE})
+    shipment = Shipment.objects.create(
+        order=order, package=package, delivery_company=delivery_company, tracking_number=tracking_number.strip(),
+        shipped_on=shipped_on, store=store, created_by=user if getattr(user, "pk", None) else None,
+    )
+    _ship_goods(order, package, store)
+    return shipment
+
+
+def ship_order(order: Order, *, delivery_company: str, shipped_on: date, tracking_number: str = "",
+               store: Store | None = None, user=None) -> Shipment:
+    """発送 in one step, for an order with one package."""
+    packages = list(order.packages.all())
+    if len(packages) != 1:
+        raise ShippingError(_("Order %(number)s has %(n)d packages: add a shipment to each package instead.")
+                            % {"number": order.order_number, "n": len(packages)})
+    return record_shipment(package=packages[0], delivery_company=delivery_company, shipped_on=shipped_on,
+                           tracking_number=tracking_number, store=store, user=user)
+
+
+@transaction.atomic
+def change_shipment(shipment: Shipment, *, delivery_company: str | None = None, tracking_number: str | None = None,
+                    shipped_on: date | None = None) -> Shipment:
+    """A correction: sent later as an update of the same marketplace row, never as a second row."""
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if delivery_company is not None:
+        shipment.delivery_company = delivery_company
+    if tracking_number is not None:
+        shipment.tracking_number = tracking_number.strip()
+    if shipped_on is not None:
+        shipment.shipped_on = shipped_on
+    if shipment.needs_report and shipment.report_state != ReportState.SENDING:
+        shipment.report_state = ReportState.PENDING
+    shipment.save()
+    return shipment
+
+
+@transaction.atomic
+def delete_shipment(shipment: Shipment) -> None:
+    """Never reported: the row goes. Reported: it is marked deleted, and the deletion is reported."""
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if not shipment.external_id and shipment.report_state != ReportState.SENDING:
+        shipment.delete()
+        return
+    shipment.deleted = True
+    if shipment.report_state != ReportState.SENDING:
+        shipment.report_state = ReportState.PENDING
+    shipment.save(update_fields=["deleted", "report_state", "updated_at"])
+
+
+def live_shipments(package: OrderPackage):
+    return Shipment.objects.filter(package=package, deleted=False)
+
+
+def pending_reports(account):
+    """Shipments the marketplace must hear about (new, corrected, deleted) or whose last call was cut off."""
+    return Shipment.objects.filter(order__account=account,
+                                   report_state__in=(ReportState.PENDING, ReportState.SENDING))
+
+
+def mark_sending(shipments: list[Shipment], *, request: str = "") -> None:
+    """Committed before the call: a worker that dies mid-call leaves 'sending', so the outcome is read back.
+
+    ``request`` is "" for a call answered at once, or the batch request (``UNKNOWN_REQUEST`` until its id is
+    known): a batch's results are awaited before the marketplace is read back.
+    """
+    now = timezone.now()
+    Shipment.objects.filter(pk__in=[s.pk for s in shipments]).update(
+        report_state=ReportState.SENDING, report_attempts=F("report_attempts") + 1, report_request=request,
+        updated_at=now)
+    for shipment in shipments:
+        shipment.report_state = ReportState.SENDING
+        shipment.report_attempts += 1
+        shipment.report_request, shipment.updated_at = request, now
+
+
+def mark_batch_request(shipments: list[Shipment], request_id: str) -> None:
+    """The marketplace accepted the batch: its results are read with this id (this run or a later one)."""
+    Shipment.objects.filter(pk__in=[s.pk for s in shipments], report_state=ReportState.SENDING).update(
+        report_request=request_id)
+    for shipment in shipments:
+        shipment.report_request = request_id
+
+
+def mark_reported(shipment: Shipment, external_id: str | int | None) -> None:
+    """The marketplace holds the row as we hold it (or, for a deleted one, no longer holds it)."""
+    values = {} if shipment.deleted else shipment.values
+    fields = {"report_state": ReportState.REPORTED, "reported_values": values, "reported_at": timezone.now(),
+              "report_error": "", "report_request": ""}
+    if external_id is not None:
+        fields["external_id"] = str(external_id)
+    Shipment.objects.filter(pk=shipment.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(shipment, name, value)
+
+
+def mark_pending(shipment: Shipment) -> None:
+    """Read back: the marketplace did not apply the cut-off call, so it is sent again."""
+    Shipment.objects.filter(pk=shipment.pk).update(report_state=ReportState.PENDING, report_request="")
+    shipment.report_state, shipment.report_request = ReportState.PENDING, ""
+
+
+def mark_refused(shipment: Shipment, error: str) -> None:
+    """The marketplace refused the row: staff see why on the shipment; nothing is retried until it changes."""
+    Shipment.objects.filter(pk=shipment.pk).update(report_state=ReportState.ERROR, report_error=error[:2000],
+                                                   report_request="")
+    shipment.report_state, shipment.report_error, shipment.report_request = ReportState.ERROR, error[:2000], ""
+
+
+def mark_held(shipment: Shipment, external_id: str | int, held: dict[str, str]) -> None:
+    """Read back: the marketplace holds this row with ``held`` values (a cut-off call's add, adopted).
+
+    The shipment takes the row's id instead of adding a second row; it is reported when it matches what we
+    hold, else pending again, so a correction or deletion goes out as an update of that row.
+    """
+    changed = shipment.deleted or shipment.values != held
+    fields = {"external_id": str(external_id), "reported_values": held, "reported_at": timezone.now(),
+              "report_error": "", "report_request": "",
+              "report_state": ReportState.PENDING if changed else ReportState.REPORTED}
+    Shipment.objects.filter(pk=shipment.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(shipment, name, value)
+
+
+def reopen_changed(shipments: list[Shipment]) -> int:
+    """Staff changed or deleted a shipment while its call was in flight: report that on the next run.
+
+    ``change_shipment`` and ``delete_shipment`` leave a 'sending' row alone, and ``mark_reported`` records
+    what was sent, so a difference between the row now and what the marketplace accepted means one more
+    report. Returns how many were reopened.
+    """
+    reopened = [s.pk for s in Shipment.objects.filter(pk__in=[s.pk for s in shipments],
+                                                      report_state=ReportState.REPORTED)
+                if _differs_from_report(s)]
+    Shipment.objects.filter(pk__in=reopened, report_state=ReportState.REPORTED).update(
+        report_state=ReportState.PENDING)
+    for shipment in shipments:
+        if shipment.pk in reopened:
+            shipment.report_state = ReportState.PENDING
+    return len(reopened)
+
+
+def _differs_from_report(shipment: Shipment) -> bool:
+    """A reported deletion has empty reported values; a deletion reported as a row still has them."""
+    if shipment.deleted:
+        return bool(shipment.external_id and shipment.reported_values)
+    return shipment.values != shipment.reported_values
+
+
+def _ship_goods(order: Order, package: OrderPackage, store: Store | None) -> None:
+    """The package's lines ship from ``store``; the order is shipped when every package has a parcel."""
+    all_lines = list(order.lines.select_related("sku"))
+    if order.state in ACTIVE_STATES:
+        ship_lines(order, [line for line in all_lines if line.package_id == package.pk], store=store)
+    unshipped = order.packages.exclude(pk__in=Shipment.objects.filter(order=order, deleted=False)
+                                       .values("package_id"))
+    if order.state in ACTIVE_STATES and not unshipped.exclude(lines__isnull=True).exists():
+        order.state = OrderState.SHIPPED
+    save_orders([(order, all_lines)])

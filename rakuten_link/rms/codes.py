@@ -1,0 +1,111 @@
+"""RMS code tables the back office shows and accepts: carriers (deliveryCompany) and cancel reasons.
+
+Django-free, like the rest of ``rms/``. Staff pick a carrier by name and the tracking CSV accepts a code or a
+name, but RMS takes only the code (names are rejected, docs/rms.md §2.5), so every name is turned into its
+code here before it is stored. Sources and confidence: docs/rms.md §2.8 (carriers) and §2.6 (reasons).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# deliveryCompany / defaultDeliveryCompanyCode (§2.8), in RMS's order.
+DELIVERY_COMPANIES: dict[str, str] = {
+    "1000": "その他",
+    "1001": "ヤマト運輸",
+    "1002": "佐川急便",
+    "1003": "日本郵便",
+    "1004": "西濃運輸",
+    "1005": "セイノースーパーエクスプレス",
+    "1006": "福山通運",
+    "1007": "名鉄運輸",
+    "1008": "トナミ運輸",
+    "1009": "第一貨物",
+    "1010": "新潟運輸",
+    "1011": "中越運送",
+    "1012": "岡山県貨物運送",
+    "1013": "久留米運送",
+    "1014": "山陽自動車運送",
+    "1015": "NXトランスポート",
+    "1016": "エコ配",
+    "1017": "EMS",
+    "1018": "DHL",
+    "1019": "FedEx",
+    "1020": "UPS",
+    "1021": "日本通運",
+    "1022": "TNT",
+    "1023": "OCS",
+    "1024": "USPS",
+    "1025": "SFエクスプレス",
+    "1026": "Aramex",
+    "1027": "SGHグローバル・ジャパン",
+    "1028": "Rakuten EXPRESS",
+    "1029": "日本郵便 楽天倉庫出荷",
+    "1030": "ヤマト運輸 クロネコゆうパケット",
+    "1031": "名鉄NX運輸",
+}
+
+# Names older RMS lists used for the same codes (§2.8): a CSV made from an old export still reads.
+FORMER_CARRIER_NAMES: dict[str, str] = {
+    "西部運輸": "1005",
+    "日本トラック": "1015",
+}
+
+# changeReasonDetailApply of cancelOrder (§2.6): buyer-side and shop-side reasons.
+BUYER_CANCEL_REASONS: dict[int, str] = {
+    1: "キャンセル",
+    2: "受取後の返品",
+    3: "長期不在による受取拒否",
+    4: "未入金",
+    5: "代引決済の受取拒否",
+    6: "その他",
+}
+SHOP_CANCEL_REASONS: dict[int, str] = {
+    8: "欠品",
+    10: "その他",
+    13: "発送遅延",
+    14: "顧客・配送対応注意表示",
+    15: "返品(破損・品間違い)",
+}
+CANCEL_REASONS: dict[int, str] = {**BUYER_CANCEL_REASONS, **SHOP_CANCEL_REASONS}
+
+_SPACES = re.compile(r"\s+")
+
+
+def _normalized(text: str) -> str:
+    """Full-width letters and digits, spaces and case do not matter when a name is typed or exported."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+_CODE_BY_NAME: dict[str, str] = {
+    **{_normalized(name): code for code, name in DELIVERY_COMPANIES.items()},
+    **{_normalized(name): code for name, code in FORMER_CARRIER_NAMES.items()},
+}
+
+
+def carrier_name(code: str | int | None) -> str:
+    """The carrier's name for a code; an unknown code is shown as it is, so nothing is hidden."""
+    text = "" if code is None else str(code).strip()
+    return DELIVERY_COMPANIES.get(text, text)
+
+
+def carrier_code(value: str | int | None) -> str | None:
+    """The code for a carrier given by code or by name (current or former); None when it is neither."""
+    text = _normalized("" if value is None else str(value))
+    if text in DELIVERY_COMPANIES:
+        return text
+    return _CODE_BY_NAME.get(text)
+
+
+def carrier_choices() -> list[tuple[str, str]]:
+    """(code, name) pairs in RMS's order, for a form's select box."""
+    return list(DELIVERY_COMPANIES.items())
+
+
+def cancel_reason_name(code: int | str | None) -> str:
+    """The reason's name for a changeReasonDetailApply code; "" for an unknown one."""
+    try:
+        return CANCEL_REASONS.get(int(code), "") if code is not None else ""
+    except (TypeError, ValueError):
+        return ""

@@ -1,0 +1,128 @@
+"""Big backlogs go through updateOrderShippingAsync (100 orders a call) and its results, against the sandbox."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from orders.models import Shipment
+from orders.models.shipment import UNKNOWN_REQUEST
+from rakuten_link.sandbox.state.faults import FaultRule
+from rakuten_link.sync.shipments import batch
+
+from .conftest import GET_ORDER, RESULT, SUBMIT, UPDATE, ours
+
+
+@pytest.fixture
+def quick_polls(monkeypatch):
+    monkeypatch.setattr(batch, "POLL_INTERVAL", 0)
+
+
+def test_150_pending_orders_go_in_two_async_calls_and_every_row_is_reported(make_orders, ship, report, rows_in_rms,
+                                                                            rms_orders, settings):
+    settings.RAKUTEN_SHIPPING_ASYNC_MIN = 20
+    orders = make_orders(150)
+    for n, order in enumerate(orders):
+        ship(order.packages.get(), f"T{n:03d}")
+    run = report()
+
+    submits = rms_orders.log(SUBMIT)
+    assert [len(call["body"]["OrderShippingModelList"]) for call in submits] == [100, 50]
+    assert rms_orders.log(UPDATE) == [] and len(rms_orders.log(RESULT)) == 2
+    assert set(Shipment.objects.values_list("report_state", flat=True)) == {"reported"}
+    for order in orders:
+        assert ours(order) == rows_in_rms(order)
+        assert len(next(iter(rows_in_rms(order).values()))) == 1
+    assert (run.counts["reported"], run.counts["calls"]) == (150, 4)
+    assert report().counts["calls"] == 0
+
+
+def test_up_to_the_threshold_each_order_has_its_own_call(make_orders, ship, report, rms_orders, settings):
+    settings.RAKUTEN_SHIPPING_ASYNC_MIN = 3
+    for order in make_orders(3):
+        ship(order.packages.get(), "X")
+    report()
+    assert (len(rms_orders.log(UPDATE)), len(rms_orders.log(SUBMIT))) == (3, 0)
+    settings.RAKUTEN_SHIPPING_ASYNC_MIN = 0  # off
+    for order in make_orders(4):
+        ship(order.packages.get(), "Y")
+    report()
+    assert (len(rms_orders.log(UPDATE)), len(rms_orders.log(SUBMIT))) == (7, 0)
+
+
+def test_an_order_rms_refuses_in_a_batch_is_refused_and_the_others_go_through(make_orders, ship, report,
+                                                                             rows_in_rms, rms_orders, settings):
+    settings.RAKUTEN_SHIPPING_ASYNC_MIN = 1
+    fine, cancelled = make_orders(2)
+    ship(fine.packages.get(), "FINE")
+    refused = ship(cancelled.packages.get(), "NOPE")
+    rms_orders.cancel(cancelled.order_number)
+    run = report()
+
+    refused.refresh_from_db()
+    assert refused.report_state == "error" and "ERROR_102" in refused.report_error
+    assert Shipment.objects.get(order=fine).report_state == "reported" and ours(fine) == rows_in_rms(fine)
+    assert (run.counts["reported"], run.counts["refused"]) == (1, 1) and len(mail.outbox) == 1
+
+
+def test_results_that_are_not_ready_are_read_on_a_later_run(order_shop, make_orders, ship, report, rows_in_rms,
+                                                            rms_orders, settings, monkeypatch, quick_polls):
+    settings.RAKUTEN_SHIPPING_ASYNC_MIN = 1
+    monkeypatch.setattr(batch, "POLLS", 1)
+    orders = make_orders(2)
+    for order in orders:
+        ship(order.packages.get(), "LATE")
+    order_shop.sandbox.state.faults.add(FaultRule(RESULT, settings.RMS_MAX_RETRIES + 1, 503))
+    report()
+    waiting = Shipment.objects.get(order=orders[0])
+    assert waiting.report_state == "sending" and waiting.report_request not in ("", UNKNOWN_REQUEST)
+
+    run = report()
+    assert set(Shipment.objects.values_list("report_state", flat=True)) == {"reported"}
+    assert run.counts["read_back"] == 2 and len(rms_orders.log(SUBMIT)) == 1 and rms_orders.log(UPDATE) == []
+    assert all(ours(order) == rows_in_rms(order) for order in orders)
+
+
+def test_a_batch_whose_answer_was_lost_waits_then_is_read_back_and_adopted(order_shop, make_orders, ship, report,
+                                                                           rows_in_rms, rms_orders, settings):
+    settings.RAKUTEN_SHIPPING_ASYNC_MIN = 1
+    orders = make_orders(2)
+    for order in orders:
+        ship(order.packages.get(), "LOST")
+    order_shop.sandbox.state.faults.add(FaultRule(SUBMIT, 1, after=True))
+    report(expect="failed")
+    assert set(Shipment.objects.values_list("report_request", flat=True)) == {UNKNOWN_REQUEST}
+
+    rms_orders.clear_log()
+    report()  # RMS may still be working on it: nothing is read back or sent yet
+    assert rms_orders.log() == [] and set(Shipment.objects.values_list("report_state", flat=True)) == {"sending"}
+
+    Shipment.objects.update(updated_at=timezone.now() - batch.PATIENCE - timedelta(minutes=1))
+    run = report()
+    assert run.counts["adopted"] == 2 and len(rms_orders.log(GET_ORDER)) == 1
+    assert rms_orders.log(SUBMIT) == [] and rms_orders.log(UPDATE) == []
+    assert all(ours(order) == rows_in_rms(order) for order in orders)
+    assert set(Shipment.objects.values_list("report_state", flat=True)) == {"reported"}
+
+
+def test_a_shipment_corrected_before_its_batch_result_came_keeps_its_one_row(order_shop, make_orders, ship, report,
+                                                                             rows_in_rms, settings, monkeypatch,
+                                                                             quick_polls):
+    from orders.shipping import change_shipment
+
+    settings.RAKUTEN_SHIPPING_ASYNC_MIN = 1
+    monkeypatch.setattr(batch, "POLLS", 1)
+    orders = make_orders(2)
+    shipments = [ship(order.packages.get(), "FIRST") for order in orders]
+    order_shop.sandbox.state.faults.add(FaultRule(RESULT, settings.RMS_MAX_RETRIES + 1, 503))
+    report()
+    change_shipment(shipments[0], tracking_number="SECOND")  # still 'sending': RMS holds FIRST
+
+    run = report()  # the result names the row's id: adopted by id, then corrected in the same run
+    (rows,) = rows_in_rms(orders[0]).values()
+    assert [r[2] for r in rows] == ["SECOND"] and ours(orders[0]) == rows_in_rms(orders[0])
+    assert (run.counts["adopted"], run.counts["corrected"]) == (2, 1)
+    assert set(Shipment.objects.values_list("report_state", flat=True)) == {"reported"}
