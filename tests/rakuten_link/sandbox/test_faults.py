@@ -82,12 +82,14 @@ def test_an_after_fault_applies_the_call_then_loses_the_answer(sandbox, sandbox_
 
     variant = "/es/2.0/inventories/manage-numbers/tee01/variants/tee01-m"
     sandbox.state.faults.add(FaultRule("inventoryapi_2.0.variants.upsert", 1, after=True))
+    assert sandbox_client.control("POST", "faults", {"function": "rpay.order.getOrder", "after": True}
+                                  ).json()["faults"][1]["after"] is True  # the control endpoint sets it too
     with pytest.raises(requests.ConnectionError):
         sandbox_client.put(variant, {"mode": "ABSOLUTE", "quantity": 7})
     assert sandbox_client.get(variant).json()["quantity"] == 7  # applied, though the client never heard
     first = sandbox_client.control("GET", "requests").json()["requests"][0]
     assert (first["dropped"], first["status"], first["shop"]) == (True, None, "000001")
-    assert sandbox.state.faults.rules == []
+    assert [rule.target for rule in sandbox.state.faults.rules] == ["rpay.order.getOrder"]
 
 
 def test_random_faults_follow_the_seed(sandbox_client):
