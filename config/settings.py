@@ -227,6 +227,8 @@ RAKUTEN_PUSH_DEBOUNCE_SECONDS = env.float("RAKUTEN_PUSH_DEBOUNCE_SECONDS", defau
 RAKUTEN_LOG_RETENTION_DAYS = env.int("RAKUTEN_LOG_RETENTION_DAYS", default=30)
 # A job lease expires this long after its last heartbeat (renewed every third of it while the job runs).
 RAKUTEN_LEASE_SECONDS = env.int("RAKUTEN_LEASE_SECONDS", default=30)
+# The admin's address as staff reach it: alert mails link to pages under it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 
 # --- Django-Q2 ------------------------------------------------------------------------------------
@@ -261,5 +263,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # axes: failed logins and lockouts are WARNING; its INFO lines repeat them for every attempt.
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    # WeasyPrint (and fontTools under it) log several INFO lines per delivery-slip page.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"},
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -9,8 +9,11 @@
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$REPO_ROOT/.venv"
 VENV_STAMP="$VENV/.rakuten-link-installed"
-# fonts-ipafont-gothic: without a Japanese font, Chromium screenshots of the admin show only boxes.
-APT_PACKAGES=(chromium chromium-driver redis-server postgresql gettext fonts-ipafont-gothic)
+# fonts-ipafont-gothic: without a Japanese font, Chromium screenshots of the admin show only boxes, and the
+# delivery-slip PDFs have no glyphs. libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0: what WeasyPrint
+# (the slips) loads at run time. poppler-utils: pdftotext, with which the tests read the slips back.
+APT_PACKAGES=(chromium chromium-driver redis-server postgresql gettext fonts-ipafont-gothic
+              libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
 
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -45,6 +48,9 @@ ensure_system_packages() {
     pg_bindir >/dev/null || missing+=("initdb/pg_ctl")
     command -v msgfmt >/dev/null 2>&1 || missing+=(msgfmt)
     [ -f /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || missing+=("a Japanese font")
+    command -v pdftotext >/dev/null 2>&1 || missing+=(pdftotext)
+    ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 || missing+=(pango)
+    ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset.so.0 || missing+=(harfbuzz-subset)
     if [ ${#missing[@]} -eq 0 ]; then
         return 0
     fi
@@ -53,6 +59,19 @@ ensure_system_packages() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${APT_PACKAGES[@]}"
     pg_bindir >/dev/null || die "PostgreSQL server binaries still missing after apt-get install"
+}
+
+# What the demo needs for delivery slips (WeasyPrint's libraries and a Japanese font), without the test tools.
+SLIP_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ipafont-gothic)
+ensure_slip_packages() {
+    if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 \
+        && [ -f /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ]; then
+        return 0
+    fi
+    command -v apt-get >/dev/null 2>&1 || { log "install ${SLIP_PACKAGES[*]} for delivery slips"; return 0; }
+    log "installing ${SLIP_PACKAGES[*]} for delivery slips (PDF)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${SLIP_PACKAGES[@]}"
 }
 
 # Prints the first python3 interpreter of version 3.11 or newer.

@@ -18,6 +18,7 @@ if ! command -v msgfmt >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; th
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gettext
 fi
+ensure_slip_packages
 ensure_venv
 PY="$VENV/bin/python"
 (DEBUG=True "$PY" manage.py compilemessages --ignore=.venv -v 0) || log "compilemessages failed: UI in English"

@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from ..http import Request, Response, is_int
-from ..orders.factory import deep_merge
+from ..orders.factory import deep_merge, tax_summary
 from ..orders.lifecycle import advance, cancel, create_order, create_random_order, set_progress
 from ..state import clock
 from ..state.state import SandboxState
@@ -57,12 +57,18 @@ def _order(state: SandboxState, number: str) -> dict[str, Any]:
 
 
 def one_order(state: SandboxState, request: Request, params: dict[str, str]) -> Response:
-    """GET: the full stored OrderModel (with shipping rows). PATCH: deep-merge fields (no recompute)."""
+    """GET: the full stored OrderModel (with shipping rows). PATCH: deep-merge fields.
+
+    Amounts are not recomputed (a test sets what it wants), except the per-rate tax summary when lines
+    change and the patch gives none: RMS recomputes it, and a stale one would look like a rounding error.
+    """
     order = _order(state, params["number"])
     if request.method == "PATCH":
         changes = body_of(request)
         changes.pop("orderNumber", None)
         deep_merge(order, changes)
+        if "PackageModelList" in changes and "TaxSummaryModelList" not in changes:
+            order["TaxSummaryModelList"] = tax_summary(order, order["PointModel"].get("usedPoint", 0))
     return Response(200, copy.deepcopy(order))
 
 

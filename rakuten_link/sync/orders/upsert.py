@@ -30,6 +30,7 @@ from orders.models import (
     OrderState,
 )
 from orders.services import Entry, allocate_orders, cancel_order, mark_shipped, save_orders, snapshot
+from orders.tax import tax_mismatch_reasons
 from rakuten_link.rms import RmsOrder
 from rakuten_link.sync.orders.changes import diff_order
 from rakuten_link.sync.orders.fields import MappedOrder, map_order
@@ -218,8 +219,15 @@ def _follow_progress(order: Order, lines: list[OrderLine]) -> None:
 
 
 def _reasons(entries: Sequence[Entry]) -> dict[str, list[str]]:
-    return {order.order_number: [AttentionReason.CANCEL_PENDING.value] for order, _l in entries
-            if order.order_progress == OrderProgress.CANCEL_PENDING}
+    """Marketplace reasons re-derived at every intake: a pending cancellation, a tax summary out of step."""
+    reasons = {}
+    for order, lines in entries:
+        found = tax_mismatch_reasons(order, lines)
+        if order.order_progress == OrderProgress.CANCEL_PENDING:
+            found.append(AttentionReason.CANCEL_PENDING.value)
+        if found:
+            reasons[order.order_number] = found
+    return reasons
 
 
 def _match(matcher: LineMatcher, fields: dict) -> int | None:
