@@ -130,6 +130,20 @@ class AlertLog(models.Model):
         return self.subject
 
 
+class OpenAlert(models.Model):
+    """An alert whose problem has not been seen to end; its recovery sends one "resolved" mail (alerts/)."""
+
+    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "kind"], name="openalert_one_per_account_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.kind} since {self.opened_at}"
+
+
 class MappingStatus(models.TextChoices):
     UNCHECKED = "unchecked", _("Unchecked")
     OK = "ok", _("OK")

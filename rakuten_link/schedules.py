@@ -36,6 +36,7 @@ SCHEDULES = (
     ScheduleSpec("rakuten: verify mappings", "rakuten_link.tasks.dispatch", "'mappings'", minutes=5, kind="mappings"),
     ScheduleSpec("rakuten: check licenseKey", "rakuten_link.tasks.dispatch", "'license'", kind="license"),
     ScheduleSpec("rakuten: prune logs", "rakuten_link.tasks.prune_logs", ""),
+    ScheduleSpec("rakuten: check for silence", "rakuten_link.tasks.check_for_silence", "", minutes=1),
 )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from accounts.models import EcAccount
+from rakuten_link.alerts.watch import check_alerts
 from rakuten_link.models import AlertLog, ApiCall, JobKind, RunStatus, SyncRun
 from rakuten_link.sync.abandoned import sweep_abandoned_runs
 from rakuten_link.sync.inventory.pending import disarm_marker, enqueue_push, keep_armed, seconds_until_due
@@ -42,6 +43,16 @@ def run_for_account(account_id: int, kind: str, **options) -> str:
     account = EcAccount.objects.get(pk=account_id)
     run = run_account_job(account, kind, **options)
     return f"{account.name} {kind} {run.status}: {run.summary}"
+
+
+def check_for_silence() -> str:
+    """Every minute: alert on silence (no order fetch, stock not reaching Rakuten) and mail recoveries.
+
+    Errors alert where they happen; this catches what sends no error at all (stopped workers, a job that
+    keeps failing quietly), and tells staff once a problem they were alerted about is over.
+    """
+    sent, resolved = check_alerts()
+    return f"silence check: {sent} alert(s) sent, {resolved} resolved"
 
 
 def prune_logs() -> str:

@@ -17,6 +17,7 @@ from django_q.admin import FailAdmin, TaskAdmin, resubmit_task
 from django_q.models import Failure, Success
 
 from lib.audit import record_action, record_actions
+from rakuten_link.alerts.kinds import LICENSE_REMINDER_PREFIX, RESOLVED_SUFFIX, AlertKind, label_of
 from rakuten_link.models import AlertLog, ApiCall, SyncRun
 
 
@@ -53,10 +54,39 @@ class ApiCallAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
+class AlertKindFilter(admin.SimpleListFilter):
+    """The kinds by their labels; a licence reminder is stored per threshold, a recovery as kind + _resolved."""
+
+    title = gettext_lazy("kind")
+    parameter_name = "kind"
+    RESOLVED = "resolved"  # the value that selects the "resolved" mails
+
+    def lookups(self, request, model_admin):
+        return [*AlertKind.choices, (self.RESOLVED, _("Resolved"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value == self.RESOLVED:
+            return queryset.filter(kind__endswith=RESOLVED_SUFFIX)
+        if value == AlertKind.LICENSE_REMINDER:
+            return queryset.filter(kind__startswith=LICENSE_REMINDER_PREFIX).exclude(kind__endswith=RESOLVED_SUFFIX)
+        return queryset.filter(kind=value)
+
+
 @admin.register(AlertLog)
 class AlertLogAdmin(ReadOnlyAdmin):
-    list_display = ("sent_at", "account", "kind", "subject")
-    list_filter = ("kind", "account")
+    list_display = ("sent_at", "account", "kind_label", "subject")
+    fields = readonly_fields = list_display
+    list_filter = (AlertKindFilter, "account")
+    list_select_related = ("account",)
+    search_fields = ("subject",)
+    date_hierarchy = "sent_at"
+
+    @admin.display(description=gettext_lazy("kind"), ordering="kind")
+    def kind_label(self, alert: AlertLog) -> str:
+        return label_of(alert.kind)
 
 
 @admin.register(LogEntry)

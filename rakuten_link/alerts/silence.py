@@ -1,0 +1,122 @@
+"""Silence: problems that send no error, noticed because something that should happen did not.
+
+A registry of checks, run every minute by ``rakuten_link.tasks.check_for_silence``. Each check looks at
+every account at once (a constant number of queries) and sorts the accounts it watches into silent (alert,
+throttled hourly like every alert) and healthy (an open alert of the kind is resolved). Accounts it does
+not watch, or in a grace period, are neither, so their open alert waits for a real recovery.
+
+Buyer messages queued too long get their check once the message outbox exists; until then the kind is
+known (``AlertKind.SILENT_MESSAGES``) but no check is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import EcAccount
+from rakuten_link.alerts.kinds import AlertKind
+from rakuten_link.models import JobKind, PendingInventoryPush, RunStatus, SyncRun
+
+ORDER_SILENCE = timedelta(minutes=10)  # no successful order fetch for this long while 受注取得 is on
+STOCK_SILENCE = timedelta(minutes=5)  # a stock change still waiting to reach Rakuten after this long
+
+
+@dataclass(frozen=True)
+class Silence:
+    """How long an account has been silent, and what to tell staff about it."""
+
+    since: datetime  # the last sign of life (or when watching began)
+    subject: str
+    body: str
+
+
+@dataclass
+class Verdict:
+    silent: dict[int, Silence] = field(default_factory=dict)
+    healthy: dict[int, str] = field(default_factory=dict)  # account id → what the "resolved" mail says
+
+
+@dataclass(frozen=True)
+class SilenceCheck:
+    kind: str
+    verdict: Callable[[datetime], Verdict]
+
+
+def orders_verdict(now: datetime) -> Verdict:
+    """Accounts fetching orders (受注取得 on, not paused: a paused account has had its own alert).
+
+    Silent when neither a successful fetch nor a change of the account (switch turned on, jobs resumed)
+    lies within ORDER_SILENCE; healthy only after a real success within it.
+    """
+    watched = dict(EcAccount.objects.filter(job_fetch_orders=True, jobs_paused=False)
+                   .values_list("pk", "updated_at"))
+    last = dict(SyncRun.objects.filter(account_id__in=watched, kind=JobKind.ORDERS, status=RunStatus.SUCCESS)
+                .values("account_id").annotate(last=Max("finished_at")).order_by()
+                .values_list("account_id", "last"))
+    verdict = Verdict()
+    for account_id, changed_at in watched.items():
+        success = last.get(account_id)
+        if success is not None and success >= now - ORDER_SILENCE:
+            verdict.healthy[account_id] = _("orders are fetched again (last success at %(time)s).") % {
+                "time": _local(success)}
+        elif max(success or changed_at, changed_at) < now - ORDER_SILENCE:
+            verdict.silent[account_id] = _orders_silence(success, changed_at, now)
+    return verdict
+
+
+def _orders_silence(success: datetime | None, changed_at: datetime, now: datetime) -> Silence:
+    since = max(success or changed_at, changed_at)
+    minutes = int((now - since).total_seconds() // 60)
+    last = _local(success) if success else _("never")
+    return Silence(
+        since=since,
+        subject=_("No order fetch has succeeded for %(minutes)d minutes") % {"minutes": minutes},
+        body=_("No order fetch from RMS has succeeded for %(minutes)d minutes, although automatic order fetching "
+               "is on (last success: %(last)s). New orders are not coming in and their stock is not allocated.\n"
+               "What to do: look at the failed runs in the sync history and check that the Django-Q2 workers "
+               "(qcluster) are running. The next successful fetch catches up on every order missed.")
+        % {"minutes": minutes, "last": last},
+    )
+
+
+def stock_verdict(now: datetime) -> Verdict:
+    """Accounts pushing stock (在庫更新 on, not paused) with a stock change older than STOCK_SILENCE."""
+    watched = set(EcAccount.objects.filter(job_push_inventory=True, jobs_paused=False).values_list("pk", flat=True))
+    waiting = (PendingInventoryPush.objects.filter(account_id__in=watched).values("account_id")
+               .annotate(oldest=Min("created_at"), skus=Count("sku_id", distinct=True)).order_by())
+    verdict = Verdict()
+    for row in waiting:
+        if row["oldest"] < now - STOCK_SILENCE:
+            verdict.silent[row["account_id"]] = _stock_silence(row["oldest"], row["skus"], now)
+    for account_id in watched - verdict.silent.keys():
+        verdict.healthy[account_id] = _("every stock change has reached Rakuten.")
+    return verdict
+
+
+def _stock_silence(oldest: datetime, skus: int, now: datetime) -> Silence:
+    minutes = int((now - oldest).total_seconds() // 60)
+    return Silence(
+        since=oldest,
+        subject=_("Stock changes have waited %(minutes)d minutes to reach Rakuten") % {"minutes": minutes},
+        body=_("The stock of %(skus)d SKUs changed since %(since)s, and Rakuten has not received it yet: it "
+               "still shows the old quantities, so items can be oversold.\n"
+               "What to do: look at the failed inventory runs in the sync history and check that the Django-Q2 "
+               "workers (qcluster) are running. The changes are kept and sent with the next successful push.")
+        % {"skus": skus, "since": _local(oldest)},
+    )
+
+
+def _local(value: datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+SILENCE_CHECKS: tuple[SilenceCheck, ...] = (
+    SilenceCheck(AlertKind.SILENT_ORDERS, orders_verdict),
+    SilenceCheck(AlertKind.SILENT_STOCK, stock_verdict),
+)
