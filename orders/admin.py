@@ -1,14 +1,19 @@
 """Admin for orders: a filterable list and a read-only order page (packages, lines, amounts, history, raw data).
 
-Marketplace-neutral: the Rakuten-specific additions (the 注文番号で取得 form, re-matching lines against
-product mappings) are added by rakuten_link/admin/orders.py, which registers a subclass of OrderAdmin.
+Marketplace-neutral: the delivery slip (納品書PDF, slip_views.py) and the Excel/CSV export (export_views.py)
+are wired in here; the Rakuten-specific additions (the 注文番号で取得 form, re-matching lines against
+product mappings, confirming, shipping and cancelling through RMS) are added by rakuten_link/admin/orders.py,
+which registers a subclass of OrderAdmin.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -16,8 +21,10 @@ from lib.adminviews import AuditTrailMixin
 from lib.audit import record_actions
 
 from . import admin_display as display
+from .export_views import export_filtered_view, export_selected_csv, export_selected_csv_cp932, export_selected_xlsx
 from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress, PaymentMethod
 from .services import allocate_order, mark_checked
+from .slip_views import print_delivery_slips, slip_pdf_view
 
 
 @admin.register(PaymentMethod)
@@ -122,7 +129,8 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     search_help_text = gettext_lazy("Order number, buyer name or phone number (with or without hyphens).")
     date_hierarchy = "ordered_at"
     list_per_page = 50
-    actions = ["retry_allocation", "mark_as_checked"]
+    actions = ["retry_allocation", "mark_as_checked", print_delivery_slips, export_selected_xlsx,
+               export_selected_csv, export_selected_csv_cp932]
     inlines = [PackageInline, LineInline, ChangeInline]
     fieldsets = (
         (None, {"fields": ("order_number", "account", "progress", "sub_status_name", "state", "flags")}),
@@ -136,6 +144,15 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
         (gettext_lazy("Raw marketplace data"), {"classes": ("collapse",), "fields": ("raw_json", "content_hash")}),
         (gettext_lazy("History"), {"fields": ("audit_trail",)}),
     )
+
+    def get_urls(self):
+        """納品書PDF of one order (the order page links to it) and the export of what the list shows."""
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, self))
+
+        own = [path("export/", wrap(export_filtered_view), name="orders_order_export"),
+               path("<path:object_id>/slip/", wrap(slip_pdf_view), name="orders_order_slip")]
+        return own + super().get_urls()
 
     def has_add_permission(self, request) -> bool:
         return False  # orders come from the marketplace

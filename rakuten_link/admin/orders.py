@@ -1,14 +1,20 @@
-"""Rakuten additions to the order admin: the 注文番号で取得 form and re-matching lines to mappings.
+"""Rakuten additions to the order admin: 注文番号で取得, re-matching, and confirming, shipping and cancelling.
 
 orders/admin.py must not import rakuten_link, so, as with the EC account page, this module replaces the
-registered OrderAdmin with a subclass that adds a `fetch/` URL (through get_urls), the form above the
-order list (through the changelist context) and one action. Everything RMS-specific stays here.
+registered OrderAdmin with a subclass. It adds URLs (through get_urls): `fetch/`, the tracking-number CSV
+upload and the order page's shipping forms (order_shipping.py); the fetch form and the CSV link above the
+order list (through the changelist context); the shipping panel on the order page (through the change
+view's context and its template); and the list actions (re-match here, confirm and ship in order_bulk.py).
+Everything RMS-specific stays here.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -19,6 +25,8 @@ from accounts.models import EcAccount
 from lib.audit import record_action, record_actions
 from orders.admin import OrderAdmin
 from orders.models import Order
+from rakuten_link.admin import order_bulk
+from rakuten_link.admin.order_shipping import shipping_panel, shipping_urls
 from rakuten_link.sync.orders.manual import (
     ORDER_NUMBER,
     fetch_order_by_number,
@@ -48,19 +56,29 @@ admin.site.unregister(Order)
 
 @admin.register(Order)
 class RakutenOrderAdmin(OrderAdmin):
-    actions = [*OrderAdmin.actions, "rematch_lines"]
+    actions = [*OrderAdmin.actions, "rematch_lines", order_bulk.confirm_selected, order_bulk.ship_selected]
+    change_form_template = "admin/rakuten_link/order/change_form.html"
 
     def get_urls(self):
-        own = [path("fetch/", self.admin_site.admin_view(self.fetch_view), name="orders_order_fetch")]
-        return own + super().get_urls()
+        own = [path("fetch/", self.admin_site.admin_view(self.fetch_view), name="orders_order_fetch"),
+               path("shipments/import/", self.admin_site.admin_view(partial(order_bulk.import_view, self)),
+                    name="orders_order_import_shipments")]
+        return own + shipping_urls(self) + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
         if self._may_fetch(request) and EcAccount.objects.exists():
             first = EcAccount.objects.order_by("name").first()
             extra_context.update(fetch_form=FetchOrderForm(initial={"account": first}),
-                                 fetch_url=reverse("admin:orders_order_fetch"))
+                                 fetch_url=reverse("admin:orders_order_fetch"),
+                                 shipment_import_url=reverse("admin:orders_order_import_shipments"))
         return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, unquote(object_id))
+        if order is not None and self.has_view_permission(request, order):
+            extra_context = {**(extra_context or {}), "shipping": shipping_panel(self, request, order)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def fetch_view(self, request):
         """POST only; the answer is a message, and the order page when there is an order to show."""

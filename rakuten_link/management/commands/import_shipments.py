@@ -1,0 +1,42 @@
+"""`manage.py import_shipments FILE --account NAME [--dry-run]`: the tracking-number CSV upload, from a shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import EcAccount
+from lib.csvfile import CsvFormatError
+from rakuten_link.shipping.imports import import_shipments_csv
+
+
+class Command(BaseCommand):
+    help = ("Record shipments (tracking numbers) from a CSV file: 注文番号, 送付先ID, 配送会社, お問い合わせ番号, "
+            "発送日. Nothing is written if any row is wrong (exit status 1).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV file (UTF-8 with or without BOM, or cp932)")
+        parser.add_argument("--account", required=True, help="EC account name")
+        parser.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+
+    def handle(self, *args, **options):
+        try:
+            account = EcAccount.objects.get(name=options["account"])
+        except EcAccount.DoesNotExist:
+            raise CommandError(f"no account named {options['account']!r}") from None
+        try:
+            data = Path(options["file"]).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
+        try:
+            report = import_shipments_csv(data, account=account, dry_run=options["dry_run"])
+        except CsvFormatError as exc:
+            raise CommandError(str(exc)) from None
+        for error in report.errors:
+            self.stderr.write(str(error))
+        if report.errors:
+            raise CommandError(f"{len(report.errors)} error(s); nothing was imported", returncode=1)
+        prefix = "dry run, nothing written: " if report.dry_run else ""
+        self.stdout.write(f"{prefix}{report.created} new shipments, {report.updated} updated, "
+                          f"{report.unchanged} unchanged")
