@@ -172,7 +172,7 @@ def _run(account, url: str, args: argparse.Namespace) -> dict:
     local = wall - rms_seconds - timers["rate_limit_wait"]
     own = local - timers["ledger"] - timers["stock_changed_receivers"]
     allocated = OrderLine.objects.aggregate(u=Sum("allocated_units"))["u"] or 0
-    moved = -(StockMovement.objects.filter(kind="order_allocation").aggregate(q=Sum("quantity"))["q"] or 0)
+    moved = StockMovement.objects.filter(kind="order_allocation").aggregate(q=Sum("allocated_change"))["q"] or 0
     figures = {
         "run": f"{run.status}: {run.summary}",
         "orders": args.orders,
