@@ -126,7 +126,7 @@ def test_a_job_with_unreadable_credentials_stops_before_rms_without_the_auth_ale
     run = run_account_job(locked, "license")
     locked.refresh_from_db()
     assert run.status == "failed" and "FIELD_ENCRYPTION_KEY" in run.error
-    assert "authentication" not in run.error and "認証" not in run.error
+    assert "authentication" not in run.error and "認証に失敗" not in run.error  # not framed as an RMS auth failure
     assert rms.state.requests() == [] and not ApiCall.objects.exists()
     assert mail.outbox == [] and not AlertLog.objects.exists()
     assert locked.status == "invalid" and "FIELD_ENCRYPTION_KEY" in locked.status_reason and not locked.jobs_paused
