@@ -81,3 +81,14 @@ def test_the_check_leaves_ordinary_keys_alone():
         'order.raw = raw\n'
     )
     assert rms_key_reads(source) == []
+
+
+def test_no_module_outside_rakuten_link_rms_names_rms_model_lists():
+    """Tables of RMS structure (the raw-order diff's list keys) live in rakuten_link/rms/ too."""
+    model_name = re.compile(r"[A-Z][A-Za-z]*Model(List)?")
+    offences = []
+    for path in scanned_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and model_name.fullmatch(node.value):
+                offences.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
+    assert offences == []
