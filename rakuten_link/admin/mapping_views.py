@@ -6,12 +6,6 @@ bytes kept under var/uploads, so nothing the staff did not see can slip in betwe
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -22,13 +16,13 @@ from accounts.models import EcAccount
 from lib.audit import record_action
 from lib.csvfile import CsvFormatError
 from lib.exports import download
+from lib.uploads import PreviewStore
 from rakuten_link.mappings.exports import mapping_rows, template_rows
 from rakuten_link.mappings.forms import MappingUploadForm
 from rakuten_link.mappings.imports import import_mappings_csv
 from rakuten_link.mappings.payments import PaymentMappingForm, save_payment_mappings
 
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+UPLOADS = PreviewStore("mappings")
 CHANGELIST = "admin:rakuten_link_productmapping_changelist"
 
 
@@ -47,7 +41,7 @@ def import_view(model_admin, request):
         else:
             context["report"] = report
             if report.ok:
-                context.update(preview_token=_keep_upload(data, account.pk), account=account)
+                context.update(preview_token=UPLOADS.keep(data, account.pk), account=account)
             else:
                 model_admin.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
     return _render(model_admin, request, form, context)
@@ -55,7 +49,7 @@ def import_view(model_admin, request):
 
 def _confirm(model_admin, request, form):
     token = request.POST["preview_token"]
-    account_id, data = _read_upload(token)
+    account_id, data = UPLOADS.read(token)
     account = EcAccount.objects.filter(pk=account_id).first() if account_id else None
     if data is None or account is None:
         model_admin.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
@@ -63,7 +57,7 @@ def _confirm(model_admin, request, form):
     report = import_mappings_csv(data, account=account)
     if not report.ok:
         return _render(model_admin, request, MappingUploadForm(), {"report": report, "preview_token": None})
-    _drop_upload(token)
+    UPLOADS.drop(token)
     counts = {"c": report.created, "u": report.updated, "n": report.unchanged}
     record_action(request.user, account, _("Imported the product mapping CSV: %(c)d created, %(u)d updated, "
                                            "%(n)d unchanged.") % counts)
@@ -127,39 +121,3 @@ def payment_mapping_view(model_admin, request, account_id: int | None = None):
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _upload_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _keep_upload(data: bytes, account_id: int) -> str:
-    """The previewed bytes and the account they were checked for, under an unguessable token."""
-    directory = _upload_dir()
-    for old in directory.glob("mappings-*.csv"):  # previews nobody confirmed
-        if time.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (directory / f"mappings-{account_id}-{token}.csv").write_bytes(data)
-    return token
-
-
-def _find_upload(token: str) -> Path | None:
-    if not _TOKEN.match(token):
-        return None
-    return next(_upload_dir().glob(f"mappings-*-{token}.csv"), None)
-
-
-def _read_upload(token: str) -> tuple[int | None, bytes | None]:
-    path = _find_upload(token)
-    if path is None:
-        return None, None
-    return int(path.name.split("-")[1]), path.read_bytes()
-
-
-def _drop_upload(token: str) -> None:
-    path = _find_upload(token)
-    if path is not None:
-        path.unlink(missing_ok=True)

@@ -6,12 +6,6 @@ from the same bytes kept under var/uploads, so nothing the staff did not see can
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -23,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import EcAccount
 from lib.audit import record_action, record_actions
 from lib.csvfile import CsvFormatError
+from lib.uploads import PreviewStore
 from rakuten_link.rms.codes import carrier_name
 from rakuten_link.shipping.actions import confirm_orders_in_rms, numbers_text
 from rakuten_link.shipping.bulk import ship_selected as ship_orders
@@ -30,8 +25,7 @@ from rakuten_link.shipping.bulk import skipped_messages
 from rakuten_link.shipping.forms import BulkShipForm, ShipmentUploadForm
 from rakuten_link.shipping.imports import import_shipments_csv
 
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+UPLOADS = PreviewStore("shipments")
 IMPORT_URL = "admin:orders_order_import_shipments"
 
 
@@ -99,7 +93,7 @@ def import_view(model_admin, request):
         else:
             context["report"] = report
             if report.ok:
-                context.update(preview_token=_keep_upload(data, account.pk), account=account)
+                context.update(preview_token=UPLOADS.keep(data, account.pk), account=account)
             else:
                 model_admin.message_user(request, _("Nothing was imported: fix the rows listed below."),
                                          messages.ERROR)
@@ -108,7 +102,7 @@ def import_view(model_admin, request):
 
 def _confirm(model_admin, request):
     token = request.POST["preview_token"]
-    account_id, data = _read_upload(token)
+    account_id, data = UPLOADS.read(token)
     account = EcAccount.objects.filter(pk=account_id).first() if account_id else None
     if data is None or account is None:
         model_admin.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
@@ -117,7 +111,7 @@ def _confirm(model_admin, request):
     if not report.ok:
         model_admin.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
         return _render(model_admin, request, ShipmentUploadForm(), {"report": report, "preview_token": None})
-    _drop_upload(token)
+    UPLOADS.drop(token)
     counts = {"c": report.created, "u": report.updated, "n": report.unchanged}
     record_action(request.user, account, _("Imported the tracking-number CSV: %(c)d new shipments, %(u)d updated, "
                                            "%(n)d unchanged.") % counts)
@@ -135,39 +129,3 @@ def _render(model_admin, request, form, context):
         "form": form,
         **context,
     })
-
-
-def _upload_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _keep_upload(data: bytes, account_id: int) -> str:
-    """The previewed bytes and the account they were checked for, under an unguessable token."""
-    directory = _upload_dir()
-    for old in directory.glob("shipments-*.csv"):  # previews nobody confirmed
-        if time.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (directory / f"shipments-{account_id}-{token}.csv").write_bytes(data)
-    return token
-
-
-def _find_upload(token: str) -> Path | None:
-    if not _TOKEN.match(token):
-        return None
-    return next(_upload_dir().glob(f"shipments-*-{token}.csv"), None)
-
-
-def _read_upload(token: str) -> tuple[int | None, bytes | None]:
-    path = _find_upload(token)
-    if path is None:
-        return None, None
-    return int(path.name.split("-")[1]), path.read_bytes()
-
-
-def _drop_upload(token: str) -> None:
-    path = _find_upload(token)
-    if path is not None:
-        path.unlink(missing_ok=True)
