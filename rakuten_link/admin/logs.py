@@ -10,12 +10,15 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_q.admin import FailAdmin, TaskAdmin, resubmit_task
 from django_q.models import Failure, Success
 
+from lib.adminviews import html_table
 from lib.audit import record_action, record_actions
 from rakuten_link.alerts.kinds import LICENSE_REMINDER_PREFIX, RESOLVED_SUFFIX, AlertKind, label_of
 from rakuten_link.models import AlertLog, ApiCall, SyncRun
@@ -31,18 +34,73 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+# The keys jobs put in SyncRun.counts, as staff read them; an unknown key is shown as it is.
+COUNT_LABELS = {
+    "considered": gettext_lazy("checked"), "changed": gettext_lazy("changed"), "pushed": gettext_lazy("pushed"),
+    "rejected": gettext_lazy("rejected"), "calls": gettext_lazy("RMS calls"), "created": gettext_lazy("new"),
+    "updated": gettext_lazy("updated"), "unchanged": gettext_lazy("unchanged"), "cancelled": gettext_lazy("cancelled"),
+    "reported": gettext_lazy("reported"), "corrected": gettext_lazy("corrected"), "deleted": gettext_lazy("deleted"),
+    "refused": gettext_lazy("refused"), "read_back": gettext_lazy("read back"), "adopted": gettext_lazy("adopted"),
+    "open": gettext_lazy("open orders"), "asked": gettext_lazy("asked"), "days_left": gettext_lazy("days left"),
+    "checked": gettext_lazy("checked"), "differing": gettext_lazy("differing"), "missing": gettext_lazy("missing"),
+}
+
+
+class RunActivityFilter(admin.SimpleListFilter):
+    """By default the list hides skipped runs (a lease held elsewhere, a paused account): they did nothing."""
+
+    title = gettext_lazy("runs shown")
+    parameter_name = "runs"
+
+    def lookups(self, request, model_admin):
+        return [("all", gettext_lazy("all, skipped runs too"))]
+
+    def choices(self, changelist):
+        everything_but_skipped = changelist.get_query_string(remove=[self.parameter_name])
+        yield {"selected": self.value() is None, "query_string": everything_but_skipped,
+               "display": _("runs that did something")}
+        yield from list(super().choices(changelist))[1:]
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == "all" else queryset.exclude(status="skipped")
+
+
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
     list_display = ("started_at", "account", "kind", "status", "summary", "duration")
-    list_filter = ("kind", "status", "account")
+    list_filter = (RunActivityFilter, "kind", "status", "account")
     list_select_related = ("account",)
     search_fields = ("summary", "error")
     date_hierarchy = "started_at"
+    fields = ("account", "kind", "status", "started", "finished", "duration", "summary", "counts_table",
+              "api_calls", "error")
+    readonly_fields = fields
 
     @admin.display(description=gettext_lazy("duration (s)"))
     def duration(self, obj: SyncRun):
         seconds = obj.duration_seconds
         return "—" if seconds is None else f"{seconds:.1f}"
+
+    @admin.display(description=gettext_lazy("started at"))
+    def started(self, obj: SyncRun) -> str:
+        return _local(obj.started_at)
+
+    @admin.display(description=gettext_lazy("finished at"))
+    def finished(self, obj: SyncRun) -> str:
+        return _local(obj.finished_at)
+
+    @admin.display(description=gettext_lazy("counts"))
+    def counts_table(self, obj: SyncRun) -> str:
+        if not obj.counts:
+            return "—"
+        rows = [(COUNT_LABELS.get(key, key), value) for key, value in obj.counts.items()]
+        return html_table([_("what"), _("count")], rows)
+
+    @admin.display(description=gettext_lazy("API calls"))
+    def api_calls(self, obj: SyncRun) -> str:
+        count = ApiCall.objects.filter(sync_run=obj).count()
+        url = reverse("admin:rakuten_link_apicall_changelist") + f"?sync_run__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, ngettext("%(n)d call", "%(n)d calls", count) % {"n": count})
 
 
 @admin.register(ApiCall)
@@ -52,6 +110,14 @@ class ApiCallAdmin(ReadOnlyAdmin):
     list_select_related = ("account",)
     search_fields = ("function", "error_code")
     date_hierarchy = "created_at"
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # A sync run's page links to its calls.
+        return lookup == "sync_run__id__exact" or super().lookup_allowed(lookup, value, request)
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else "—"
 
 
 class AlertKindFilter(admin.SimpleListFilter):
