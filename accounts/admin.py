@@ -54,7 +54,7 @@ class EcAccountAdmin(AuditTrailMixin, admin.ModelAdmin):
     filter_horizontal = ("stores",)
     readonly_fields = (
         "status_column", "status_checked_at", "license_column", "credentials_changed_at", "jobs_paused",
-        "created_at", "updated_at", "audit_trail", *MASKED_DISPLAY.values(),
+        "messages_paused", "created_at", "updated_at", "audit_trail", *MASKED_DISPLAY.values(),
     )
     fieldsets = (
         (None, {"fields": ("name", "stores", "shop_url", "status_column", "status_checked_at")}),
@@ -62,6 +62,9 @@ class EcAccountAdmin(AuditTrailMixin, admin.ModelAdmin):
          {"fields": ("service_secret", "license_key", "license_column", "credentials_changed_at")}),
         (gettext_lazy("楽天あんしんメルアド (SMTP relay)"),
          {"fields": ("smtp_id", "smtp_password", "smtp_from_address")}),
+        (gettext_lazy("Buyer messages"),
+         {"fields": ("template_new_order", "template_shipped", "template_cancelled", "template_follow_up",
+                     "follow_up_days", "hold_messages", "messages_paused")}),
         (gettext_lazy("Automatic jobs"),
          {"fields": ("job_fetch_orders", "job_push_inventory", "job_report_shipments", "auto_confirm_orders",
                      "jobs_paused")}),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .duplicates import account_with_service_secret, account_with_shop_url
 from .models import EcAccount
 from .secrets import CREDENTIAL_FIELDS, SECRET_FIELDS, is_unreadable, masked
-from .services import reset_for_new_credentials
+from .services import reset_for_new_credentials, resume_messages
 from .validators import (
     INVOICE_NUMBER_INPUT_LENGTH,
     normalise_credential,
@@ -36,13 +36,18 @@ class EcAccountForm(forms.ModelForm):
         help_text=_("T + 13 digits; hyphens, spaces and full-width characters are accepted."),
     )
 
+    follow_up_days = forms.IntegerField(
+        label=_("follow-up after (days)"), required=False, min_value=1, max_value=365,
+        help_text=_("Days after shipping."))
+
     class Meta:
         model = EcAccount
         fields = (
             "name", "stores", "shop_url", "service_secret", "license_key", "smtp_id", "smtp_password",
             "smtp_from_address", "tax_rounding", "job_fetch_orders", "job_push_inventory", "job_report_shipments",
             "auto_confirm_orders", "safety_stock", "alert_email", "invoice_issuer_name",
-            "invoice_registration_number", "prohibited_words",
+            "invoice_registration_number", "prohibited_words", "template_new_order", "template_shipped",
+            "template_cancelled", "template_follow_up", "follow_up_days", "hold_messages",
         )
         widgets = {"prohibited_words": forms.Textarea(attrs={"rows": 4})}
 
@@ -64,6 +69,21 @@ class EcAccountForm(forms.ModelForm):
                 self.fields[name].help_text = hint % {"masked": masked(stored)}
             elif name in CREDENTIAL_FIELDS:
                 self.fields[name].help_text = _("Required.")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and self._errors:
+            self._note_secrets_to_type_again()
+
+    def _note_secrets_to_type_again(self) -> None:
+        """A secret field is never filled back in (render_value=False): after an error, what was typed is gone.
+
+        Said next to each field that had a value typed, so staff don't save without it unnoticed.
+        """
+        note = _("For safety, secrets are not shown again after an error: type this value again before saving.")
+        for name in SECRET_FIELDS:
+            if name in self.fields and (self.data.get(self.add_prefix(name)) or "").strip():
+                self.fields[name].help_text = note
 
     def _clean_secret(self, name: str, label: str, *, required: bool):
         """A blank field keeps what is stored, even a value the current key cannot decrypt (kept as is)."""
@@ -87,6 +107,14 @@ class EcAccountForm(forms.ModelForm):
     def clean_smtp_id(self) -> str:
         value = self.cleaned_data.get("smtp_id", "")
         return normalise_credential(value, label=str(_("SMTP AUTH ID"))) if value.strip() else ""
+
+    def clean_follow_up_days(self) -> int:
+        """Blank keeps the default (a form or script that does not show the field leaves it unchanged)."""
+        value = self.cleaned_data.get("follow_up_days")
+        if value is None:
+            return self.instance.follow_up_days if self.instance.pk else EcAccount._meta.get_field(
+                "follow_up_days").default
+        return value
 
     def clean_invoice_registration_number(self) -> str:
         return normalise_invoice_number(self.cleaned_data.get("invoice_registration_number", ""))
@@ -131,6 +159,8 @@ class EcAccountForm(forms.ModelForm):
         )
         if self.changed_credentials:
             reset_for_new_credentials(account)
+        if previous is None or previous.smtp_password != account.smtp_password:
+            resume_messages(account)  # a paused relay login is tried again with the new password
         if commit:
             account.save()
             self.save_m2m()

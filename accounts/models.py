@@ -78,6 +78,26 @@ class EcAccount(models.Model):
     jobs_paused = models.BooleanField(
         _("jobs paused"), default=False, help_text=_("Set after an authentication failure until credentials are saved.")
     )
+    template_new_order = models.ForeignKey(
+        "orders.MailTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("order received message"), help_text=_("Blank: no message is sent."))
+    template_shipped = models.ForeignKey(
+        "orders.MailTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("shipped message"), help_text=_("Blank: no message is sent."))
+    template_cancelled = models.ForeignKey(
+        "orders.MailTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("cancellation message"), help_text=_("Blank: no message is sent."))
+    template_follow_up = models.ForeignKey(
+        "orders.MailTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("follow-up message"), help_text=_("Blank: no message is sent."))
+    follow_up_days = models.PositiveSmallIntegerField(
+        _("follow-up after (days)"), default=7, help_text=_("Days after shipping."))
+    hold_messages = models.BooleanField(
+        _("hold messages for approval"), default=False,
+        help_text=_("New buyer messages wait for a person to approve them before they are sent."))
+    messages_paused = models.BooleanField(
+        _("buyer messages paused"), default=False,
+        help_text=_("Set when the relay refuses the SMTP AUTH password, until it is saved again."))
     license_reminders_sent = models.JSONField(_("license reminders sent"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -71,6 +71,22 @@ def reset_for_new_credentials(account: EcAccount) -> None:
     account.license_reminders_sent = {}
 
 
+def pause_messages(account: EcAccount, reason: str) -> bool:
+    """The relay refused the SMTP AUTH login: no buyer message goes out until the password is saved again.
+
+    True only for the call that paused (it alerts); the reason is shown as the account's status reason.
+    """
+    paused_now = EcAccount.objects.filter(pk=account.pk, messages_paused=False).update(
+        messages_paused=True, status_reason=reason[:REASON_LENGTH], updated_at=timezone.now())
+    account.refresh_from_db()
+    return bool(paused_now)
+
+
+def resume_messages(account: EcAccount) -> None:
+    """A new SMTP AUTH password was typed: set on the unsaved instance, saved with it by the account form."""
+    account.messages_paused = False
+
+
 def record_license_expiry(account: EcAccount, expires_at: datetime) -> None:
     """The expiry date RMS reports; an expired key makes the account invalid."""
     if expires_at <= timezone.now():

@@ -198,6 +198,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="rakuten-link@localhost")
 RAKUTEN_SMTP_HOST = env.str("RAKUTEN_SMTP_HOST", default="sub.fw.rakuten.ne.jp")
 RAKUTEN_SMTP_PORT = env.int("RAKUTEN_SMTP_PORT", default=587)
+RAKUTEN_SMTP_STARTTLS = env.bool("RAKUTEN_SMTP_STARTTLS", default=True)  # off only for a local test relay
+# A new order older than this when first fetched (a backfill) gets no order-received message.
+RAKUTEN_MESSAGE_MAX_AGE_HOURS = env.int("RAKUTEN_MESSAGE_MAX_AGE_HOURS", default=24)
 
 
 # --- RMS ------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db import transaction
 from accounts.models import EcAccount
 from inventory.models import Product, Sku, StockLevel, Store
 from inventory.services import set_stock_count
-from orders.models import MailEvent, MailTemplate, PaymentMethod
+from orders.models import MailTemplate, PaymentMethod
 from rakuten_link.models import PaymentMethodMapping, ProductMapping
 from rakuten_link.rms import RmsItem, RmsVariant
 from rakuten_link.rms.parse_catalog import parse_item
@@ -26,11 +26,13 @@ PAYMENT_METHODS = (
     ("paypal", "PayPal", (17,)),
     ("point", "ポイント", (8,)),
 )
-TEMPLATES = {
-    MailEvent.ORDER_CONFIRMED: ("【{shop_name}】ご注文ありがとうございます（{order_number}）",
-                                "{buyer_name} 様\n\nご注文を承りました。発送まで今しばらくお待ちください。"),
-    MailEvent.SHIPPED: ("【{shop_name}】商品を発送しました（{order_number}）",
-                        "{buyer_name} 様\n\n本日発送いたしました。お問い合わせ番号: {tracking_number}"),
+TEMPLATES = {  # account field → (template name, subject, body)
+    "template_new_order": ("ご注文確認", "【{店舗名}】ご注文ありがとうございます（{注文番号}）",
+                           "{購入者名} 様\n\nご注文を承りました。発送まで今しばらくお待ちください。\n\n"
+                           "{商品明細}\n合計 {合計}"),
+    "template_shipped": ("発送完了", "【{店舗名}】商品を発送しました（{注文番号}）",
+                         "{購入者名} 様\n\n本日発送いたしました。\n"
+                         "配送会社: {配送会社}\nお問い合わせ番号: {お問い合わせ番号}"),
 }
 
 
@@ -54,9 +56,17 @@ def load_demo_data() -> EcAccount:
                 defaults={"sku": sku, "merchant_defined_sku_id": variant.merchant_defined_sku_id},
             )
     _payment_methods(account)
-    for event, (subject, body) in TEMPLATES.items():
-        MailTemplate.objects.get_or_create(account=account, event=event, defaults={"subject": subject, "body": body})
+    _templates(account)
     return account
+
+
+def _templates(account: EcAccount) -> None:
+    """Shared templates, picked by the demo account only where it has none picked yet."""
+    for field, (name, subject, body) in TEMPLATES.items():
+        template, _ = MailTemplate.objects.get_or_create(name=name, defaults={"subject": subject, "body": body})
+        if getattr(account, f"{field}_id") is None:
+            setattr(account, field, template)
+            account.save(update_fields=[field])
 
 
 def _account(stores) -> EcAccount:

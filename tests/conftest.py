@@ -9,7 +9,7 @@ import pytest
 from accounts.models import EcAccount
 from inventory.models import Product, Sku, StockLevel, Store
 
-pytest_plugins = ["tests.support.services", "tests.support.sandbox", "tests.support.orders"]
+pytest_plugins = ["tests.support.services", "tests.support.sandbox", "tests.support.orders", "tests.support.smtp"]
 
 _counter = itertools.count(1)
 

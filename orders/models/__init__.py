@@ -8,13 +8,13 @@ from .choices import (
     OrderProgress,
     OrderState,
 )
-from .mail import MailEvent, MailTemplate
+from .mail import BuyerMessage, MailTemplate, MessageEvent, MessageStatus
 from .order import Order, OrderChange, OrderLine, OrderPackage
 from .payment import PaymentMethod
 from .shipment import MAX_SHIPMENTS_PER_PACKAGE, ReportState, Shipment
 
 __all__ = [
     "FINAL_PROGRESS", "MAX_SHIPMENTS_PER_PACKAGE", "SHIPPED_PROGRESS", "STICKY_REASONS", "AttentionReason",
-    "MailEvent", "MailTemplate", "Order", "OrderChange", "OrderLine", "OrderPackage", "OrderProgress",
-    "OrderState", "PaymentMethod", "ReportState", "Shipment",
+    "BuyerMessage", "MailTemplate", "MessageEvent", "MessageStatus", "Order", "OrderChange", "OrderLine",
+    "OrderPackage", "OrderProgress", "OrderState", "PaymentMethod", "ReportState", "Shipment",
 ]

@@ -11,16 +11,8 @@ from accounts.admin import EcAccountAdmin
 from accounts.models import AccountStatus, EcAccount
 from accounts.services import pause_jobs, resume_jobs
 from lib.audit import record_action, record_actions
-from orders.models import MailTemplate
 from rakuten_link.sync.account_check import check_account
 from rakuten_link.sync.orders.refresh import refresh_status
-
-
-class MailTemplateInline(admin.StackedInline):
-    model = MailTemplate
-    extra = 0
-    fields = ("event", "subject", "body", "active")
-
 
 admin.site.unregister(EcAccount)
 
@@ -30,7 +22,6 @@ class RakutenEcAccountAdmin(EcAccountAdmin):
     """The account page, plus the RMS check when credentials change and a re-check action."""
 
     actions = ["recheck_accounts", "pause_account_jobs", "resume_account_jobs"]
-    inlines = [MailTemplateInline]
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), "open_orders_refresh")

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import LICENSE_WARNING_DAYS, AccountStatus, EcAccount
-from orders.models import Order, OrderLine, OrderProgress, ReportState, Shipment
+from orders.models import BuyerMessage, MessageStatus, Order, OrderLine, OrderProgress, ReportState, Shipment
 from orders.services import ACTIVE_STATES
-from rakuten_link.alerts.links import account_page, admin_path, orders_list, runs_list
+from rakuten_link.alerts.links import account_page, admin_path, messages_list, orders_list, runs_list
 from rakuten_link.alerts.silence import STOCK_SILENCE
 from rakuten_link.models import JobKind, MappingStatus, PendingInventoryPush, ProductMapping, RunStatus, SyncRun
 from rakuten_link.schedules import SCHEDULES
@@ -34,11 +34,15 @@ DAY_MINUTES = 24 * 60  # the period of a daily schedule
 LICENCE_AMBER_DAYS = 14  # licenseKey days left shown amber below this (red below LICENSE_WARNING_DAYS)
 PUSH_AMBER = timedelta(minutes=1)  # an unpushed stock change older than this is amber, past STOCK_SILENCE red
 FAILED_WINDOW = timedelta(hours=24)
+MESSAGE_FIGURES = (  # figure key, outbox status, level when not 0
+    ("messages_queued", MessageStatus.QUEUED, "warn"), ("messages_held", MessageStatus.HELD, "warn"),
+    ("messages_failed", MessageStatus.FAILED, "bad"), ("messages_unknown", MessageStatus.UNKNOWN, "bad"),
+)
 OWN_APPS = ("accounts", "orders", "inventory", "rakuten_link")
 UNREPORTED = (ReportState.PENDING, ReportState.SENDING, ReportState.ERROR)
 FIGURE_ORDER = (
     "failed_runs", "to_confirm", "to_ship", "unmatched_lines", "mapping_errors", "unreported_shipments",
-    # The buyer-message figures (queued, held, failed, unknown outcome) come here once orders.BuyerMessage exists.
+    "messages_queued", "messages_held", "messages_failed", "messages_unknown",
     "oldest_push", "orders_today", "sales_today",
 )
 
@@ -136,7 +140,7 @@ def _state(account: EcAccount) -> AccountState:
 
 
 def _job_age(account: EcAccount, kind: str, minutes: int, last: datetime | None, now: datetime) -> JobAge:
-    label, url = str(JobKind(kind).label), runs_list(account, kind__exact=kind)
+    label, url = str(JobKind(kind).label), runs_list(account, kind__exact=kind, runs="all")  # the idle successes too
     switch = JOB_SWITCHES.get(kind)
     if switch and not getattr(account, switch):
         return JobAge(kind=kind, label=label, text=_("switched off"), level="off", last=last, url=url)
@@ -206,6 +210,12 @@ class Figures:
                 .values("order__account_id").annotate(n=Count("pk")).order_by())
         return {row["order__account_id"]: row["n"] for row in rows}
 
+    def _query_messages(self) -> dict:
+        rows = (BuyerMessage.objects.filter(order__account_id__in=self.ids,
+                                            status__in=[status for _k, status, _l in MESSAGE_FIGURES])
+                .values("order__account_id", "status").annotate(n=Count("pk")).order_by())
+        return {(row["order__account_id"], row["status"]): row["n"] for row in rows}
+
     def _query_pending(self) -> dict:
         rows = (PendingInventoryPush.objects.filter(account_id__in=self.ids).values("account_id")
                 .annotate(oldest=Min("created_at")).order_by())
@@ -221,6 +231,11 @@ class Figures:
             figures.append(_count("mapping_errors", _("Mapping errors"), self._get("mapping_errors").get(account.pk),
                                   admin_path("rakuten_link_productmapping_changelist", account__id__exact=account.pk,
                                              status__exact=MappingStatus.ERROR), "bad"))
+        if user.has_perm("orders.view_buyermessage"):
+            counts = self._get("messages")
+            figures += [_count(key, _("Buyer messages: %(status)s") % {"status": status.label},
+                               counts.get((account.pk, status)), messages_list(account, status__exact=status), level)
+                        for key, status, level in MESSAGE_FIGURES]
         return sorted(figures, key=lambda figure: FIGURE_ORDER.index(figure.key))
 
     def _failed(self, account: EcAccount) -> Figure:
@@ -230,7 +245,7 @@ class Figures:
 
     def _pending(self, account: EcAccount) -> Figure:
         oldest = self._get("pending").get(account.pk)
-        url = runs_list(account, kind__exact=JobKind.INVENTORY)
+        url = runs_list(account, kind__exact=JobKind.INVENTORY, runs="all")
         label = _("Oldest stock change not on Rakuten")
         if oldest is None:
             return Figure("oldest_push", label, _("none"), "zero", url)
@@ -250,9 +265,9 @@ class Figures:
                    orders_list(account, progress=OrderProgress.AWAITING_SHIPMENT.value, state__in=active), "warn"),
             _count("unmatched_lines", _("Lines without a SKU"), self._get("lines").get(account.pk),
                    orders_list(account, reason="unmatched_line"), "bad"),
-            # No shipment list or order filter for it yet: the figure is shown without a link.
             _count("unreported_shipments", _("Shipments not reported"), self._get("shipments").get(account.pk),
-                   "", "warn"),
+                   admin_path("orders_shipment_changelist", order__account__id__exact=account.pk, reported="no"),
+                   "warn"),
             _count("orders_today", _("Orders today"), orders.get("today"), today, ""),
             Figure("sales_today", _("Sales today"), f"¥{orders.get('sales') or 0:,}",
                    "" if orders.get("sales") else "zero", today,

@@ -38,6 +38,10 @@ def runs_list(account: EcAccount, **query) -> str:
     return admin_path("rakuten_link_syncrun_changelist", account__id__exact=account.pk, **query)
 
 
+def messages_list(account: EcAccount, **query) -> str:
+    return admin_path("orders_buyermessage_changelist", order__account__id__exact=account.pk, **query)
+
+
 def dashboard(account: EcAccount) -> str:
     return f"{admin_path('index')}#account-{account.pk}"
 
@@ -55,6 +59,10 @@ def alert_path(account: EcAccount, kind: str) -> str:
         return runs_list(account, kind__exact="orders")
     if kind == AlertKind.SILENT_STOCK:
         return runs_list(account, kind__exact="inventory")
+    if kind == AlertKind.SILENT_MESSAGES:
+        return messages_list(account, status__exact="queued")
+    if kind == AlertKind.MESSAGE_REFUSED:
+        return messages_list(account, status__exact="failed")
     if kind == AlertKind.ORDER_FETCH_FAILED:
         return runs_list(account, kind__exact="orders", status__exact="failed")
     if kind in (AlertKind.JOB_FAILED, AlertKind.JOB_INTERRUPTED, AlertKind.JOB_ABANDONED):

@@ -4,9 +4,6 @@ A registry of checks, run every minute by ``rakuten_link.tasks.check_for_silence
 every account at once (a constant number of queries) and sorts the accounts it watches into silent (alert,
 throttled hourly like every alert) and healthy (an open alert of the kind is resolved). Accounts it does
 not watch, or in a grace period, are neither, so their open alert waits for a real recovery.
-
-Buyer messages queued too long get their check once the message outbox exists; until then the kind is
-known (``AlertKind.SILENT_MESSAGES``) but no check is registered.
 """
 
 from __future__ import annotations
@@ -20,11 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from orders.models import BuyerMessage, MessageStatus
 from rakuten_link.alerts.kinds import AlertKind
 from rakuten_link.models import JobKind, PendingInventoryPush, RunStatus, SyncRun
 
 ORDER_SILENCE = timedelta(minutes=10)  # no successful order fetch for this long while 受注取得 is on
 STOCK_SILENCE = timedelta(minutes=5)  # a stock change still waiting to reach Rakuten after this long
+MESSAGE_SILENCE = timedelta(minutes=30)  # a buyer message still queued after this long
 
 
 @dataclass(frozen=True)
@@ -112,6 +111,36 @@ def _stock_silence(oldest: datetime, skus: int, now: datetime) -> Silence:
     )
 
 
+def messages_verdict(now: datetime) -> Verdict:
+    """Accounts with a buyer message queued longer than MESSAGE_SILENCE (held ones wait for staff, not us).
+
+    Every account with no such message is healthy, so a paused account's alert resolves once the SMTP
+    password is saved again and its queue drains.
+    """
+    waiting = (BuyerMessage.objects.filter(status=MessageStatus.QUEUED).values("order__account_id")
+               .annotate(oldest=Min("created_at"), count=Count("pk")).order_by())
+    verdict = Verdict()
+    for row in waiting:
+        if row["oldest"] < now - MESSAGE_SILENCE:
+            verdict.silent[row["order__account_id"]] = _messages_silence(row["oldest"], row["count"], now)
+    for account_id in EcAccount.objects.exclude(pk__in=list(verdict.silent)).values_list("pk", flat=True):
+        verdict.healthy[account_id] = _("no buyer message is waiting in the queue any more.")
+    return verdict
+
+
+def _messages_silence(oldest: datetime, count: int, now: datetime) -> Silence:
+    minutes = int((now - oldest).total_seconds() // 60)
+    return Silence(
+        since=oldest,
+        subject=_("Buyer messages have waited %(minutes)d minutes to be sent") % {"minutes": minutes},
+        body=_("%(count)d buyer messages are queued, the oldest since %(since)s, and have not been sent.\n"
+               "What to do: look at the failed buyer-message runs in the sync history (a refused SMTP AUTH login "
+               "pauses sending until the password is saved again) and check that the Django-Q2 workers "
+               "(qcluster) are running. The messages stay queued and go out with the next successful run.")
+        % {"count": count, "since": _local(oldest)},
+    )
+
+
 def _local(value: datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
@@ -119,4 +148,5 @@ def _local(value: datetime) -> str:
 SILENCE_CHECKS: tuple[SilenceCheck, ...] = (
     SilenceCheck(AlertKind.SILENT_ORDERS, orders_verdict),
     SilenceCheck(AlertKind.SILENT_STOCK, stock_verdict),
+    SilenceCheck(AlertKind.SILENT_MESSAGES, messages_verdict),
 )

@@ -14,6 +14,7 @@ from accounts.models import EcAccount
 from rakuten_link.models import JobKind, SyncRun
 from rakuten_link.sync.inventory.push import push_inventory
 from rakuten_link.sync.license import check_license
+from rakuten_link.sync.messages.send import send_messages
 from rakuten_link.sync.orders.fetch import fetch_orders, refresh_open_orders
 from rakuten_link.sync.runner import JobFunction, run_job
 from rakuten_link.sync.shipments.report import report_shipments
@@ -24,12 +25,13 @@ JOBS: dict[str, JobFunction] = {
     JobKind.OPEN_ORDERS: refresh_open_orders,
     JobKind.INVENTORY: push_inventory,
     JobKind.SHIPMENTS: report_shipments,
+    JobKind.MESSAGES: send_messages,
     JobKind.MAPPINGS: verify_mappings,
     JobKind.LICENSE: check_license,
 }
 
 # Kinds that have a name, a switch and a schedule slot but no function in this version yet.
-NOT_BUILT = frozenset({JobKind.MESSAGES})
+NOT_BUILT: frozenset[str] = frozenset()
 
 # The account field that turns a scheduled job on; jobs not listed always run.
 JOB_SWITCHES = {

@@ -16,7 +16,7 @@ from accounts import services
 from accounts.models import AccountStatus, EcAccount
 
 ROOT = Path(__file__).resolve().parents[2]
-FIELDS = {"status", "status_reason", "status_checked_at", "jobs_paused", "license_expires_at"}
+FIELDS = {"status", "status_reason", "status_checked_at", "jobs_paused", "license_expires_at", "messages_paused"}
 WRITER = ROOT / "accounts" / "services.py"
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from accounts.services import pause_jobs, resume_jobs
+from orders.models import BuyerMessage
 from rakuten_link.alerts import AlertKind
 from rakuten_link.alerts.silence import ORDER_SILENCE, STOCK_SILENCE
 from rakuten_link.models import AlertLog, OpenAlert, PendingInventoryPush, SyncRun
@@ -140,6 +141,30 @@ def test_a_recent_stock_change_is_no_silence(shop, clock, make_sku):
     clock.advance(seconds=STOCK_SILENCE.total_seconds() - 1)
     check_for_silence()
     assert mail.outbox == [] and ORDER_SILENCE > STOCK_SILENCE
+
+
+def test_buyer_messages_queued_over_thirty_minutes_alert_once_then_resolve_once(shop, clock, make_order):
+    order = make_order(shop)
+    queued = BuyerMessage.objects.create(order=order, event="new_order", subject="s", body="b",
+                                         recipient="buyer@example.com")
+    BuyerMessage.objects.create(order=order, event="cancelled", status="held", subject="s", body="b",
+                                recipient="buyer@example.com")  # held: waits for staff, never an alert
+    def minute(**delta):
+        clock.advance(**delta)
+        fetched(shop, clock)
+        check_for_silence()
+
+    minute(minutes=29)
+    assert mail.outbox == []
+    minute(minutes=2)
+    assert len(mail.outbox) == 1 and "31" in mail.outbox[0].subject and "1" in mail.outbox[0].body
+    assert "/admin/orders/buyermessage/" in mail.outbox[0].body and "status__exact=queued" in mail.outbox[0].body
+    minute(minutes=1)
+    assert len(mail.outbox) == 1  # throttled while it lasts
+    BuyerMessage.objects.filter(pk=queued.pk).update(status="sent")
+    minute(seconds=10)
+    minute(seconds=10)
+    assert len(mail.outbox) == 2 and AlertLog.objects.filter(kind="silent_messages_resolved").count() == 1
 
 
 def test_the_check_runs_every_minute_from_its_schedule(db):

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import EcAccount
 from rakuten_link.models import JobKind, RunStatus
-from rakuten_link.sync.jobs import NOT_BUILT, accounts_for, available_jobs, run_account_job
+from rakuten_link.sync import jobs
+from rakuten_link.sync.jobs import accounts_for, available_jobs, run_account_job
 
 ORDERED_KINDS = [kind.value for kind in JobKind]
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         available = available_jobs()
         kinds = available if options["job"] == "all" else [options["job"]]
         for kind in kinds:
-            if kind in NOT_BUILT:
+            if kind in jobs.NOT_BUILT:  # read at call time: tests declare a kind not built
                 raise CommandError(f"job {kind!r} is not built in this version yet")
         if options["sweep"] and (kinds != [JobKind.ORDERS] or options["since"]):
             raise CommandError("--sweep goes with the orders job only, and not with --since")

@@ -32,6 +32,7 @@ from orders.models import (
 from orders.services import Entry, allocate_orders, cancel_order, mark_shipped, save_orders, snapshot
 from orders.tax import tax_mismatch_reasons
 from rakuten_link.rms import RmsOrder
+from rakuten_link.sync.messages.queueing import queue_cancelled_message, queue_new_order_messages
 from rakuten_link.sync.orders.changes import diff_order
 from rakuten_link.sync.orders.fields import MappedOrder, map_order
 from rakuten_link.sync.orders.lines import sync_lines, sync_packages
@@ -123,6 +124,7 @@ def _create(ctx: IntakeContext, fresh: list[MappedOrder], matcher: LineMatcher, 
     insert_rows([line for _o, lines in entries for line in lines])  # no line is read back by pk here
     _collect(entries, outcome)
     outcome.created.extend(order for order, _l in entries)
+    queue_new_order_messages([order for order, _l in entries])  # in the batch's commit: queued exactly once
 
 
 def _insert_orders(ctx: IntakeContext, orders: list[Order], packages: list[OrderPackage]) -> None:
@@ -210,6 +212,8 @@ def _cancel(order: Order, lines: list[OrderLine]) -> None:
     if goods_left:
         order.attention_reasons = [*order.attention_reasons, AttentionReason.CANCELLED_AFTER_SHIPPING.value]
     cancel_order(order, lines, release=not goods_left)
+    if not goods_left:
+        queue_cancelled_message(order)  # an order fetched before, cancelled while waiting: the buyer hears once
 
 
 def _follow_progress(order: Order, lines: list[OrderLine]) -> None:

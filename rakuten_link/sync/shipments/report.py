@@ -15,6 +15,7 @@ from accounts.models import EcAccount
 from orders.models import ReportState, Shipment
 from rakuten_link.alerts import send_alert
 from rakuten_link.rms import RmsClient
+from rakuten_link.sync.messages.queueing import queue_shipped_messages
 from rakuten_link.sync.runner import JobResult
 
 from .batch import send_batches, settle_batches
@@ -44,6 +45,7 @@ def report_shipments(*, account: EcAccount, client: RmsClient, run, **_options) 
                 break
     if tally.refusals:
         alert_refusals(account, tally)
+    queue_shipped_messages(account)
     counts = tally.counts()
     summary = _("%(reported)d reported, %(corrected)d corrected, %(deleted)d deleted, %(refused)d refused; "
                 "%(read_back)d read back (%(adopted)d adopted); %(calls)d RMS calls") % counts

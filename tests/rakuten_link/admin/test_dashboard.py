@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from accounts.models import EcAccount
 from accounts.services import record_check_result
-from orders.models import Order, OrderLine, ReportState, Shipment
+from orders.models import BuyerMessage, Order, OrderLine, ReportState, Shipment
 from rakuten_link.admin.dashboard import job_periods
 from rakuten_link.models import PendingInventoryPush, SyncRun
 
 FIGURES = ["failed_runs", "to_confirm", "to_ship", "unmatched_lines", "mapping_errors", "unreported_shipments",
+           "messages_queued", "messages_held", "messages_failed", "messages_unknown",
            "oldest_push", "orders_today", "sales_today"]
 
 
@@ -61,6 +62,10 @@ def seed_busy_account(make_account, make_order, make_mapping, make_sku, store):
     for state in (ReportState.PENDING, ReportState.ERROR, ReportState.REPORTED):
         Shipment.objects.create(order=waiting, package=package, delivery_company="1001", tracking_number=state,
                                 shipped_on=date.today(), report_state=state)
+    for event, status in (("new_order", "queued"), ("shipped", "queued"), ("cancelled", "held"),
+                          ("follow_up", "unknown"), ("new_order_x", "sent")):
+        BuyerMessage.objects.create(order=waiting if event != "new_order_x" else shipped, event=event[:9],
+                                    status=status, subject="s", body="b", recipient="buyer@example.com")
     make_mapping(account, "item-a", "v1", sku, status="error")
     make_mapping(account, "item-a", "v2", make_sku(), status="error")
     make_mapping(account, "item-b", "v1", make_sku(), status="ok")
@@ -89,20 +94,21 @@ def test_each_figure_of_each_account_and_the_list_its_link_opens(admin_client, s
     figures = {figure.key: figure for figure in busy.figures}
     assert list(figures) == FIGURES
     expected = {"failed_runs": 2, "to_confirm": 2, "to_ship": 1, "unmatched_lines": 1, "mapping_errors": 2,
-                "unreported_shipments": 2, "orders_today": 4, "sales_today": 6000}
+                "unreported_shipments": 2, "orders_today": 4, "sales_today": 6000,
+                "messages_queued": 2, "messages_held": 1, "messages_failed": 0, "messages_unknown": 1}
     assert {key: digits(figures[key].text) for key in expected} == expected
     assert figures["sales_today"].text == "¥6,000"
     assert figures["oldest_push"].level == "warn" and "3" in figures["oldest_push"].text
     assert figures["failed_runs"].level == figures["mapping_errors"].level == "bad"
     # The lists behind the figures: what each link opens holds exactly what the figure counts.
     listed = {"failed_runs": 2, "to_confirm": 2, "to_ship": 1, "unmatched_lines": 1, "mapping_errors": 2,
-              "orders_today": 4, "sales_today": 4, "oldest_push": 2}
+              "orders_today": 4, "sales_today": 4, "oldest_push": 2, "messages_queued": 2, "messages_held": 1,
+              "messages_unknown": 1, "unreported_shipments": 2}
     for key, count in listed.items():
         page = admin_client.get(figures[key].url)
         assert page.status_code == 200, key  # an unknown filter would redirect to ?e=1
         assert page.context["cl"].result_count == count, key
         assert escape(figures[key].url) in html
-    assert figures["unreported_shipments"].url == ""  # no shipment list to link to yet
     quiet_figures = {figure.key: figure for figure in quiet.figures}
     assert {key: digits(quiet_figures[key].text) for key in expected} == dict.fromkeys(expected, 0)
     assert all(figure.level == "zero" for figure in quiet.figures)
@@ -115,11 +121,11 @@ def test_status_licence_and_the_age_of_each_jobs_last_success(admin_client, seed
     assert (busy.status_level, busy.licence_level) == ("ok", "ok") and "45" in busy.licence
     assert quiet.status_level == "amber" and quiet.licence_level == "amber"  # unchecked, expiry not known yet
     jobs = {job.kind: job for job in busy.jobs}
-    assert list(jobs) == list(job_periods()) == ["orders", "open-orders", "inventory", "shipments", "mappings",
-                                                 "license"]
+    assert list(jobs) == list(job_periods()) == ["orders", "open-orders", "inventory", "shipments", "messages",
+                                                 "mappings", "license"]
     levels = {kind: job.level for kind, job in jobs.items()}
     assert levels == {"orders": "ok", "open-orders": "red", "inventory": "amber", "shipments": "red",
-                      "mappings": "red", "license": "ok"}  # open-orders and shipments: no success in 2 days
+                      "messages": "red", "mappings": "red", "license": "ok"}  # no success in 2 days
     assert jobs["open-orders"].last is None and jobs["orders"].last is not None
     quiet_levels = {job.kind: job.level for job in quiet.jobs}
     assert quiet_levels.pop("inventory") == "off"  # 在庫更新 switched off

@@ -125,3 +125,21 @@ def test_an_unknown_reason_code_is_refused(order_shop, rms_orders, staff):
     order, = fetch_new(order_shop.account, rms_orders)
     rms_orders.clear_log()
     assert not cancel_order_in_rms(order, 7, staff).ok and rms_orders.log() == []
+
+
+def test_a_cancel_here_queues_one_cancellation_message_for_the_buyer(order_shop, rms_orders, staff):
+    from orders.models import BuyerMessage, MailTemplate, Order
+    from rakuten_link.sync.jobs import run_account_job
+
+    account = order_shop.account
+    account.template_cancelled = MailTemplate.objects.create(name="キャンセル", subject="{注文番号} キャンセル",
+                                                             body="{購入者名} 様")
+    account.save()
+    number, = rms_orders.create({"orderProgress": 300, "OrdererModel": {"emailAddress": "b@pc.fw.rakuten.ne.jp"}})
+    run_account_job(account, "orders")
+    order = Order.objects.get(order_number=number)
+    assert cancel_order_in_rms(order, 8, staff).ok
+    assert cancel_order_in_rms(order, 8, staff).ok is False  # already cancelled: refused, nothing queued twice
+    message, = BuyerMessage.objects.filter(order=order)
+    assert (message.event, message.status) == ("cancelled", "queued")
+    assert message.subject == f"{order.order_number} キャンセル"

@@ -30,16 +30,28 @@ def test_a_function_that_is_not_callable_fails_too(monkeypatch):
     assert jobs.registry_errors() == ["job 'license' has no function in rakuten_link.sync.jobs.JOBS"]
 
 
+@pytest.fixture
+def messages_not_built(monkeypatch):
+    """A kind declared not built (as messages were before they existed), to test that path."""
+    monkeypatch.setattr(jobs, "JOBS", {k: v for k, v in jobs.JOBS.items() if k != JobKind.MESSAGES})
+    monkeypatch.setattr(jobs, "NOT_BUILT", frozenset({JobKind.MESSAGES}))
+
+
 @pytest.mark.django_db
-def test_rakuten_sync_says_messages_are_not_built_yet():
+def test_rakuten_sync_says_a_kind_is_not_built_yet(messages_not_built):
     with pytest.raises(CommandError, match="'messages' is not built in this version yet"):
         call_command("rakuten_sync", "messages")
 
 
 @pytest.mark.django_db
-def test_running_an_unbuilt_job_directly_raises_instead_of_skipping(account):
+def test_running_an_unbuilt_job_directly_raises_instead_of_skipping(account, messages_not_built):
     with pytest.raises(jobs.JobNotAvailable, match="'messages' is not built"), translation.override("en"):
         jobs.run_account_job(account, JobKind.MESSAGES)
+
+
+def test_a_kind_with_a_function_still_declared_not_built_fails_the_check(monkeypatch):
+    monkeypatch.setattr(jobs, "NOT_BUILT", frozenset({JobKind.MESSAGES}))
+    assert jobs.registry_errors() == ["job 'messages' has a function but is still declared NOT_BUILT"]
 
 
 @pytest.mark.django_db
@@ -50,4 +62,5 @@ def test_rakuten_sync_runs_shipments(account):
 
 
 def test_all_runs_only_the_built_jobs():
-    assert jobs.available_jobs() == ["orders", "open-orders", "inventory", "shipments", "mappings", "license"]
+    assert jobs.available_jobs() == ["orders", "open-orders", "inventory", "shipments", "messages", "mappings",
+                                     "license"]
