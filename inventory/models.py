@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,11 @@ class Store(models.Model):
 class Product(models.Model):
     code = models.CharField(_("product code"), max_length=64, unique=True)
     name = models.CharField(_("product name"), max_length=255)
+    # One price for all SKUs of a product (yen, tax included): the marketplaces list a product at one
+    # price, and a per-SKU price can be added later without changing what listings read (Product.price).
+    price = models.PositiveIntegerField(
+        _("price (yen, tax included)"), null=True, blank=True, help_text=_("Blank = not set; needed to list it.")
+    )
 
     class Meta:
         verbose_name = _("product")
@@ -42,6 +48,12 @@ class Sku(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="skus", verbose_name=_("product"))
     name = models.CharField(_("SKU name"), max_length=255)
     jan_code = models.CharField(_("JAN code"), max_length=13, blank=True)
+    # What tells this SKU from its siblings, as the buyer reads it: {"サイズ": "M", "カラー": "ブラック"}.
+    # Marketplace listings turn these into their variant selectors.
+    options = models.JSONField(
+        _("options"), default=dict, blank=True,
+        help_text=_('Attribute name → value, e.g. {"サイズ": "M", "カラー": "ブラック"}.'),
+    )
 
     class Meta:
         verbose_name = _("SKU")
@@ -50,6 +62,20 @@ class Sku(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        """Options must be a flat object of text → text: each becomes a selector and its value."""
+        options = self.options
+        if options in (None, ""):
+            self.options = {}
+            return
+        if not isinstance(options, dict) or not all(
+            isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip() for k, v in options.items()
+        ):
+            raise ValidationError({"options": _(
+                'Options must be an object of names and values, both text, e.g. {"サイズ": "M"}. Correct it and '
+                "save again."
+            )})
 
 
 class StockLevel(models.Model):

@@ -282,3 +282,7 @@ class DriftReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.created_at:%Y-%m-%d %H:%M} ({self.differing})"
+
+
+# Listings live in their own package; importing them here makes them models of this app.
+from rakuten_link.listing.models import Listing, ListingStatus, ListingTemplate  # noqa: E402, F401

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts.models import EcAccount
 from inventory.signals import stock_changed
-from rakuten_link.models import MappingStatus, ProductMapping
+from rakuten_link.listing.models import DEFAULT_TEMPLATE_NAME
+from rakuten_link.models import ListingTemplate, MappingStatus, ProductMapping
 from rakuten_link.sync.inventory.pending import request_push
 
 logger = logging.getLogger(__name__)
@@ -43,3 +46,10 @@ def accounts_selling(sku_ids, store_ids) -> set[tuple[int, int]]:
         ).values_list("account_id", "sku_id")
         pairs.update(rows.distinct())
     return pairs
+
+
+@receiver(post_save, sender=EcAccount, dispatch_uid="rakuten_link.default_listing_template")
+def create_default_listing_template(sender, instance, created=False, raw=False, **_kwargs) -> None:
+    """Every account has the listing template 標準 from the start (used when none is chosen)."""
+    if created and not raw:
+        ListingTemplate.objects.get_or_create(account=instance, name=DEFAULT_TEMPLATE_NAME)
