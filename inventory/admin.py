@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ class StoreAdmin(admin.ModelAdmin):
 class SkuInline(admin.TabularInline):
     model = Sku
     extra = 0
-    fields = ("code", "name", "jan_code")
+    fields = ("code", "name", "jan_code", "options")
 
 
 @admin.register(Product)
@@ -53,22 +54,28 @@ class SkuAdmin(admin.ModelAdmin):
 
 @admin.register(StockLevel)
 class StockLevelAdmin(admin.ModelAdmin):
-    list_display = ("sku", "sku_name", "store", "on_hand", "updated_at")
+    list_display = ("sku", "sku_name", "store", "on_hand", "allocated", "available", "updated_at")
     list_filter = ("store",)
     list_select_related = ("store", "sku")
     search_fields = ("sku__code", "sku__name", "sku__product__name")
-    readonly_fields = ("store", "sku", "on_hand", "updated_at")
+    readonly_fields = ("store", "sku", "on_hand", "allocated", "available", "updated_at")
 
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.display(description=gettext_lazy("SKU name"))
+    @admin.display(description=gettext_lazy("SKU name"), ordering="sku__name")
     def sku_name(self, obj: StockLevel) -> str:
         return obj.sku.name
+
+    @admin.display(description=gettext_lazy("available"))
+    def available(self, obj: StockLevel) -> int:
+        return obj.available
 
     def get_urls(self):
         own = [
             path("adjust/", self.admin_site.admin_view(self.adjust_view), name="inventory_stocklevel_adjust"),
+            path("adjust/stock/", self.admin_site.admin_view(self.current_stock_view),
+                 name="inventory_stocklevel_current"),
             path("import/", self.admin_site.admin_view(self.import_view), name="inventory_stocklevel_import"),
             path("export/", self.admin_site.admin_view(self.export_view), name="inventory_stocklevel_export"),
         ]
@@ -80,7 +87,7 @@ class StockLevelAdmin(admin.ModelAdmin):
 
     def adjust_view(self, request):
         _require(self.may_move_stock(request))
-        form = StockAdjustmentForm(request.POST or None)
+        form = StockAdjustmentForm(request.POST or None, admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
             try:
                 movement = apply_stock_movement(user=request.user, kind="adjustment", **form.cleaned_data)
@@ -93,7 +100,18 @@ class StockLevelAdmin(admin.ModelAdmin):
                     % {"sku": movement.sku.code, "store": movement.store.code, "on_hand": movement.on_hand_after},
                 )
                 return redirect("admin:inventory_stocklevel_changelist")
-        return render_admin_form(request, self, title=_("Adjust stock"), form=form)
+        return render_admin_form(request, self, title=_("Adjust stock"), form=form,
+                                 template="admin/inventory/stocklevel/adjust.html")
+
+    def current_stock_view(self, request) -> JsonResponse:
+        """The chosen SKU's stock per store, which the adjustment form shows under the SKU picker."""
+        _require(self.has_view_permission(request))
+        sku_id = request.GET.get("sku", "")
+        levels = StockLevel.objects.filter(sku_id=int(sku_id) if sku_id.isdigit() else 0).select_related("store")
+        rows = [{"store": f"{level.store.code} {level.store.name}", "on_hand": level.on_hand,
+                 "allocated": level.allocated, "available": level.available}
+                for level in levels.order_by("store__code")]
+        return JsonResponse({"levels": rows})
 
     def import_view(self, request):
         _require(self.may_move_stock(request))
@@ -132,7 +150,8 @@ def _require(allowed: bool) -> None:
 class StockMovementAdmin(admin.ModelAdmin):
     """The ledger: read-only, so history can't be rewritten from the admin."""
 
-    list_display = ("created_at", "kind", "store", "sku", "quantity", "on_hand_after", "reference", "created_by")
+    list_display = ("created_at", "kind", "store", "sku", "quantity", "on_hand_after", "reference", "note",
+                    "created_by")
     list_filter = ("kind", "store")
     list_select_related = ("store", "sku", "created_by")
     search_fields = ("sku__code", "reference", "note")

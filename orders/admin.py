@@ -49,16 +49,22 @@ class ReadOnlyInline(admin.TabularInline):
 class PackageInline(ReadOnlyInline):
     model = OrderPackage
     fields = ("basket_id", "recipient_name", "recipient_kana", "recipient_zip", "recipient_address",
-              "recipient_phone", "postage_price", "delivery_price", "goods_price", "total_price",
-              "default_delivery_company")
+              "recipient_phone", "postage_price_shown", "delivery_price_shown", "goods_price_shown",
+              "total_price_shown", "default_delivery_company")
     readonly_fields = fields
+    postage_price_shown = display.shown_as(OrderPackage, "postage_price", display.yen)
+    delivery_price_shown = display.shown_as(OrderPackage, "delivery_price", display.yen)
+    goods_price_shown = display.shown_as(OrderPackage, "goods_price", display.yen)
+    total_price_shown = display.shown_as(OrderPackage, "total_price", display.yen)
 
 
 class LineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("basket", "manage_number", "variant_id", "item_number", "name", "choices", "price", "units",
-              "tax_rate", "sku_or_check", "allocated_units", "needs_attention", "removed")
+    fields = ("basket", "manage_number", "variant_id", "item_number", "name", "choices", "price_shown", "units",
+              "tax_rate_shown", "sku_or_check", "allocated_units", "needs_attention", "removed")
     readonly_fields = fields
+    price_shown = display.shown_as(OrderLine, "price", display.yen)
+    tax_rate_shown = display.shown_as(OrderLine, "tax_rate", display.percent)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("sku", "package")
@@ -119,6 +125,10 @@ class AttentionFilter(admin.SimpleListFilter):
         return queryset.filter(attention_reasons__icontains=f'"{self.value()}"') if self.value() else queryset
 
 
+MONEY_FIELDS = ("goods_price", "postage_price", "delivery_price", "payment_charge", "coupon_total", "total_price",
+                "request_price")
+
+
 @admin.register(Order)
 class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ("order_number", "ordered_at", "progress", "state", "buyer_name", "total", "payment_method",
@@ -139,8 +149,7 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
         (gettext_lazy("Buyer"), {"fields": ("buyer_name", "buyer_kana", "buyer_email", "buyer_phone", "buyer_zip",
                                             "buyer_address", "remarks")}),
         (gettext_lazy("Payment and amounts"), {"fields": (
-            "settlement", "payment_method", "goods_price", "postage_price", "delivery_price", "payment_charge",
-            "coupon_total", "used_point", "total_price", "request_price", "taxes")}),
+            "settlement", "payment_method", *(f"{name}_shown" for name in MONEY_FIELDS), "used_point", "taxes")}),
         (gettext_lazy("Raw marketplace data"), {"classes": ("collapse",), "fields": ("raw_json", "content_hash")}),
         (gettext_lazy("History"), {"fields": ("audit_trail",)}),
     )
@@ -218,3 +227,7 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
             mark_checked(order)
         record_actions(request.user, queryset, _("Marked as checked (change / return flags cleared)."))
         self.message_user(request, _("%(n)d orders marked as checked.") % {"n": queryset.count()}, messages.SUCCESS)
+
+
+for _name in MONEY_FIELDS:  # the order page shows each amount as ¥1,234 (fieldsets name these *_shown)
+    setattr(OrderAdmin, f"{_name}_shown", display.shown_as(Order, _name, display.yen))

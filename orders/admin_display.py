@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -72,13 +74,38 @@ def tax_table(rows: list[dict]) -> str:
         return "—"
     return html_table(
         [_("tax rate"), _("billed"), _("of which tax"), _("goods")],
-        ((r.get("tax_rate", ""), _yen(r.get("request_price")), _yen(r.get("request_tax")), _yen(r.get("total_price")))
-         for r in rows),
+        ((percent(r.get("tax_rate")), _yen(r.get("request_price")), _yen(r.get("request_tax")),
+          _yen(r.get("total_price"))) for r in rows),
     )
 
 
 def _yen(value: Any) -> str:
     return f"¥{value:,}" if isinstance(value, int) else ""
+
+
+def yen(value: Any) -> str:
+    """¥1,234 as staff read money; "—" when there is none."""
+    return _yen(value) or "—"
+
+
+def percent(rate: Any) -> str:
+    """A tax rate stored as a fraction (0.1, "0.08") as staff read it: 10%, 8%; "—" when not a number."""
+    try:
+        return f"{Decimal(str(rate)) * 100:f}".rstrip("0").rstrip(".") + "%"
+    except (InvalidOperation, ValueError):
+        return "—"
+
+
+def shown_as(model: type, name: str, formatter) -> Any:
+    """An admin display function for model field ``name``, under the field's own label, via ``formatter``.
+
+    The admin shows a read-only IntegerField as 1234; the order page wants ¥1,234 and 10% instead.
+    """
+    def show(_admin, obj) -> str:
+        return formatter(getattr(obj, name))
+
+    show.__name__ = f"{name}_shown"
+    return admin.display(description=model._meta.get_field(name).verbose_name, ordering=name)(show)
 
 
 def _verbose(model: type, name: str) -> str:

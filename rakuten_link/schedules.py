@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django_q.models import Schedule
 
 
@@ -22,22 +24,44 @@ class ScheduleSpec:
     # and the fetch both hold "orders") is then never due in the same scheduler pass as it; otherwise one
     # of the two would be skipped as "already running" every time.
     offset: tuple[str, int] | None = None
+    # ``name`` is the key install_schedules updates by (and Django-Q2 copies it into each task's group): it is
+    # the same in every language. ``label`` is what the admin shows (the name when there is none).
+    label: str | Promise = ""
 
 
+DISPATCH = "rakuten_link.tasks.dispatch"
 SCHEDULES = (
-    ScheduleSpec("rakuten: fetch orders", "rakuten_link.tasks.dispatch", "'orders'", minutes=1, kind="orders"),
-    ScheduleSpec("rakuten: order sweep", "rakuten_link.tasks.dispatch", "'orders'", minutes=60, kind="orders",
-                 kwargs="sweep=True", offset=("rakuten: fetch orders", 30)),
-    ScheduleSpec("rakuten: refresh open orders", "rakuten_link.tasks.dispatch", "'open-orders'", minutes=10,
-                 kind="open-orders"),
-    ScheduleSpec("rakuten: push inventory", "rakuten_link.tasks.dispatch", "'inventory'", minutes=1, kind="inventory"),
-    ScheduleSpec("rakuten: report shipments", "rakuten_link.tasks.dispatch", "'shipments'", minutes=1,
-                 kind="shipments"),
-    ScheduleSpec("rakuten: verify mappings", "rakuten_link.tasks.dispatch", "'mappings'", minutes=5, kind="mappings"),
-    ScheduleSpec("rakuten: check licenseKey", "rakuten_link.tasks.dispatch", "'license'", kind="license"),
-    ScheduleSpec("rakuten: prune logs", "rakuten_link.tasks.prune_logs", ""),
-    ScheduleSpec("rakuten: check for silence", "rakuten_link.tasks.check_for_silence", "", minutes=1),
+    ScheduleSpec("rakuten: fetch orders", DISPATCH, "'orders'", minutes=1, kind="orders",
+                 label=_("Fetch orders")),
+    ScheduleSpec("rakuten: order sweep", DISPATCH, "'orders'", minutes=60, kind="orders",
+                 kwargs="sweep=True", offset=("rakuten: fetch orders", 30), label=_("Order sweep")),
+    ScheduleSpec("rakuten: refresh open orders", DISPATCH, "'open-orders'", minutes=10, kind="open-orders",
+                 label=_("Refresh open orders")),
+    ScheduleSpec("rakuten: push inventory", DISPATCH, "'inventory'", minutes=1, kind="inventory",
+                 label=_("Push inventory to Rakuten")),
+    ScheduleSpec("rakuten: report shipments", DISPATCH, "'shipments'", minutes=1, kind="shipments",
+                 label=_("Report shipments")),
+    ScheduleSpec("rakuten: send buyer messages", DISPATCH, "'messages'", minutes=1, kind="messages",
+                 label=_("Send buyer messages")),
+    ScheduleSpec("rakuten: verify mappings", DISPATCH, "'mappings'", minutes=5, kind="mappings",
+                 label=_("Verify product mappings")),
+    ScheduleSpec("rakuten: check licenseKey", DISPATCH, "'license'", kind="license",
+                 label=_("Check licenseKey expiry")),
+    ScheduleSpec("rakuten: prune logs", "rakuten_link.tasks.prune_logs", "", label=_("Prune old logs")),
+    ScheduleSpec("rakuten: check for silence", "rakuten_link.tasks.check_for_silence", "", minutes=1,
+                 label=_("Check for silence")),
 )
+
+
+LABELS = {spec.name: spec.label for spec in SCHEDULES}
+
+
+def label_of(name: str | None) -> str:
+    """The translated label of an installed schedule (or a task group named after it); others as stored."""
+    if not name:
+        return ""
+    label = LABELS.get(name)
+    return str(label) if label else name
 
 
 def install_schedules(available_jobs) -> list[tuple[str, bool]]:

@@ -3,7 +3,21 @@
 accounts: the EC account page with its RMS check and pause/resume; orders: the order page's
 Rakuten actions (manual fetch, re-matching); mappings (+ mapping_views): product and payment-method
 mappings with their CSV pages; stock: the stock list with what Rakuten last received; logs: sync runs, API
-calls, alerts and the audit trail.
+calls, alerts and the audit trail; tasks: Django-Q2's task and schedule lists in Japanese; permissions: the
+user and group pages with translated permission names; listing: listing templates, listings and the
+product list's create-listings action; messages: mail templates (with a preview) and the
+buyer-message outbox; shipments: the read-only parcel list (what is not reported yet).
 """
 
-from rakuten_link.admin import accounts, logs, mappings, orders, stock  # noqa: F401
+from rakuten_link.admin import (  # noqa: F401
+    accounts,
+    listing,
+    logs,
+    mappings,
+    messages,
+    orders,
+    permissions,
+    shipments,
+    stock,
+    tasks,
+)

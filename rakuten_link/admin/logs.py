@@ -1,7 +1,7 @@
 """Read-only admin of the logs: sync runs, API calls, alerts sent, and the audit trail of staff actions.
 
-Also the task results of Django-Q2 and the login attempts of django-axes, re-registered here because
-their own admin actions declare no permission: anyone allowed to view the list could run them.
+Also the login attempts of django-axes, re-registered here because its own admin action declares no
+permission: anyone allowed to view the list could run it (Django-Q2's lists: rakuten_link/admin/tasks.py).
 """
 
 from __future__ import annotations
@@ -10,18 +10,19 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django_q.admin import FailAdmin, TaskAdmin, resubmit_task
-from django_q.models import Failure, Success
 
 from lib.adminviews import html_table
-from lib.audit import record_action, record_actions
+from lib.audit import record_action
+from rakuten_link.admin.run_display import count_rows, framed
 from rakuten_link.alerts.kinds import LICENSE_REMINDER_PREFIX, RESOLVED_SUFFIX, AlertKind, label_of
-from rakuten_link.models import AlertLog, ApiCall, SyncRun
+from rakuten_link.models import AlertLog, ApiCall, RunStatus, SyncRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -34,26 +35,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-# The keys jobs put in SyncRun.counts, as staff read them; an unknown key is shown as it is.
-COUNT_LABELS = {
-    "considered": gettext_lazy("checked"), "changed": gettext_lazy("changed"), "pushed": gettext_lazy("pushed"),
-    "rejected": gettext_lazy("rejected"), "calls": gettext_lazy("RMS calls"), "created": gettext_lazy("new"),
-    "updated": gettext_lazy("updated"), "unchanged": gettext_lazy("unchanged"), "cancelled": gettext_lazy("cancelled"),
-    "reported": gettext_lazy("reported"), "corrected": gettext_lazy("corrected"), "deleted": gettext_lazy("deleted"),
-    "refused": gettext_lazy("refused"), "read_back": gettext_lazy("read back"), "adopted": gettext_lazy("adopted"),
-    "open": gettext_lazy("open orders"), "asked": gettext_lazy("asked"), "days_left": gettext_lazy("days left"),
-    "checked": gettext_lazy("checked"), "differing": gettext_lazy("differing"), "missing": gettext_lazy("missing"),
-}
-
-
 class RunActivityFilter(admin.SimpleListFilter):
-    """By default the list hides skipped runs (a lease held elsewhere, a paused account): they did nothing."""
+    """By default the list hides the runs that did nothing: skipped ones (a lease held elsewhere, a paused
+    account) and successful ones whose counts are all 0 (the every-minute jobs write one per minute).
+
+    A count is "not 0" when the counts' JSON text holds a value starting with 1–9 or a minus sign.
+    """
 
     title = gettext_lazy("runs shown")
     parameter_name = "runs"
 
     def lookups(self, request, model_admin):
-        return [("all", gettext_lazy("all, skipped runs too"))]
+        return [("all", gettext_lazy("all, idle and skipped runs too"))]
 
     def choices(self, changelist):
         everything_but_skipped = changelist.get_query_string(remove=[self.parameter_name])
@@ -62,19 +55,28 @@ class RunActivityFilter(admin.SimpleListFilter):
         yield from list(super().choices(changelist))[1:]
 
     def queryset(self, request, queryset):
-        return queryset if self.value() == "all" else queryset.exclude(status="skipped")
+        if self.value() == "all":
+            return queryset
+        idle = Q(status=RunStatus.SKIPPED) | (Q(status=RunStatus.SUCCESS) & ~Q(counts_text__regex=r":\s*-?[1-9]"))
+        return queryset.annotate(counts_text=Cast("counts", TextField())).exclude(idle)
 
 
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
-    list_display = ("started_at", "account", "kind", "status", "summary", "duration")
+    list_display = ("started_at", "account", "kind", "status", "summary_shown", "duration")
     list_filter = (RunActivityFilter, "kind", "status", "account")
     list_select_related = ("account",)
     search_fields = ("summary", "error")
     date_hierarchy = "started_at"
-    fields = ("account", "kind", "status", "started", "finished", "duration", "summary", "counts_table",
-              "api_calls", "error")
+    fields = ("account", "kind", "status", "started", "finished", "duration", "summary_shown", "counts_table",
+              "api_calls", "error_shown")
     readonly_fields = fields
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        # The page's subtitle is the model's str(), which formats started_at in UTC: show local time there too.
+        if obj is not None:
+            context["subtitle"] = f"{obj.account} {obj.get_kind_display()} {_local(obj.started_at)}"
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     @admin.display(description=gettext_lazy("duration (s)"))
     def duration(self, obj: SyncRun):
@@ -89,12 +91,18 @@ class SyncRunAdmin(ReadOnlyAdmin):
     def finished(self, obj: SyncRun) -> str:
         return _local(obj.finished_at)
 
+    @admin.display(description=gettext_lazy("summary"), ordering="summary")
+    def summary_shown(self, obj: SyncRun) -> str:
+        return framed(obj.summary)
+
+    @admin.display(description=gettext_lazy("error"))
+    def error_shown(self, obj: SyncRun) -> str:
+        return framed(obj.error) or "—"
+
     @admin.display(description=gettext_lazy("counts"))
     def counts_table(self, obj: SyncRun) -> str:
-        if not obj.counts:
-            return "—"
-        rows = [(COUNT_LABELS.get(key, key), value) for key, value in obj.counts.items()]
-        return html_table([_("what"), _("count")], rows)
+        rows = count_rows(obj.counts)
+        return html_table([_("what"), _("count")], rows) if rows else "—"
 
     @admin.display(description=gettext_lazy("API calls"))
     def api_calls(self, obj: SyncRun) -> str:
@@ -182,26 +190,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         return entry.get_change_message()
 
 
-@admin.action(description=gettext_lazy("Resubmit selected tasks to queue"), permissions=["change"])
-def resubmit_tasks(model_admin, request, queryset):
-    """Django-Q2's resubmit (it runs the job again; a failed task's row is then deleted), behind "change"."""
-    record_actions(request.user, queryset, _("Resubmitted the task to the queue."))
-    resubmit_task(model_admin, request, queryset)
-
-
-admin.site.unregister(Success)
-admin.site.unregister(Failure)
 admin.site.unregister(AccessAttempt)
-
-
-@admin.register(Success)
-class SuccessfulTaskAdmin(TaskAdmin):
-    actions = [resubmit_tasks]
-
-
-@admin.register(Failure)
-class FailedTaskAdmin(FailAdmin):
-    actions = [resubmit_tasks]
 
 
 @admin.register(AccessAttempt)

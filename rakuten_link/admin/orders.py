@@ -21,12 +21,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.models import EcAccount
+from accounts.models import AccountStatus, EcAccount
 from lib.audit import record_action, record_actions
-from orders.admin import OrderAdmin
+from orders.admin import OrderAdmin, PackageInline
 from orders.models import Order
 from rakuten_link.admin import order_bulk
 from rakuten_link.admin.order_shipping import shipping_panel, shipping_urls
+from rakuten_link.rms.codes import carrier_name
 from rakuten_link.sync.orders.manual import (
     ORDER_NUMBER,
     fetch_order_by_number,
@@ -51,6 +52,29 @@ class FetchOrderForm(forms.Form):
         return number
 
 
+LAST_FETCH_ACCOUNT = "rakuten_link.last_fetch_account"
+
+
+def default_fetch_account(request) -> EcAccount | None:
+    """The account this staff member fetched from last, else the only valid one, else the first by name."""
+    accounts = EcAccount.objects.order_by("name")
+    last = accounts.filter(pk=request.session.get(LAST_FETCH_ACCOUNT)).first()
+    valid = list(accounts.filter(status=AccountStatus.VALID)[:2])
+    return last or (valid[0] if len(valid) == 1 else accounts.first())
+
+
+class RakutenPackageInline(PackageInline):
+    """The package's default carrier by name (ヤマト運輸 (1001)): the codes are Rakuten's, so the name is added here."""
+
+    fields = tuple("default_carrier" if name == "default_delivery_company" else name for name in PackageInline.fields)
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("default carrier"))
+    def default_carrier(self, package) -> str:
+        code = package.default_delivery_company
+        return f"{carrier_name(code)} ({code})" if code and carrier_name(code) != code else code or "—"
+
+
 admin.site.unregister(Order)
 
 
@@ -58,6 +82,7 @@ admin.site.unregister(Order)
 class RakutenOrderAdmin(OrderAdmin):
     actions = [*OrderAdmin.actions, "rematch_lines", order_bulk.confirm_selected, order_bulk.ship_selected]
     change_form_template = "admin/rakuten_link/order/change_form.html"
+    inlines = [RakutenPackageInline if inline is PackageInline else inline for inline in OrderAdmin.inlines]
 
     def get_urls(self):
         own = [path("fetch/", self.admin_site.admin_view(self.fetch_view), name="orders_order_fetch"),
@@ -68,8 +93,7 @@ class RakutenOrderAdmin(OrderAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
         if self._may_fetch(request) and EcAccount.objects.exists():
-            first = EcAccount.objects.order_by("name").first()
-            extra_context.update(fetch_form=FetchOrderForm(initial={"account": first}),
+            extra_context.update(fetch_form=FetchOrderForm(initial={"account": default_fetch_account(request)}),
                                  fetch_url=reverse("admin:orders_order_fetch"),
                                  shipment_import_url=reverse("admin:orders_order_import_shipments"))
         return super().changelist_view(request, extra_context)
@@ -93,6 +117,7 @@ class RakutenOrderAdmin(OrderAdmin):
                     self.message_user(request, error, messages.ERROR)
             return redirect("admin:orders_order_changelist")
         account, number = form.cleaned_data["account"], form.cleaned_data["order_number"]
+        request.session[LAST_FETCH_ACCOUNT] = account.pk
         result = fetch_order_by_number(account, number)
         detail = _("Fetched order %(number)s by number: %(result)s") % {"number": number, "result": result.message}
         record_action(request.user, result.order or account, detail)
@@ -102,7 +127,7 @@ class RakutenOrderAdmin(OrderAdmin):
             return redirect("admin:orders_order_change", result.order.pk)
         return redirect("admin:orders_order_changelist")
 
-    @admin.action(description=gettext_lazy("Match 要確認 lines again and allocate"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Match lines needing a check again and allocate"), permissions=["change"])
     def rematch_lines(self, request, queryset):
         matched = sum(rematch_order(order) for order in queryset)
         record_actions(request.user, queryset, _("Matched 要確認 lines again: %(n)d now match a SKU.") % {"n": matched})

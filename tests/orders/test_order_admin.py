@@ -77,3 +77,13 @@ def test_retry_allocation_and_mark_checked_actions(admin_client, orders, set_sto
 def test_nobody_adds_or_deletes_orders_in_the_admin(admin_client, orders):
     assert admin_client.get("/admin/orders/order/add/").status_code == 403
     assert admin_client.get(f"/admin/orders/order/{orders[0].pk}/delete/").status_code == 403
+
+
+def test_the_order_page_shows_money_in_yen_rates_in_percent_and_the_carrier_by_name(admin_client, orders):
+    mapped, _unmatched = orders
+    mapped.lines.update(tax_rate="0.080", price=1480)
+    mapped.packages.update(default_delivery_company="1001", postage_price=500)
+    page = admin_client.get(f"/admin/orders/order/{mapped.pk}/change/").content.decode()
+    assert "¥2,980" in page and "¥1,480" in page and "¥500" in page
+    assert "8%" in page and "0.080" not in page
+    assert "ヤマト運輸 (1001)" in page

@@ -24,7 +24,8 @@ def test_the_detail_shows_local_time_counts_and_the_calls(admin_client, account)
 
 def test_skipped_runs_are_hidden_unless_asked_for(admin_client, account):
     SyncRun.objects.create(account=account, kind="orders", status="skipped", summary="already running here")
-    SyncRun.objects.create(account=account, kind="orders", status="success", summary="did the work")
+    SyncRun.objects.create(account=account, kind="orders", status="success", summary="did the work",
+                           counts={"fetched": 2})
     page = admin_client.get(LIST).content.decode()
     assert "did the work" in page and "already running here" not in page
     assert "already running here" in admin_client.get(LIST, {"runs": "all"}).content.decode()

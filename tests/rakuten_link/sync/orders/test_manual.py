@@ -99,3 +99,31 @@ def test_rematching_picks_up_a_mapping_added_later(admin_client, order_shop, rms
     line = order.lines.get()
     assert line.sku == sku and line.allocated_units == 2 and order.state == "allocated"
     assert StockLevel.objects.get(sku=sku).available == 3
+
+
+def test_the_fetch_form_defaults_to_the_only_valid_account_then_the_one_used_last(admin_client, make_account,
+                                                                                   order_shop, rms_orders):
+    from accounts.services import record_check_result
+
+    other = order_shop.account
+    record_check_result(make_account("あ店"), "invalid")  # first by name
+    valid = make_account("い店")
+    record_check_result(valid, "valid")
+    record_check_result(other, "invalid")
+
+    def initial():
+        return admin_client.get("/admin/orders/order/").context["fetch_form"].initial["account"]
+
+    assert initial() == valid  # the only valid one, although 楽天A店 comes first by name
+    post_fetch(admin_client, other, "bad number")  # refused: not remembered
+    assert initial() == valid
+    post_fetch(admin_client, other, UNKNOWN)
+    assert initial() == other  # the one this staff member used last
+
+
+def test_in_english_the_form_and_the_action_are_english(admin_client, order_shop, make_order):
+    make_order(order_shop.account)  # the actions are shown above a list that has rows
+    admin_client.cookies["django_language"] = "en"
+    page = admin_client.get("/admin/orders/order/").content.decode()
+    assert "Fetch by order number" in page and "注文番号で取得" not in page
+    assert "Match lines needing a check again" in page and "Match 要確認" not in page
