@@ -5,15 +5,16 @@
 
 It loads the demo shop (demo_data) against a sandbox seeded with the demo catalogue, verifies the
 mappings and pushes once (the demo flow of issue 5), starts `manage.py qcluster`, then makes one stock
-movement at a time through inventory.services in this process — exactly as the admin's adjustment does
-— and polls the sandbox until it holds the new quantity. No schedule is installed, so only the
-event-driven path can deliver it. Debounce: RAKUTEN_PUSH_DEBOUNCE_SECONDS (default 3 s).
+movement at a time (``--interval`` seconds apart, default 3: each one after a quiet period) through
+inventory.services in this process — exactly as the admin's adjustment does — and polls the sandbox until
+it holds the new quantity. No schedule is installed, so only the event-driven path can deliver it.
+The last line is one JSON object: p50_s, p95_s, calls (inventory upserts during the samples), broker.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import json
 import statistics
 import subprocess
 import sys
@@ -74,12 +75,20 @@ def prepare():
     return account
 
 
-def sample(sandbox, account, count: int) -> list[float]:
+UPSERT = "inventoryapi_2.0.bulk.upsert"
+
+
+def upsert_calls() -> int:
+    from rakuten_link.models import ApiCall
+
+    return ApiCall.objects.filter(function=UPSERT).count()
+
+
+def sample(sandbox, account, count: int, interval: float) -> list[float]:
     from inventory.services import apply_stock_movement
 
     mappings = list(account.product_mappings.filter(status="ok").select_related("sku", "account"))
     store = account.stores.order_by("code").first()
-    rng = random.Random(5)
     latencies = []
     for n in range(count):
         mapping = mappings[n % len(mappings)]
@@ -92,13 +101,14 @@ def sample(sandbox, account, count: int) -> list[float]:
         assert expected != before
         latencies.append(wait_for(sandbox, mapping, expected) - started)
         print(f"  sample {n + 1:2d}: {latencies[-1]:.2f} s", flush=True)
-        time.sleep(rng.uniform(0.2, 1.0))
+        time.sleep(max(0.0, interval - latencies[-1]))  # the next movement `interval` s after this one
     return latencies
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument("--interval", type=float, default=3.0, help="seconds between movements")
     args = parser.parse_args()
     sandbox = SandboxProcess(seed="demo")
     # Production rate limits on this side (docs/rms.md §1.5): what a real push would wait for.
@@ -107,19 +117,28 @@ def main() -> None:
     from django.conf import settings
 
     broker = "redis" if settings.REDIS_URL else "orm"
-    print(f"broker {broker}, debounce {settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS} s, sandbox {sandbox.url}")
+    from rakuten_link.sync.inventory.pending import pacing_seconds
+
+    print(f"broker {broker}, debounce {settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS} s, pacing {pacing_seconds():.2f} s, "
+          f"sandbox {sandbox.url}")
     account = prepare()
     cluster = start_cluster(env)
     try:
         time.sleep(5)  # let the cluster start and run the push queued by the verification
-        latencies = sample(sandbox, account, args.samples)
+        calls_before = upsert_calls()
+        latencies = sample(sandbox, account, args.samples, args.interval)
+        time.sleep(1)
+        calls = upsert_calls() - calls_before
     finally:
         stop_cluster(cluster)
         sandbox.stop()
     ordered = sorted(latencies)
     p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
     print(f"{len(ordered)} samples: p50 {statistics.median(ordered):.2f} s, p95 {p95:.2f} s, "
-          f"min {ordered[0]:.2f} s, max {ordered[-1]:.2f} s, mean {statistics.mean(ordered):.2f} s")
+          f"min {ordered[0]:.2f} s, max {ordered[-1]:.2f} s, mean {statistics.mean(ordered):.2f} s, {calls} calls")
+    print(json.dumps({"bench": "inventory_latency", "samples": len(ordered),
+                      "p50_s": round(statistics.median(ordered), 3), "p95_s": round(p95, 3),
+                      "max_s": round(ordered[-1], 3), "calls": calls, "broker": broker}))
 
 
 if __name__ == "__main__":

@@ -226,7 +226,10 @@ RAKUTEN_ORDER_OVERLAP_MINUTES = env.int("RAKUTEN_ORDER_OVERLAP_MINUTES", default
 RAKUTEN_ORDER_SWEEP_HOURS = env.int("RAKUTEN_ORDER_SWEEP_HOURS", default=72)
 # Shipment reports: above this many orders waiting, updateOrderShippingAsync (100 per call); 0 = always one by one.
 RAKUTEN_SHIPPING_ASYNC_MIN = env.int("RAKUTEN_SHIPPING_ASYNC_MIN", default=20)
-RAKUTEN_PUSH_DEBOUNCE_SECONDS = env.float("RAKUTEN_PUSH_DEBOUNCE_SECONDS", default=3.0)
+# Event-driven stock push: the first change after a quiet period goes at once (plus this optional wait);
+# later ones gather until one pacing interval after the previous push (blank: the inventory-write rate).
+RAKUTEN_PUSH_DEBOUNCE_SECONDS = env.float("RAKUTEN_PUSH_DEBOUNCE_SECONDS", default=0.0)
+RAKUTEN_PUSH_PACING_SECONDS = env.float("RAKUTEN_PUSH_PACING_SECONDS", default=None)
 RAKUTEN_LOG_RETENTION_DAYS = env.int("RAKUTEN_LOG_RETENTION_DAYS", default=30)
 # A job lease expires this long after its last heartbeat (renewed every third of it while the job runs).
 RAKUTEN_LEASE_SECONDS = env.int("RAKUTEN_LEASE_SECONDS", default=30)
@@ -245,7 +248,7 @@ Q_CLUSTER = {
     "catch_up": False,
     "save_limit": 1000,
     "ack_failures": True,
-    "poll": 0.5,
+    "poll": 0.2,  # ORM broker: how often the queue is read; a stock push waits at most this long to start
     "sync": env.bool("Q_SYNC", default=False),
 }
 if REDIS_URL:

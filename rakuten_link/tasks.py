@@ -1,10 +1,12 @@
 """Thin Django-Q2 entry points (dotted paths referenced by the schedules and by async_task).
 
-push_after_debounce is the event-driven inventory push. Why a task that sleeps instead of a Schedule of type
-ONCE: the Django-Q2 scheduler only looks at schedules every ~15 s (30 guard cycles), which alone would break
-"on Rakuten within seconds". A task enqueued at once is picked up within the broker's poll (ORM) or
-immediately (Redis), waits out the rest of the debounce window, and pushes. Only one task per account is
-queued at a time (the marker), so a burst of sales costs one push, not one per sale.
+push_after_debounce is the event-driven inventory push (the name is kept for tasks already queued; there is
+no debounce by default any more). Why a task instead of a Schedule of type ONCE: the Django-Q2 scheduler
+only looks at schedules every 30 s, which alone would break "on Rakuten within a second". A task enqueued
+at once is picked up within the broker's poll (ORM) or immediately (Redis), pushes at once after a quiet
+period and otherwise when the pacing interval since the previous push has passed. Only one task per
+account is queued at a time (the marker), so a burst of sales costs one push per pacing interval, not one
+per sale.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from accounts.models import EcAccount
 from rakuten_link.alerts.watch import check_alerts
 from rakuten_link.models import AlertLog, ApiCall, JobKind, RunStatus, SyncRun
 from rakuten_link.sync.abandoned import sweep_abandoned_runs
-from rakuten_link.sync.inventory.pending import disarm_marker, enqueue_push, keep_armed, seconds_until_due
+from rakuten_link.sync.inventory.pending import (
+    disarm_marker,
+    enqueue_push,
+    keep_armed,
+    seconds_until_due,
+    start_push,
+)
 from rakuten_link.sync.jobs import accounts_for, run_account_job
 from rakuten_link.sync.leases import lease_is_live
 
@@ -67,7 +75,7 @@ def prune_logs() -> str:
 # While another inventory job holds the lease (a long scheduled push, a drift check), wait for it
 # rather than skip: the pending SKUs must be pushed by *someone* soon. Stays well under Q's timeout.
 LEASE_WAIT_SECONDS = 90
-LEASE_POLL_SECONDS = 0.25
+LEASE_POLL_SECONDS = 0.05  # a push in flight ends within a second: notice it at once
 HEARTBEAT_SECONDS = 10  # keeps a waiting task's marker from looking stale (STALE_ARM_SECONDS)
 
 
@@ -91,8 +99,9 @@ def _run_when_free(account: EcAccount) -> str:
     beat = time.monotonic()
     while True:
         if not lease_is_live(account, JobKind.INVENTORY):
-            # Disarm before the push claims anything: a movement from now on arms and enqueues the next push.
-            disarm_marker(account.pk)
+            # Disarm before the push claims anything: a movement from now on arms and enqueues the next push,
+            # due one pacing interval after this one started.
+            start_push(account.pk)
             run = run_account_job(account, JobKind.INVENTORY, pending_only=True)
             if run.status != RunStatus.SKIPPED or account.jobs_paused:
                 return f"{account.name} inventory {run.status}: {run.summary}"

@@ -33,6 +33,7 @@ def test_an_admin_adjustment_reaches_the_sandbox(
     rms, rakuten_stock, admin_client, settings, django_capture_on_commit_callbacks
 ):
     settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS = 0
+    settings.RAKUTEN_PUSH_PACING_SECONDS = 0
     rms.reset("demo")
     account = load_demo_data()
     run_account_job(account, "mappings")  # queues the first push of the newly verified mappings

@@ -131,6 +131,7 @@ def test_template_and_exports_follow_the_list_filters(admin_client, account, mak
 
 def test_actions_queue_verification_and_pushes(admin_client, account, make_sku, make_mapping, settings):
     settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS = 0
+    settings.RAKUTEN_PUSH_PACING_SECONDS = 0
     mapping = make_mapping(account, "tee01", "ok", make_sku(), last_pushed_quantity=4, checked_at=None)
     admin_client.post(LIST, {"action": "push_now", "_selected_action": [mapping.pk]})
     mapping.refresh_from_db()

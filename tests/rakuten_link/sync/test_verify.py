@@ -106,6 +106,7 @@ def test_an_invalid_stored_number_is_an_error_without_breaking_the_batch(
 
 def test_a_mapping_turning_green_queues_its_push(rms, account, seed_items, make_sku, make_mapping, settings):
     settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS = 0
+    settings.RAKUTEN_PUSH_PACING_SECONDS = 0
     seed_items(TEE)
     make_mapping(account, "tee01", "tee01-s-blk", make_sku(), status="unchecked")
     _verify(account)

@@ -20,6 +20,7 @@ from rakuten_link.tasks import push_after_debounce
 @pytest.fixture(autouse=True)
 def no_debounce(settings):
     settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS = 0
+    settings.RAKUTEN_PUSH_PACING_SECONDS = 0
 
 
 @pytest.fixture
