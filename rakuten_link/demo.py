@@ -84,6 +84,8 @@ def _account(stores) -> EcAccount:
             "invoice_issuer_name": "株式会社ラクテンリンク デモ",
             "invoice_registration_number": "T7000012050002",
             "prohibited_words": "最安値\n日本一\n激安",
+            # The demo has no real relay: its buyer messages wait in the outbox for approval (shown, never sent).
+            "hold_messages": True,
         },
     )
     if created:

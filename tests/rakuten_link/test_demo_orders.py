@@ -27,3 +27,8 @@ def test_generated_demo_orders_arrive_with_stock_allocated(db, sandbox, settings
         assert all(line.sku_id for line in order.lines.all())
         assert sum(line.allocated_units for line in order.lines.all()) > 0 or "short_stock" in order.attention_reasons
     assert Order.objects.filter(state="allocated").exists()
+
+
+def test_the_demo_shop_holds_its_buyer_messages_since_it_has_no_real_relay(db, sandbox):
+    account = load_demo_data()
+    assert account.hold_messages and account.template_new_order is not None
