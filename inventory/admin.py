@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,11 +14,22 @@ from lib.adminviews import render_admin_form
 from lib.audit import record_action
 from lib.csvfile import CsvFormatError
 from lib.exports import download
+from lib.uploads import PreviewStore
 
 from .forms import CsvUploadForm, StockAdjustmentForm
 from .imports import import_stock_counts, stock_levels_for_export
 from .models import Product, Sku, StockLevel, StockMovement, Store
 from .services import StockError, apply_stock_movement
+from .sku_imports import import_skus_csv
+from .sku_rows import BASE_COLUMNS
+
+# Previewed SKU files wait here until confirmed, each tied to the staff member who previewed it.
+SKU_UPLOADS = PreviewStore("skus")
+SKU_TEMPLATE_ROWS = (
+    [c.label for c in BASE_COLUMNS] + ["選択肢名1", "選択肢1", "選択肢名2", "選択肢2"],
+    ["TEE01", "ロゴTシャツ", "2980", "TEE01-M-BLK", "ロゴTシャツ M ブラック", "", "サイズ", "M", "カラー", "ブラック"],
+    ["TEE01", "ロゴTシャツ", "2980", "TEE01-L-BLK", "ロゴTシャツ L ブラック", "", "サイズ", "L", "カラー", "ブラック"],
+)
 
 
 @admin.register(Store)
@@ -50,6 +61,72 @@ class SkuAdmin(admin.ModelAdmin):
     list_select_related = ("product",)
     search_fields = ("code", "name", "jan_code", "product__code", "product__name")
     autocomplete_fields = ("product",)
+
+    def get_urls(self):
+        own = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="inventory_sku_import"),
+            path("import/template/", self.admin_site.admin_view(self.template_view),
+                 name="inventory_sku_import_template"),
+        ]
+        return own + super().get_urls()
+
+    def may_import(self, request) -> bool:
+        """The CSV adds and changes products as well as SKUs: it needs both permissions on both."""
+        return all(request.user.has_perm(f"inventory.{action}_{model}")
+                   for action in ("add", "change") for model in ("sku", "product"))
+
+    def import_view(self, request):
+        """Upload → preview (nothing written) → confirm, which checks the very bytes previewed again."""
+        _require(self.may_import(request))
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._confirm_import(request)
+        form = CsvUploadForm(request.POST or None, request.FILES or None)
+        report = token = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data["file"].read()
+            try:
+                report = import_skus_csv(data, dry_run=True)
+            except CsvFormatError as exc:
+                form.add_error("file", str(exc))
+            else:
+                if report.ok:
+                    token = SKU_UPLOADS.keep(data, request.user.pk)
+                else:
+                    self.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
+        return self._import_page(request, form, report, token)
+
+    def _confirm_import(self, request):
+        token = request.POST.get("preview_token", "")
+        owner, data = SKU_UPLOADS.read(token)
+        if data is None or owner != request.user.pk:
+            self.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
+            return redirect("admin:inventory_sku_import")
+        report = import_skus_csv(data)
+        if not report.ok:
+            self.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
+            return self._import_page(request, CsvUploadForm(), report, None)
+        SKU_UPLOADS.drop(token)
+        counts = {"pc": report.products_created, "pu": report.products_updated, "c": report.created,
+                  "u": report.updated, "n": report.unchanged}
+        record_action(request.user, None, _("Imported the SKU CSV: products %(pc)d created, %(pu)d updated; SKUs "
+                                            "%(c)d created, %(u)d updated, %(n)d unchanged.") % counts, model=Sku)
+        self.message_user(request, _("SKUs imported: products %(pc)d created, %(pu)d updated; SKUs %(c)d created, "
+                                     "%(u)d updated, %(n)d unchanged.") % counts, messages.SUCCESS)
+        return redirect("admin:inventory_sku_changelist")
+
+    def _import_page(self, request, form, report, token):
+        """The shared upload page; an error report goes to its error list, a good one to the preview table."""
+        return render_admin_form(
+            request, self, title=_("Import SKUs (CSV)"), form=form, template="admin/inventory/sku/import.html",
+            extra={"report": report if report and not report.ok else None,
+                   "preview": report if report and report.ok else None, "preview_token": token,
+                   "confirm_label": _("Import these SKUs") if token else "", "submit_label": _("Check the file"),
+                   "template_url": reverse("admin:inventory_sku_import_template")},
+        )
+
+    def template_view(self, request):
+        _require(self.has_view_permission(request))
+        return download(SKU_TEMPLATE_ROWS, filename="skus_template", fmt="csv")
 
 
 @admin.register(StockLevel)
