@@ -44,7 +44,8 @@ class EcAccountForm(forms.ModelForm):
         model = EcAccount
         fields = (
             "name", "stores", "shop_url", "service_secret", "license_key", "smtp_id", "smtp_password",
-            "smtp_from_address", "tax_rounding", "job_fetch_orders", "job_push_inventory", "job_report_shipments",
+            "smtp_from_address", "tax_rounding", "job_fetch_orders", "job_fast_orders",
+            "job_push_inventory", "job_report_shipments",
             "auto_confirm_orders", "safety_stock", "alert_email", "invoice_issuer_name",
             "invoice_registration_number", "prohibited_words", "template_new_order", "template_shipped",
             "template_cancelled", "template_follow_up", "follow_up_days", "hold_messages",
@@ -151,6 +152,11 @@ class EcAccountForm(forms.ModelForm):
                     "One shop can have only one account: edit %(name)s instead."
                 ) % {"name": existing.name})
 
+    def _smtp_login_typed(self, previous: EcAccount, account: EcAccount) -> bool:
+        """The SMTP AUTH ID changed, or a password was typed (even the same one: the relay may be fixed)."""
+        typed = (self.data.get(self.add_prefix("smtp_password")) or "").strip()
+        return bool(typed) or previous.smtp_id != account.smtp_id
+
     def save(self, commit: bool = True) -> EcAccount:
         account = super().save(commit=False)
         previous = EcAccount.objects.filter(pk=account.pk).first() if account.pk else None
@@ -159,8 +165,8 @@ class EcAccountForm(forms.ModelForm):
         )
         if self.changed_credentials:
             reset_for_new_credentials(account)
-        if previous is None or previous.smtp_password != account.smtp_password:
-            resume_messages(account)  # a paused relay login is tried again with the new password
+        if previous is None or self._smtp_login_typed(previous, account):
+            resume_messages(account)  # a paused relay login is tried again with what was typed
         if commit:
             account.save()
             self.save_m2m()

@@ -52,6 +52,10 @@ class EcAccount(models.Model):
         _("consumption tax rounding"), max_length=8, choices=TaxRounding.choices, default=TaxRounding.FLOOR
     )
     job_fetch_orders = models.BooleanField(_("fetch orders automatically"), default=True)
+    job_fast_orders = models.BooleanField(
+        _("fast order fetch"), default=False,
+        help_text=_("Fetch orders every RAKUTEN_ORDER_POLL_SECONDS instead of every minute. Needs the order "
+                    "poller process (manage.py rakuten_poll) running beside the workers."))
     job_push_inventory = models.BooleanField(_("update inventory automatically"), default=True)
     job_report_shipments = models.BooleanField(_("report shipped status automatically"), default=True)
     auto_confirm_orders = models.BooleanField(_("confirm new orders automatically"), default=False)

@@ -224,12 +224,21 @@ RAKUTEN_INITIAL_FETCH_DAYS = env.int("RAKUTEN_INITIAL_FETCH_DAYS", default=7)
 RAKUTEN_ORDER_OVERLAP_MINUTES = env.int("RAKUTEN_ORDER_OVERLAP_MINUTES", default=15)
 # `rakuten_sync orders --sweep` (hourly): orders that became visible in RMS late, up to this far back.
 RAKUTEN_ORDER_SWEEP_HOURS = env.int("RAKUTEN_ORDER_SWEEP_HOURS", default=72)
+# Accounts with the fast order fetch on: `manage.py rakuten_poll` runs their order fetch this often (min 10 s).
+RAKUTEN_ORDER_POLL_SECONDS = env.int("RAKUTEN_ORDER_POLL_SECONDS", default=60)
+if RAKUTEN_ORDER_POLL_SECONDS < 10:
+    raise ImproperlyConfigured(
+        f"RAKUTEN_ORDER_POLL_SECONDS is {RAKUTEN_ORDER_POLL_SECONDS}; it must be at least 10 (seconds): a shorter "
+        "poll would spend RMS's order-API allowance on empty searches."
+    )
 # Shipment reports: above this many orders waiting, updateOrderShippingAsync (100 per call); 0 = always one by one.
 RAKUTEN_SHIPPING_ASYNC_MIN = env.int("RAKUTEN_SHIPPING_ASYNC_MIN", default=20)
 # Event-driven stock push: the first change after a quiet period goes at once (plus this optional wait);
 # later ones gather until one pacing interval after the previous push (blank: the inventory-write rate).
 RAKUTEN_PUSH_DEBOUNCE_SECONDS = env.float("RAKUTEN_PUSH_DEBOUNCE_SECONDS", default=0.0)
 RAKUTEN_PUSH_PACING_SECONDS = env.float("RAKUTEN_PUSH_PACING_SECONDS", default=None)
+# Listing pre-flight: words every account refuses besides its own 出品禁止ワード (comma-separated).
+RAKUTEN_PROHIBITED_WORDS = env.list("RAKUTEN_PROHIBITED_WORDS", default=[])
 RAKUTEN_LOG_RETENTION_DAYS = env.int("RAKUTEN_LOG_RETENTION_DAYS", default=30)
 # A job lease expires this long after its last heartbeat (renewed every third of it while the job runs).
 RAKUTEN_LEASE_SECONDS = env.int("RAKUTEN_LEASE_SECONDS", default=30)

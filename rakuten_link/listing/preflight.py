@@ -59,7 +59,7 @@ class Finding:
 
 def shared_words() -> list[str]:
     """Words every account refuses (setting RAKUTEN_PROHIBITED_WORDS, a list), besides its own."""
-    return [str(w).strip() for w in getattr(settings, "RAKUTEN_PROHIBITED_WORDS", []) if str(w).strip()]
+    return [str(w).strip() for w in settings.RAKUTEN_PROHIBITED_WORDS if str(w).strip()]
 
 
 def check_draft(draft: ListingDraft, words: list[str]) -> list[Finding]:

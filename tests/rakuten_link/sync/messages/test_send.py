@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 
@@ -68,6 +69,26 @@ def test_saving_the_smtp_password_again_resumes_messages(mailing_account):
     form.save()
     mailing_account.refresh_from_db()
     assert not mailing_account.messages_paused
+
+
+@pytest.mark.parametrize("change", ["same password typed again", "only the SMTP AUTH ID fixed", "nothing"])
+def test_the_pause_lifts_when_the_login_is_typed_again_and_not_otherwise(mailing_account, change):
+    from accounts.forms import EcAccountForm
+    from accounts.services import pause_messages
+
+    password = str(mailing_account.smtp_password)
+    pause_messages(mailing_account, "535")
+    data = {name: getattr(mailing_account, name) for name in ("name", "shop_url", "smtp_id", "smtp_from_address",
+                                                              "tax_rounding", "safety_stock", "follow_up_days")}
+    if change == "same password typed again":
+        data["smtp_password"] = password
+    elif change == "only the SMTP AUTH ID fixed":
+        data["smtp_id"] = "fixed-id"
+    form = EcAccountForm(data=data, instance=mailing_account)
+    assert form.is_valid(), form.errors
+    form.save()
+    mailing_account.refresh_from_db()
+    assert mailing_account.messages_paused is (change == "nothing")
 
 
 def test_a_refused_sender_fails_the_message_with_what_to_do(mailing_account, rms_orders, smtp_relay):

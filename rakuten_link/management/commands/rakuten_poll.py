@@ -1,0 +1,61 @@
+"""`manage.py rakuten_poll`: the fast order fetch, run as its own process beside `manage.py qcluster`.
+
+It queues the ordinary order-fetch task for accounts with the fast order fetch on, every
+RAKUTEN_ORDER_POLL_SECONDS (the decision is in rakuten_link.sync.orders.poller). Run exactly one poller per
+deployment; it needs a running cluster to do the fetches. SIGTERM and SIGINT stop it after the current pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
+
+from rakuten_link.sync.orders.poller import OrderPoller
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = ("Queue an order fetch every RAKUTEN_ORDER_POLL_SECONDS for accounts with the fast order fetch on; "
+            "runs until stopped (SIGTERM or Ctrl-C).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="one pass, then exit (for tests and cron checks)")
+        parser.add_argument("--interval", type=float, default=1.0,
+                            help="seconds between passes (default 1); the poll period itself is the setting")
+
+    def handle(self, *args, **options):
+        poller = OrderPoller()
+        if options["once"]:
+            due = poller.tick()
+            self.stdout.write(f"order poll: queued {len(due)} fetch(es)")
+            return
+        stop = threading.Event()
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda *_: stop.set())
+        self.stdout.write(f"order poller: every {settings.RAKUTEN_ORDER_POLL_SECONDS} s for accounts with the "
+                          f"fast order fetch on; SIGTERM or Ctrl-C stops it")
+        self.stdout.flush()
+        while not stop.is_set():
+            _pass(poller)
+            stop.wait(max(0.1, options["interval"]))
+        self.stdout.write("order poller stopped")
+
+
+def _pass(poller: OrderPoller) -> None:
+    """One pass that survives a busy database or broker: the next pass, a second later, tries again.
+
+    Nothing is remembered as queued when the enqueue failed, so the account stays due.
+    """
+    close_old_connections()
+    try:
+        poller.tick()
+    except DatabaseError:
+        logger.warning("order poll pass failed on the database; retrying", exc_info=True)
+    except Exception:  # a broker (Redis) that is down must not end the poller
+        logger.exception("order poll pass failed; retrying")
