@@ -56,10 +56,10 @@ def run_job(account: EcAccount, kind: str, job: JobFunction, **options) -> SyncR
             pause_after_auth_failure(account, exc)
             return _finish(run, RunStatus.FAILED, error=_("authentication failed: %(error)s") % {"error": exc})
         except RmsError as exc:
-            return _finish(run, RunStatus.FAILED, error=str(exc))
+            return alert_failed(_finish(run, RunStatus.FAILED, error=str(exc)))
         except Exception as exc:
             logger.exception("job %s failed for account %s", kind, account.pk)
-            return _finish(run, RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+            return alert_failed(_finish(run, RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"))
         except BaseException as exc:
             # Django-Q2's timeout is a SystemExit; a worker being stopped is KeyboardInterrupt. Record the
             # run as failed, then let the exception end the task as it meant to.
@@ -69,8 +69,29 @@ def run_job(account: EcAccount, kind: str, job: JobFunction, **options) -> SyncR
             except Exception:  # the alert must never hide the interruption itself
                 logger.exception("could not alert about interrupted run %s", run.pk)
             raise
-        status = RunStatus.FAILED if result.failed else RunStatus.SUCCESS
-        return _finish(run, status, summary=result.summary, counts=result.counts, error=result.error)
+        if result.failed:
+            return alert_failed(_finish(run, RunStatus.FAILED, summary=result.summary, counts=result.counts,
+                                        error=result.error))
+        return _finish(run, RunStatus.SUCCESS, summary=result.summary, counts=result.counts, error=result.error)
+
+
+# Kinds that mail their own, more precise alerts (order fetch: order_fetch_failed; buyer messages:
+# message_refused, and the silence check for messages queued too long).
+OWN_FAILURE_ALERT = frozenset({"orders", "messages"})
+
+
+def alert_failed(run: SyncRun) -> SyncRun:
+    """Mail "job failed" (throttled hourly per account), so no failing job stays unnoticed until silence."""
+    if run.kind not in OWN_FAILURE_ALERT:
+        try:
+            send_alert(run.account, kind="job_failed",
+                       subject=_("A sync job failed: %(job)s") % {"job": run.get_kind_display()},
+                       body=_("The %(job)s job of account %(name)s failed and will run again at its next slot.\n\n"
+                              "%(error)s") % {"job": run.get_kind_display(), "name": run.account.name,
+                                              "error": run.error or run.summary})
+        except Exception:  # an alert must never turn a recorded failure into a crash
+            logger.exception("could not alert about failed run %s", run.pk)
+    return run
 
 
 def pause_after_auth_failure(account: EcAccount, exc: RmsError) -> bool:

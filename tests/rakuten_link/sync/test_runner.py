@@ -174,3 +174,19 @@ def test_the_command_prints_a_summary_and_fails_with_a_non_zero_status(rms, acco
     with pytest.raises(CommandError) as info:
         call_command("rakuten_sync", "license", "--account", account.name)
     assert info.value.returncode == 1
+
+
+def test_a_failed_job_mails_job_failed_once_an_hour_and_the_order_fetch_keeps_its_own_alert(account):
+    def broken(**_kwargs):
+        raise ValueError("disk full")
+
+    def refused(**_kwargs):
+        return JobResult(summary="0 sent", failed=True, error="relay unreachable")
+
+    for job in (broken, refused, broken):
+        assert run_job(account, "shipments", job).status == "failed"
+    assert [m.subject.endswith("同期ジョブが失敗しました：発送済みステータス連携") for m in mail.outbox] == [True]
+    assert "disk full" in mail.outbox[0].body and account.name in mail.outbox[0].body
+    assert AlertLog.objects.filter(kind="job_failed").count() == 1  # throttled: one an hour
+    run_job(account, "orders", broken)
+    assert AlertLog.objects.filter(kind="job_failed").count() == 1  # the order fetch alerts in its own words
