@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .api import inventory, items, license, orders, shipping, shipping_async
-from .auth import authenticate
+from .auth import authenticate, parse_authorization
 from .control.dispatch import dispatch as control_dispatch
 from .http import (
     ApiError,
@@ -68,7 +68,7 @@ class SandboxApp:
             response = _unroutable(path_known)
             _log(self.state, request, None, None, response)
             return response
-        delay = self.state.config.latency_ms
+        delay = _latency_ms(self.state, request)
         if delay:
             time.sleep(delay / 1000)
         with self.state.lock:
@@ -105,6 +105,17 @@ class SandboxApp:
             traceback.print_exc(file=sys.stderr)
             message = f"Internal Server Error (sandbox: {type(exc).__name__}: {exc})"
             return rest_errors(500, [{"code": "GE0019", "message": message}]), shop
+
+
+def _latency_ms(state: SandboxState, request: Request) -> int:
+    """The shop's own latency when one is set for the caller's shop, else the global one (slept outside the lock)."""
+    config = state.config
+    if config.latency_ms_by_shop:
+        pair = parse_authorization(request.headers.get("authorization"))
+        credential = state.find_credential(*pair) if pair else None
+        if credential is not None and credential.shop in config.latency_ms_by_shop:
+            return config.latency_ms_by_shop[credential.shop]
+    return config.latency_ms
 
 
 def _is_json(request: Request) -> bool:

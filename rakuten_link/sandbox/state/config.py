@@ -31,6 +31,9 @@ class SandboxConfig:
     rate_limit_status: int = 429
     rate_limit_body: dict[str, Any] = field(default_factory=_too_many_requests)
     latency_ms: int = 0
+    # Per-shop latency (shop number → ms), instead of latency_ms for that shop's calls: one slow shop
+    # among many on one sandbox (the many-shops benchmark). Replaced as a whole by a patch.
+    latency_ms_by_shop: dict[str, int] = field(default_factory=dict)
     fault_500_rate: float = 0.0
     fault_503_rate: float = 0.0
     drop_rate: float = 0.0
@@ -86,6 +89,8 @@ def _check(name: str, value: Any) -> Any:
         return _number(name, value, 0.0, None)
     if name == "shipping_accepted_progress":
         return _progress_list(name, value)
+    if name == "latency_ms_by_shop":
+        return _latency_by_shop(value)
     if name == "rate_limit_per_s":
         if not isinstance(value, dict):
             raise ValueError("rate_limit_per_s must be an object of family → requests per second")
@@ -93,6 +98,18 @@ def _check(name: str, value: Any) -> Any:
     if not isinstance(value, dict):  # rate_limit_body
         raise ValueError(f"{name} must be a JSON object")
     return value
+
+
+def _latency_by_shop(value: Any) -> dict[str, int]:
+    """{6-digit shop number: non-negative milliseconds}."""
+    if not isinstance(value, dict):
+        raise ValueError("latency_ms_by_shop must be an object of shop number → milliseconds")
+    for shop, ms in value.items():
+        if not (isinstance(shop, str) and len(shop) == 6 and shop.isdigit()):
+            raise ValueError("latency_ms_by_shop keys must be 6-digit shop numbers")
+        if not isinstance(ms, int) or isinstance(ms, bool) or ms < 0:
+            raise ValueError("latency_ms_by_shop values must be non-negative integers")
+    return dict(value)
 
 
 def _progress_list(name: str, value: Any) -> list[int]:
