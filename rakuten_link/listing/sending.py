@@ -123,7 +123,8 @@ def _failed(listing: Listing, exc: RmsError) -> SendResult:
     codes = {exc.code, *(d.code for d in exc.errors)}
     if NOT_MIGRATED in codes:
         message = _("This shop has not been migrated to RMS's SKU model, so items cannot be registered through "
-                    "the API (IE1105). Migrate the shop in RMS first, or upload normal-item.csv.")
+                    "the API (IE1105). Migrate the shop to the SKU model in RMS first: the normal-item.csv export uses "
+                    "the SKU layout too.")
         _record(listing, ListingStatus.ERROR, {"item": [message]})
         return SendResult(listing, False, message=message)
     errors: dict[str, list[str]] = {}

@@ -119,7 +119,7 @@ def test_a_shop_not_migrated_to_skus_gets_a_clear_message(rms, account, ready_te
 
     listing.refresh_from_db()
     assert not result.ok and listing.status == "error"
-    assert "IE1105" in result.message and "normal-item.csv" in result.message
+    assert "IE1105" in result.message and "SKU" in result.message
     assert "tee01" not in items(rms)
 
 
