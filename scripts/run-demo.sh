@@ -25,7 +25,6 @@ PY="$VENV/bin/python"
 
 export DEBUG=True
 export RMS_API_BASE_URL="http://127.0.0.1:$SANDBOX_PORT"
-export RAKUTEN_PUSH_DEBOUNCE_SECONDS="${RAKUTEN_PUSH_DEBOUNCE_SECONDS:-3}"
 
 PIDS=()
 # Polite TERM first (the Q cluster finishes its tasks), then KILL whatever is still there after 5 s.
