@@ -1,46 +1,21 @@
-"""Buyer-message placeholders: a fixed set, filled by plain text replacement.
+"""Buyer-message placeholders ({注文番号} …, the rule in lib/placeholders.py) and the values of an order.
 
-No template language: a template is staff-written text that reaches buyers, so it can only name one of
-the values below (``{注文番号}`` …), never an attribute, filter or tag. An unknown name is refused when
-the template is saved (``MailTemplate.clean``) and left as written if it ever reaches rendering.
-This module imports no model, so the model module can use it.
+An unknown name is refused when the template is saved (``MailTemplate.clean``). This module imports no
+model, so the model module can use it.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-from django.utils.translation import gettext as _
+from lib.placeholders import Placeholders
 
-PLACEHOLDERS = ("注文番号", "注文日", "購入者名", "商品明細", "合計", "配送会社", "お問い合わせ番号", "店舗名")
-_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,30})\}")
-
-
-def unknown_placeholders(text: str) -> list[str]:
-    """The placeholder names in ``text`` outside the fixed set, in order of appearance, once each."""
-    found = [name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS]
-    return list(dict.fromkeys(found))
-
-
-def unknown_placeholders_error(text: str) -> str | None:
-    """The message staff see for unknown placeholders, or None when every one is allowed."""
-    unknown = unknown_placeholders(text)
-    if not unknown:
-        return None
-    return _("Unknown placeholder(s): %(unknown)s. Use only these: %(allowed)s.") % {
-        "unknown": " ".join(f"{{{name}}}" for name in unknown),
-        "allowed": " ".join(f"{{{name}}}" for name in PLACEHOLDERS),
-    }
-
-
-def render(text: str, values: Mapping[str, str]) -> str:
-    """Replace each known placeholder by its value (missing → ""); anything else stays as written."""
-    def replace(match: re.Match) -> str:
-        name = match.group(1)
-        return str(values.get(name, "")) if name in PLACEHOLDERS else match.group(0)
-
-    return _PLACEHOLDER.sub(replace, text)
+MESSAGE_PLACEHOLDERS = Placeholders(
+    ("注文番号", "注文日", "購入者名", "商品明細", "合計", "配送会社", "お問い合わせ番号", "店舗名"))
+PLACEHOLDERS = MESSAGE_PLACEHOLDERS.names
+unknown_placeholders = MESSAGE_PLACEHOLDERS.unknown
+unknown_placeholders_error = MESSAGE_PLACEHOLDERS.unknown_error
+render = MESSAGE_PLACEHOLDERS.render
 
 
 def yen(amount: int | None) -> str:

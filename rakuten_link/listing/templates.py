@@ -1,47 +1,19 @@
-"""Listing-template placeholders: a fixed set, filled from plain values by regex replacement.
-
-The same rule as the buyer-message templates (orders/messages.py): staff-written patterns may name only
-one of the values below ({商品名} …), never an attribute, filter or tag, so no pattern can reach a model.
-An unknown name is refused when the template is saved and left as written if it ever reaches rendering.
-"""
+"""Listing-template placeholders ({商品名} …, the rule in lib/placeholders.py) and a product's values."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from django.utils.html import escape
-from django.utils.translation import gettext as _
+
+from lib.placeholders import Placeholders
 
 # No product description exists in inventory yet: {商品説明} joins the set when one does.
-PLACEHOLDERS = ("商品名", "商品コード", "SKU表", "SKU一覧", "価格")
-_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,30})\}")
-
-
-def unknown_placeholders(text: str) -> list[str]:
-    """The placeholder names in ``text`` outside the fixed set, once each, in order of appearance."""
-    return list(dict.fromkeys(n for n in _PLACEHOLDER.findall(text or "") if n not in PLACEHOLDERS))
-
-
-def unknown_placeholders_error(text: str) -> str | None:
-    """The message staff see for unknown placeholders, or None when every one is allowed."""
-    unknown = unknown_placeholders(text)
-    if not unknown:
-        return None
-    return _("Unknown placeholder(s): %(unknown)s. Use only these: %(allowed)s.") % {
-        "unknown": " ".join(f"{{{name}}}" for name in unknown),
-        "allowed": " ".join(f"{{{name}}}" for name in PLACEHOLDERS),
-    }
-
-
-def render(text: str, values: Mapping[str, str]) -> str:
-    """Replace each known placeholder by its value (missing → ""); anything else stays as written."""
-
-    def replace(match: re.Match) -> str:
-        name = match.group(1)
-        return str(values.get(name, "")) if name in PLACEHOLDERS else match.group(0)
-
-    return _PLACEHOLDER.sub(replace, text or "")
+LISTING_PLACEHOLDERS = Placeholders(("商品名", "商品コード", "SKU表", "SKU一覧", "価格"))
+PLACEHOLDERS = LISTING_PLACEHOLDERS.names
+unknown_placeholders = LISTING_PLACEHOLDERS.unknown
+unknown_placeholders_error = LISTING_PLACEHOLDERS.unknown_error
+render = LISTING_PLACEHOLDERS.render
 
 
 def yen(amount: int | None) -> str:
