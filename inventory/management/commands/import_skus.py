@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from inventory.sku_imports import import_skus_csv
-from lib.csvfile import CsvFormatError
+from lib.csvcommands import dry_run_prefix, run_csv_import
 
 
 class Command(BaseCommand):
@@ -18,19 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
 
     def handle(self, *args, **options):
-        try:
-            data = Path(options["file"]).read_bytes()
-        except OSError as exc:
-            raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
-        try:
-            report = import_skus_csv(data, dry_run=options["dry_run"])
-        except CsvFormatError as exc:
-            raise CommandError(str(exc)) from None
-        for error in report.errors:
-            self.stderr.write(str(error))
-        if report.errors:
-            raise CommandError(f"{len(report.errors)} error(s); nothing was imported", returncode=1)
-        prefix = "dry run, nothing written: " if report.dry_run else ""
+        report = run_csv_import(self, options["file"], lambda data: import_skus_csv(data, dry_run=options["dry_run"]))
+        prefix = dry_run_prefix(report)
         self.stdout.write(
             f"{prefix}products created {report.products_created}, updated {report.products_updated}; "
             f"SKUs created {report.created}, updated {report.updated}, unchanged {report.unchanged}"

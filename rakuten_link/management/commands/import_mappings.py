@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import EcAccount
-from lib.csvfile import CsvFormatError
+from lib.csvcommands import dry_run_prefix, run_csv_import
 from rakuten_link.mappings.imports import import_mappings_csv
 
 
@@ -24,17 +24,7 @@ class Command(BaseCommand):
             account = EcAccount.objects.get(name=options["account"])
         except EcAccount.DoesNotExist:
             raise CommandError(f"no account named {options['account']!r}") from None
-        try:
-            data = Path(options["file"]).read_bytes()
-        except OSError as exc:
-            raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
-        try:
-            report = import_mappings_csv(data, account=account, dry_run=options["dry_run"])
-        except CsvFormatError as exc:
-            raise CommandError(str(exc)) from None
-        for error in report.errors:
-            self.stderr.write(str(error))
-        if report.errors:
-            raise CommandError(f"{len(report.errors)} error(s); nothing was imported", returncode=1)
-        prefix = "dry run, nothing written: " if report.dry_run else ""
+        importer = partial(import_mappings_csv, account=account, dry_run=options["dry_run"])
+        report = run_csv_import(self, options["file"], importer)
+        prefix = dry_run_prefix(report)
         self.stdout.write(f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
