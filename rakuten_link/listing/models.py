@@ -34,7 +34,8 @@ class ListingTemplate(models.Model):
     sales_description = models.TextField(_("sales description (HTML)"), blank=True)
     images = models.TextField(_("images"), blank=True,
                               help_text=_("One R-Cabinet image path per line, e.g. /img/{商品コード}.jpg."))
-    genre_id = models.CharField(_("genre ID"), max_length=6, blank=True,
+    # Wider than the 6 digits Rakuten takes, so a wrong value reaches the pre-flight and its clear message.
+    genre_id = models.CharField(_("genre ID"), max_length=20, blank=True,
                                 help_text=_("Rakuten's 6-digit genre ID."))
     tax_included = models.BooleanField(_("price includes tax"), default=True)
     tax_rate = models.DecimalField(_("tax rate"), max_digits=4, decimal_places=3, default=Decimal("0.10"),
