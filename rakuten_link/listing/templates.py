@@ -23,7 +23,9 @@ def yen(amount: int | None) -> str:
 def sku_table(rows: Iterable[tuple[str, str]]) -> str:
     """An HTML table of the SKUs (code, what tells it apart), escaped: SKU names are data, not markup."""
     cells = "".join(f"<tr><td>{escape(code)}</td><td>{escape(label)}</td></tr>" for code, label in rows)
-    return f'<table border="1" cellpadding="4"><tr><th>SKU</th><th></th></tr>{cells}</table>' if cells else ""
+    # Rakuten's buyers read this table, in Japanese whatever language the staff's admin is in.
+    head = "<tr><th>SKU</th><th>仕様</th></tr>"
+    return f'<table border="1" cellpadding="4">{head}{cells}</table>' if cells else ""
 
 
 def product_values(product, skus: list) -> dict[str, str]:
