@@ -33,11 +33,12 @@ import argparse
 import ast
 import json
 import random
+import subprocess
 import sys
 import time
 
 from bench_inventory_latency import start_cluster, stop_cluster
-from bench_inventory_support import SandboxProcess, configure
+from bench_inventory_support import REPO, SandboxProcess, configure
 from bench_many_shops_support import (
     DISPATCH,
     RUN_FOR_ACCOUNT,
@@ -62,6 +63,8 @@ def parse_args():
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--slow-shop", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--poller", action=argparse.BooleanOptionalAction, default=False,
+                        help="also run manage.py rakuten_poll, which queues due schedules every second")
     parser.add_argument("--order-every", type=float, default=120, help="s between sandbox orders, per shop")
     parser.add_argument("--move-every", type=float, default=6, help="s between local stock movements")
     return parser.parse_args()
@@ -215,11 +218,17 @@ def prepare(args, sandbox: SandboxProcess) -> tuple[list, int | None]:
     return accounts, slow_id
 
 
+def start_poller(env: dict) -> subprocess.Popen:
+    command = [sys.executable, "manage.py", "rakuten_poll"]
+    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def run(args, env: dict, accounts: list, slow_id: int | None) -> tuple[Recorder, object]:
     from django.core.management import call_command
     from django.utils import timezone
 
     cluster = start_cluster({**env, "Q_WORKERS": str(args.workers)})
+    poller = start_poller(env) if args.poller else None
     recorder = Recorder()
     try:
         time.sleep(5)  # the cluster is up before the schedules are due
@@ -231,6 +240,8 @@ def run(args, env: dict, accounts: list, slow_id: int | None) -> tuple[Recorder,
                   lambda: stock_movement(rng, accounts), args.move_every, quiet_tail=60)
         end = timezone.now()
     finally:
+        if poller is not None:
+            stop_cluster(poller)  # SIGTERM ends it after its pass, as it does the cluster
         stop_cluster(cluster)
     recorder.poll_schedules()
     recorder.poll_tasks()
@@ -256,6 +267,7 @@ def main() -> None:
     result = {
         "bench": "many_shops", "accounts": args.accounts, "workers": args.workers, "minutes": args.minutes,
         "broker": broker, "database": connection.vendor, "slow_shop": args.slow_shop,
+        "poller": args.poller,
         "worst_lag_s": stats(figures, "others", max), "p95_lag_s": stats(figures, "others", p95),
         "slow_shop_worst_lag_s": stats(figures, "slow", max), "slow_shop_p95_lag_s": stats(figures, "slow", p95),
         "worst_lag_strict_s": stats(figures, "others_strict", max),

@@ -73,6 +73,9 @@ user.set_password('$DEMO_PASSWORD'); user.save()
 log "starting the Django-Q2 cluster (sync jobs)"
 "$PY" manage.py qcluster &
 PIDS+=($!)
+log "starting the poller (schedules on time, fast order fetch)"
+"$PY" manage.py rakuten_poll &
+PIDS+=($!)
 
 cat <<MSG
 

@@ -19,6 +19,13 @@ def rms(sandbox, settings):
 
 
 @pytest.fixture
+def keep_test_connection(monkeypatch):
+    """Django-Q2's scheduler closes the process's database connections first (the poller's pass does too);
+    in a test that would close the test's own connection, inside its transaction."""
+    monkeypatch.setattr("django_q.scheduler.close_old_django_connections", lambda: None)
+
+
+@pytest.fixture
 def account(make_account, make_store):
     return make_account("楽天テスト店", stores=[make_store()], alert_email="alerts@example.com")
 

@@ -1,8 +1,11 @@
-"""`manage.py rakuten_poll`: the fast order fetch, run as its own process beside `manage.py qcluster`.
+"""`manage.py rakuten_poll`: a once-a-second pass beside `manage.py qcluster`: fast order fetch, prompt schedules.
 
-It queues the ordinary order-fetch task for accounts with the fast order fetch on, every
-RAKUTEN_ORDER_POLL_SECONDS (the decision is in rakuten_link.sync.orders.poller). Run exactly one poller per
-deployment; it needs a running cluster to do the fetches. SIGTERM and SIGINT stop it after the current pass.
+Each pass queues the ordinary order-fetch task for accounts with the fast order fetch on, every
+RAKUTEN_ORDER_POLL_SECONDS (the decision is in rakuten_link.sync.orders.poller), and queues the schedules
+that are due (rakuten_link.schedules.fire_due_schedules), so scheduled jobs start within about a second of
+their slot rather than within the 30 s of Django-Q2's own scheduler (--no-schedules leaves that to it).
+Run one poller per deployment; it needs a running cluster to do the work. SIGTERM and SIGINT stop it
+after the current pass.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
+from rakuten_link.schedules import fire_due_schedules
 from rakuten_link.sync.orders.poller import OrderPoller
 
 logger = logging.getLogger(__name__)
@@ -28,11 +32,15 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="one pass, then exit (for tests and cron checks)")
         parser.add_argument("--interval", type=float, default=1.0,
                             help="seconds between passes (default 1); the poll period itself is the setting")
+        parser.add_argument("--no-schedules", action="store_true",
+                            help="do not queue due schedules (leave them to the cluster's 30 s scheduler)")
 
     def handle(self, *args, **options):
-        poller = OrderPoller()
+        poller, schedules = OrderPoller(), not options["no_schedules"]
         if options["once"]:
             due = poller.tick()
+            if schedules:
+                fire_due_schedules()
             self.stdout.write(f"order poll: queued {len(due)} fetch(es)")
             return
         stop = threading.Event()
@@ -42,12 +50,12 @@ class Command(BaseCommand):
                           f"fast order fetch on; SIGTERM or Ctrl-C stops it")
         self.stdout.flush()
         while not stop.is_set():
-            _pass(poller)
+            _pass(poller, schedules)
             stop.wait(max(0.1, options["interval"]))
         self.stdout.write("order poller stopped")
 
 
-def _pass(poller: OrderPoller) -> None:
+def _pass(poller: OrderPoller, schedules: bool) -> None:
     """One pass that survives a busy database or broker: the next pass, a second later, tries again.
 
     Nothing is remembered as queued when the enqueue failed, so the account stays due.
@@ -55,6 +63,8 @@ def _pass(poller: OrderPoller) -> None:
     close_old_connections()
     try:
         poller.tick()
+        if schedules:
+            fire_due_schedules()
     except DatabaseError:
         logger.warning("order poll pass failed on the database; retrying", exc_info=True)
     except Exception:  # a broker (Redis) that is down must not end the poller

@@ -22,6 +22,8 @@ from rakuten_link.models import ApiCall, JobLease, SyncRun
 from rakuten_link.sync.orders.poller import OUTSTANDING_SECONDS, AccountState, OrderPoller, is_due
 from rakuten_link.tasks import run_for_account
 
+pytestmark = pytest.mark.usefixtures("keep_test_connection")
+
 ROOT = Path(__file__).resolve().parents[4]
 NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=timezone.get_fixed_timezone(540))
 POLL = 15
