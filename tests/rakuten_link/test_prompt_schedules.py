@@ -42,3 +42,12 @@ def test_no_schedules_leaves_them_to_the_cluster(db):
     call_command("rakuten_poll", "--once", "--no-schedules")
     assert queued_dispatches() == []
     assert Schedule.objects.get(pk=due.pk).next_run < timezone.now()
+
+
+def test_the_minute_jobs_are_spread_over_the_minute(db):
+    call_command("setup_schedules", verbosity=0)
+    runs = dict(Schedule.objects.values_list("name", "next_run"))
+    offsets = {name: (runs[name] - runs[FETCH]).total_seconds() for name in
+               ("rakuten: push inventory", "rakuten: report shipments", "rakuten: send buyer messages")}
+    assert offsets == {"rakuten: push inventory": 15, "rakuten: report shipments": 30,
+                       "rakuten: send buyer messages": 45}
