@@ -36,9 +36,9 @@ SCHEDULES = (
     ScheduleSpec("rakuten: order sweep", DISPATCH, "'orders'", minutes=60, kind="orders",
                  kwargs="sweep=True", offset=("rakuten: fetch orders", 30), label=_("Order sweep")),
     ScheduleSpec("rakuten: refresh open orders", DISPATCH, "'open-orders'", minutes=10, kind="open-orders",
-                 label=_("Refresh open orders")),
-    # The other minute jobs are spread over the minute (+15, +30, +45 s): with many shops each tick queues a
-    # task per account, and four ticks of 20 tasks wait less for the workers than one of 80.
+                 offset=("rakuten: fetch orders", 20), label=_("Refresh open orders")),
+    # The other jobs are spread over the minute (+15 … +55 s after the fetch): with many shops each slot
+    # queues a task per account, and several small bursts wait less for the workers than one large one.
     ScheduleSpec("rakuten: push inventory", DISPATCH, "'inventory'", minutes=1, kind="inventory",
                  offset=("rakuten: fetch orders", 15), label=_("Push inventory to Rakuten")),
     ScheduleSpec("rakuten: report shipments", DISPATCH, "'shipments'", minutes=1, kind="shipments",
@@ -46,9 +46,9 @@ SCHEDULES = (
     ScheduleSpec("rakuten: send buyer messages", DISPATCH, "'messages'", minutes=1, kind="messages",
                  offset=("rakuten: fetch orders", 45), label=_("Send buyer messages")),
     ScheduleSpec("rakuten: verify mappings", DISPATCH, "'mappings'", minutes=5, kind="mappings",
-                 label=_("Verify product mappings")),
+                 offset=("rakuten: fetch orders", 50), label=_("Verify product mappings")),
     ScheduleSpec("rakuten: check licenseKey", DISPATCH, "'license'", kind="license",
-                 label=_("Check licenseKey expiry")),
+                 offset=("rakuten: fetch orders", 55), label=_("Check licenseKey expiry")),
     ScheduleSpec("rakuten: prune logs", "rakuten_link.tasks.prune_logs", "", label=_("Prune old logs")),
     ScheduleSpec("rakuten: check for silence", "rakuten_link.tasks.check_for_silence", "", minutes=1,
                  label=_("Check for silence")),

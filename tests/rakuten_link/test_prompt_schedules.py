@@ -47,7 +47,7 @@ def test_no_schedules_leaves_them_to_the_cluster(db):
 def test_the_minute_jobs_are_spread_over_the_minute(db):
     call_command("setup_schedules", verbosity=0)
     runs = dict(Schedule.objects.values_list("name", "next_run"))
-    offsets = {name: (runs[name] - runs[FETCH]).total_seconds() for name in
-               ("rakuten: push inventory", "rakuten: report shipments", "rakuten: send buyer messages")}
-    assert offsets == {"rakuten: push inventory": 15, "rakuten: report shipments": 30,
-                       "rakuten: send buyer messages": 45}
+    spread = {"rakuten: push inventory": 15, "rakuten: refresh open orders": 20, "rakuten: report shipments": 30,
+              "rakuten: order sweep": 30, "rakuten: send buyer messages": 45, "rakuten: verify mappings": 50,
+              "rakuten: check licenseKey": 55}
+    assert {name: (runs[name] - runs[FETCH]).total_seconds() for name in spread} == spread
