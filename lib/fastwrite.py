@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, connections, router
 from django.db.models import Model
 from django.utils import timezone
@@ -46,24 +47,35 @@ def adopt_keys(objs: Sequence[Model], keys: dict, key_of) -> None:
 
 
 def update_rows(objs: Sequence[Model], field_names: Sequence[str]) -> None:
-    """UPDATE ``field_names`` of every object (all of one model) by primary key, and bump ``updated_at``."""
+    """UPDATE ``field_names`` of every object (all of one model) by primary key in one prepared statement.
+
+    Bumps ``updated_at`` too when the model has one. Django's bulk_update builds a CASE per row: seconds
+    for 10,000 rows, where this takes a fraction of one.
+    """
     if not objs:
         return
     model = type(objs[0])
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in field_names]
-    stamp = model._meta.get_field("updated_at")
+    stamp = _updated_at(model)
     now = timezone.now()
-    prepared_now = stamp.get_db_prep_save(now, connection)
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in [*fields, stamp])
+    if stamp is not None:
+        for obj in objs:
+            setattr(obj, stamp.attname, now)
+        fields.append(stamp)
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
-    rows = []
-    for obj in objs:
-        setattr(obj, stamp.attname, now)
-        rows.append([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [prepared_now, obj.pk])
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objs]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _updated_at(model: type[Model]):
+    try:
+        return model._meta.get_field("updated_at")
+    except FieldDoesNotExist:
+        return None
 
 
 # set_by_id: fast per-id integer updates (pushed and read quantities of mappings), one statement per
