@@ -23,6 +23,11 @@ class ReportState(models.TextChoices):
     ERROR = "error", _("Refused by the marketplace")
 
 
+# Not (yet) known to the marketplace: to report, in flight, or refused. The dashboard counts these and the
+# shipment list's 未連絡 filter shows them.
+NOT_REPORTED = (ReportState.PENDING, ReportState.SENDING, ReportState.ERROR)
+
+
 class Shipment(models.Model):
     """A parcel we sent for one package; reported to the marketplace exactly once, corrections as updates.
 

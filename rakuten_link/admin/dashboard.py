@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import LICENSE_WARNING_DAYS, AccountStatus, EcAccount
-from orders.models import BuyerMessage, MessageStatus, Order, OrderLine, OrderProgress, ReportState, Shipment
+from orders.models import NOT_REPORTED, BuyerMessage, MessageStatus, Order, OrderLine, OrderProgress, Shipment
 from orders.services import ACTIVE_STATES
 from rakuten_link.alerts.links import account_page, admin_path, messages_list, orders_list, runs_list
 from rakuten_link.alerts.silence import STOCK_SILENCE
@@ -39,7 +39,6 @@ MESSAGE_FIGURES = (  # figure key, outbox status, level when not 0
     ("messages_failed", MessageStatus.FAILED, "bad"), ("messages_unknown", MessageStatus.UNKNOWN, "bad"),
 )
 OWN_APPS = ("accounts", "orders", "inventory", "rakuten_link")
-UNREPORTED = (ReportState.PENDING, ReportState.SENDING, ReportState.ERROR)
 FIGURE_ORDER = (
     "failed_runs", "to_confirm", "to_ship", "unmatched_lines", "mapping_errors", "unreported_shipments",
     "messages_queued", "messages_held", "messages_failed", "messages_unknown",
@@ -206,7 +205,7 @@ class Figures:
         return {row["account_id"]: row["n"] for row in rows}
 
     def _query_shipments(self) -> dict:
-        rows = (Shipment.objects.filter(order__account_id__in=self.ids, report_state__in=UNREPORTED)
+        rows = (Shipment.objects.filter(order__account_id__in=self.ids, report_state__in=NOT_REPORTED)
                 .values("order__account_id").annotate(n=Count("pk")).order_by())
         return {row["order__account_id"]: row["n"] for row in rows}
 

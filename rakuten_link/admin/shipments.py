@@ -11,10 +11,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
-from orders.models import ReportState, Shipment
+from orders.models import NOT_REPORTED, ReportState, Shipment
 from rakuten_link.rms.codes import carrier_name
-
-NOT_REPORTED = (ReportState.PENDING, ReportState.SENDING, ReportState.ERROR)
 
 
 class ReportedFilter(admin.SimpleListFilter):

@@ -37,7 +37,8 @@ class RateLimiter(Protocol):
 HEADROOM = 0.05
 
 
-def _interval(rates: Mapping[str, float], family: str) -> float:
+def slot_seconds(rates: Mapping[str, float], family: str) -> float:
+    """The time between two calls of ``family`` the limiters allow (0: the family is not limited)."""
     rate = float(rates.get(family, 0) or 0)
     return (1.0 + HEADROOM) / rate if rate > 0 else 0.0
 
@@ -60,7 +61,7 @@ class LocalRateLimiter:
 
     def reserve(self, family: str) -> float:
         """Reserve the next slot for ``family``; return the seconds to wait before using it."""
-        interval = _interval(self.rates, family)
+        interval = slot_seconds(self.rates, family)
         if not interval:
             return 0.0
         with self._lock:
@@ -117,7 +118,7 @@ class RedisRateLimiter:
 
     def reserve(self, family: str) -> float:
         """Reserve the next shared slot for ``family``; return the seconds to wait."""
-        interval = _interval(self.rates, family)
+        interval = slot_seconds(self.rates, family)
         if not interval:
             return 0.0
         if time.monotonic() < self._redis_down_until:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
 from rakuten_link.alerts import send_alert
-from rakuten_link.models import JobLease, RunStatus, SyncRun
-from rakuten_link.sync.leases import lease_seconds
+from rakuten_link.models import RunStatus, SyncRun
+from rakuten_link.sync.leases import accounts_with_live_lease, lease_seconds
 
 
 def interrupted_reason(exc: BaseException) -> str:
@@ -54,7 +54,7 @@ def sweep_abandoned_runs() -> int:
     candidates = SyncRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=stale)
     closed = 0
     for account_id, kind in set(candidates.values_list("account_id", "kind")):
-        if JobLease.objects.filter(account_id=account_id, kind=kind, expires_at__gte=timezone.now()).exists():
+        if accounts_with_live_lease([account_id], kind):
             continue
         account = EcAccount.objects.get(pk=account_id)
         closed += _close(account, kind, candidates.filter(account_id=account_id, kind=kind))

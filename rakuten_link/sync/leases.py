@@ -54,8 +54,15 @@ def release_lease(account, kind: str, token: str) -> None:
     JobLease.objects.filter(account=account, kind=kind, holder=token).delete()
 
 
+def accounts_with_live_lease(account_ids, kind: str, *, now=None) -> set[int]:
+    """Which of these accounts have a live (unexpired at ``now``) lease on ``kind``: one query for any number."""
+    now = now or timezone.now()
+    return set(JobLease.objects.filter(account_id__in=list(account_ids), kind=kind, expires_at__gte=now)
+               .values_list("account_id", flat=True))
+
+
 def lease_is_live(account, kind: str) -> bool:
-    return JobLease.objects.filter(account=account, kind=kind, expires_at__gte=timezone.now()).exists()
+    return bool(accounts_with_live_lease([account.pk], kind))
 
 
 class Heartbeat(threading.Thread):

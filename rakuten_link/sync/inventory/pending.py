@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from rakuten_link.models import InventoryPushMarker, PendingInventoryPush
-from rakuten_link.rms.ratelimit import HEADROOM
+from rakuten_link.rms.ratelimit import slot_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,7 @@ def pacing_seconds() -> float:
     """
     if settings.RAKUTEN_PUSH_PACING_SECONDS is not None:
         return settings.RAKUTEN_PUSH_PACING_SECONDS
-    rate = float(settings.RMS_RATE_LIMITS.get("inventory_write", 0) or 0)
-    return (1.0 + HEADROOM) / rate if rate > 0 else 0.0
+    return slot_seconds(settings.RMS_RATE_LIMITS, "inventory_write")
 
 
 def add_pending(pairs: Iterable[tuple[int, int]]) -> None:

@@ -25,7 +25,8 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from accounts.models import EcAccount
-from rakuten_link.models import JobKind, JobLease, RunStatus, SyncRun
+from rakuten_link.models import JobKind, RunStatus, SyncRun
+from rakuten_link.sync.leases import accounts_with_live_lease
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +97,7 @@ def load_states(now: datetime) -> list[AccountState]:
         SyncRun.objects.filter(account_id__in=accounts, kind=JobKind.ORDERS).values("account_id").annotate(
             started=Max("started_at", filter=~Q(status=RunStatus.SKIPPED)), seen=Max("started_at"))
     }
-    live = set(
-        JobLease.objects.filter(account_id__in=accounts, kind=JobKind.ORDERS, expires_at__gte=now)
-        .values_list("account_id", flat=True)
-    )
+    live = accounts_with_live_lease(accounts, JobKind.ORDERS, now=now)
     return [AccountState(pk, fetch_on=True, fast_on=True, paused=False, lease_live=pk in live,
                          last_started=runs.get(pk, {}).get("started"), last_seen=runs.get(pk, {}).get("seen"))
             for pk in accounts]
