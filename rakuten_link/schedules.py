@@ -94,14 +94,15 @@ def _first_run(spec: ScheduleSpec) -> datetime:
     return (anchor or now) + timedelta(seconds=seconds)
 
 
-def fire_due_schedules() -> None:
+def fire_due_schedules(broker=None) -> None:
     """Queue every schedule that is due now, as the cluster's own scheduler does only every 30 s.
 
     ``manage.py rakuten_poll`` calls this every second, so a minute job starts within about a second of its
     slot instead of up to 30 s after it. Safe beside the cluster's pass: Django-Q2 selects the due schedules
     FOR UPDATE and moves their next_run in the same transaction (IMMEDIATE transactions on SQLite), so each
-    slot is queued once.
+    slot is queued once. Pass the poller's ``broker``: without one, Django-Q2 opens a new broker connection
+    (with Redis, a new connection pool) on every call.
     """
     from django_q.scheduler import scheduler  # importing it sets Django up: not at module import time
 
-    scheduler()
+    scheduler(broker=broker)

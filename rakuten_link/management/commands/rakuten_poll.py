@@ -36,11 +36,14 @@ class Command(BaseCommand):
                             help="do not queue due schedules (leave them to the cluster's 30 s scheduler)")
 
     def handle(self, *args, **options):
-        poller, schedules = OrderPoller(), not options["no_schedules"]
+        from django_q.brokers import get_broker
+
+        poller = OrderPoller()
+        broker = None if options["no_schedules"] else get_broker()  # one connection for every pass
         if options["once"]:
             due = poller.tick()
-            if schedules:
-                fire_due_schedules()
+            if broker is not None:
+                fire_due_schedules(broker)
             self.stdout.write(f"order poll: queued {len(due)} fetch(es)")
             return
         stop = threading.Event()
@@ -50,12 +53,12 @@ class Command(BaseCommand):
                           f"fast order fetch on; SIGTERM or Ctrl-C stops it")
         self.stdout.flush()
         while not stop.is_set():
-            _pass(poller, schedules)
+            _pass(poller, broker)
             stop.wait(max(0.1, options["interval"]))
         self.stdout.write("order poller stopped")
 
 
-def _pass(poller: OrderPoller, schedules: bool) -> None:
+def _pass(poller: OrderPoller, broker) -> None:
     """One pass that survives a busy database or broker: the next pass, a second later, tries again.
 
     Nothing is remembered as queued when the enqueue failed, so the account stays due.
@@ -63,8 +66,8 @@ def _pass(poller: OrderPoller, schedules: bool) -> None:
     close_old_connections()
     try:
         poller.tick()
-        if schedules:
-            fire_due_schedules()
+        if broker is not None:
+            fire_due_schedules(broker)
     except DatabaseError:
         logger.warning("order poll pass failed on the database; retrying", exc_info=True)
     except Exception:  # a broker (Redis) that is down must not end the poller
