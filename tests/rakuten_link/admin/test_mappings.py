@@ -93,7 +93,10 @@ def test_upload_previews_then_confirm_imports(admin_client, account, make_sku, s
     preview = admin_client.post(LIST + "import/", {"account": account.pk, "file": upload})
     assert preview.status_code == 200 and not ProductMapping.objects.exists()
     token = preview.context["preview_token"]
-    assert token and "import-preview" in preview.content.decode()
+    html = preview.content.decode()
+    assert token and "import-preview" in html
+    assert "<td>2</td><td>tee01</td><td>tee01-m</td>" in html and "<td>TEE-M</td>" in html  # the row, cell by cell
+    assert f"「{account.name}」に取り込む" in html  # the confirm button names the account
 
     done = admin_client.post(LIST + "import/", {"preview_token": token})
     assert done.status_code == 302
