@@ -128,7 +128,7 @@ def settle_batches(client: RmsClient, shipments: Sequence[Shipment], tally: Tall
         tally.calls += 1
         try:
             results = client.get_shipping_async_result(request_id)
-        except RmsRequestError:  # unknown or expired: RMS has nothing more to say about it
+        except RmsRequestError:  # RMS refuses to look it up: it has nothing more to say about it
             to_read += waiting
             continue
         except RmsAuthError:

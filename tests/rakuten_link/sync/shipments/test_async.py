@@ -126,3 +126,27 @@ def test_a_shipment_corrected_before_its_batch_result_came_keeps_its_one_row(ord
     assert [r[2] for r in rows] == ["SECOND"] and ours(orders[0]) == rows_in_rms(orders[0])
     assert (run.counts["adopted"], run.counts["corrected"]) == (2, 1)
     assert set(Shipment.objects.values_list("report_state", flat=True)) == {"reported"}
+
+
+def test_a_batch_refused_with_http_200_refuses_the_named_order_and_sends_the_rest_at_once(
+        order_shop, make_orders, ship, report, rows_in_rms, rms_orders, settings):
+    """Rakuten's own example: 200, an ERROR per refused order, no requestId. Not an unknown outcome."""
+    settings.RAKUTEN_SHIPPING_ASYNC_MIN = 1
+    first, cancelled, last = make_orders(3)
+    for order in (first, cancelled, last):
+        ship(order.packages.get(), f"R-{order.pk}")
+    rms_orders.cancel(cancelled.order_number)
+    order_shop.sandbox.state.config.patch({"async_refuse_batch": True})
+    rms_orders.clear_log()
+    run = report()
+
+    (submit,) = rms_orders.log(SUBMIT)
+    assert len(submit["body"]["OrderShippingModelList"]) == 3
+    assert sorted(call["body"]["orderNumber"] for call in rms_orders.log(UPDATE)) == sorted(
+        [first.order_number, last.order_number])
+    refused = Shipment.objects.get(order=cancelled)
+    assert refused.report_state == "error" and "ERROR_102" in refused.report_error and refused.report_request == ""
+    for order in (first, last):
+        assert Shipment.objects.get(order=order).report_state == "reported" and ours(order) == rows_in_rms(order)
+    assert (run.counts["reported"], run.counts["refused"], run.counts["calls"]) == (2, 1, 3)
+    assert len(mail.outbox) == 1 and cancelled.order_number in mail.outbox[0].body
