@@ -233,6 +233,13 @@ if RAKUTEN_ORDER_POLL_SECONDS < 10:
     )
 # Shipment reports: above this many orders waiting, updateOrderShippingAsync (100 per call); 0 = always one by one.
 RAKUTEN_SHIPPING_ASYNC_MIN = env.int("RAKUTEN_SHIPPING_ASYNC_MIN", default=20)
+# A batch whose answer or results did not come is read back with getOrder this many minutes after its submit.
+RAKUTEN_SHIPPING_READBACK_MINUTES = env.int("RAKUTEN_SHIPPING_READBACK_MINUTES", default=10)
+if RAKUTEN_SHIPPING_READBACK_MINUTES < 1:
+    raise ImproperlyConfigured(
+        f"RAKUTEN_SHIPPING_READBACK_MINUTES is {RAKUTEN_SHIPPING_READBACK_MINUTES}; it must be at least 1 (minute): "
+        "RMS needs a moment to apply a batch before it is read back."
+    )
 # Event-driven stock push: the first change after a quiet period goes at once (plus this optional wait);
 # later ones gather until one pacing interval after the previous push (blank: the inventory-write rate).
 RAKUTEN_PUSH_DEBOUNCE_SECONDS = env.float("RAKUTEN_PUSH_DEBOUNCE_SECONDS", default=0.0)

@@ -35,6 +35,7 @@ COUNT_LABELS = {
     "unmatched_lines": _("lines 要確認"), "unmapped_payments": _("unmapped payment methods"),
     "confirmed": _("orders confirmed"), "confirm_refused": _("confirmations refused"), "ok": _("OK"),
     "error": _("errors"), "resolved": _("resolved"), "reminder_sent": _("reminder sent"),
+    "awaiting_rms": _("waiting for RMS's answer"),
 }
 
 

@@ -9,6 +9,7 @@ from .client import DEFAULT_BASE_URL, RmsClient
 from .dates import JST
 from .errors import (
     RmsAuthError,
+    RmsBatchRefusedError,
     RmsError,
     RmsErrorDetail,
     RmsNotFoundError,
@@ -52,6 +53,7 @@ __all__ = [
     "RateLimiter",
     "RedisRateLimiter",
     "RmsAuthError",
+    "RmsBatchRefusedError",
     "RmsClient",
     "RmsCoupon",
     "RmsError",

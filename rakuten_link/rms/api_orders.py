@@ -11,9 +11,10 @@ from typing import Any
 
 from .coerce import camel_case, chunks, unique
 from .dates import format_date, format_order_datetime, to_jst
-from .errors import RmsError, RmsRequestError
+from .errors import RmsBatchRefusedError, RmsError, RmsRequestError, error_details
 from .parse_orders import (
     messages,
+    parse_async_refusals,
     parse_async_request_id,
     parse_async_shipping_results,
     parse_confirm_results,
@@ -189,6 +190,9 @@ class OrderApi:
         order number once. Returns the requestId for ``get_shipping_async_result``. Never repeated after an
         ambiguous failure, whatever the rows: the answer is the only place the requestId is given, so a
         blind repeat could apply the batch twice. Read the orders back with ``get_orders`` instead.
+        RMS may refuse the whole batch with HTTP 200, ERROR entries and no requestId: that raises
+        ``RmsBatchRefusedError`` (nothing was applied), naming each refused order's errors. A 200 with
+        neither a requestId nor an ERROR raises a plain ``RmsError``: the batch may have been applied.
         """
         if not orders:
             raise ValueError("update_order_shipping_async needs at least one order")
@@ -201,17 +205,25 @@ class OrderApi:
         body = {"OrderShippingModelList": models}
         outcome = self._order_call("updateOrderShippingAsync", body, idempotent=False)
         request_id = parse_async_request_id(outcome.body)
-        if not request_id:
-            raise RmsError("RMS updateOrderShippingAsync: accepted without a requestId", body=outcome.body)
-        return request_id
+        if request_id:
+            return request_id
+        details = error_details(outcome.body)
+        if details:
+            text = "; ".join(f"{d.code}: {d.message}" for d in details[:5])
+            raise RmsBatchRefusedError(f"RMS updateOrderShippingAsync refused the batch (HTTP 200): {text}",
+                                       http_status=200, code=details[0].code, errors=details, body=outcome.body,
+                                       refused=parse_async_refusals(outcome.body))
+        raise RmsError("RMS updateOrderShippingAsync: accepted without a requestId", body=outcome.body)
 
     def get_shipping_async_result(self, request_id: str) -> list[AsyncShippingResult]:
         """getResultUpdateOrderShippingAsync (§2.5): per order, what updateOrderShipping would have answered.
 
         A read, so safe to repeat. An order with ``ok=False`` had nothing applied; its ``results`` hold
         RMS's errors. Orders missing from the list (or an empty list) may not be processed yet: how long
-        RMS takes is unconfirmed, so ask again later. Results are kept 30 days; an unknown or expired
-        request id raises ``RmsRequestError``.
+        RMS takes is unconfirmed, so ask again later. Results are kept 30 days. RMS answers a requestId it
+        has no result for (unknown, expired, or perhaps not processed yet: it does not say which) with
+        HTTP 200, an INFO code and an entry naming no order; that returns an empty list, "no result yet",
+        never a result with an empty order number. A malformed request id raises ``RmsRequestError``.
         """
         outcome = self._order_call("getResultUpdateOrderShippingAsync", {"requestId": request_id})
         return parse_async_shipping_results(outcome.body)

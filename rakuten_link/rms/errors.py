@@ -67,6 +67,18 @@ class RmsRequestError(RmsError):
     permanent = True
 
 
+class RmsBatchRefusedError(RmsRequestError):
+    """updateOrderShippingAsync answered HTTP 200 with ERROR entries and no requestId (Rakuten's own example):
+    the batch was refused as a whole and nothing applied. ``refused`` maps each order number RMS named to its
+    ``ShippingUpdateResult`` errors; orders it did not name were refused only for their company."""
+
+    permanent = True
+
+    def __init__(self, message: str, *, refused: dict[str, list[Any]], **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.refused = refused
+
+
 class RmsNotFoundError(RmsRequestError):
     """404 / GE0014: the order, item or inventory row does not exist."""
 

@@ -221,11 +221,23 @@ def parse_async_request_id(body: Any) -> str:
     return as_str(as_dict(body).get("requestId"))
 
 
+def parse_async_refusals(body: Any) -> dict[str, list[ShippingUpdateResult]]:
+    """updateOrderShippingAsync refused as a whole (HTTP 200, no requestId): per order number RMS named,
+    its ERROR entries read like an updateOrderShipping answer (§2.5)."""
+    refused: dict[str, list[ShippingUpdateResult]] = {}
+    for entry, result in zip(messages(body), parse_shipping_results(body), strict=True):
+        number = as_str(entry.get("orderNumber"))
+        if number and not result.ok:
+            refused.setdefault(number, []).append(result)
+    return refused
+
+
 def parse_async_shipping_results(body: Any) -> list[AsyncShippingResult]:
     """getResultUpdateOrderShippingAsync: ``ResultShippingModelList[{orderNumber, MessageModelList}]``,
-    each ``MessageModelList`` read like an updateOrderShipping answer (§2.5)."""
+    each ``MessageModelList`` read like an updateOrderShipping answer (§2.5). An entry naming no order is
+    not a result: RMS answers a requestId it has no result for with one (an INFO code, no orderNumber)."""
     return [
         AsyncShippingResult(order_number=as_str(model.get("orderNumber")), results=parse_shipping_results(model))
         for model in as_list(as_dict(body).get("ResultShippingModelList"))
-        if isinstance(model, dict)
+        if isinstance(model, dict) and as_str(model.get("orderNumber"))
     ]

@@ -2,7 +2,8 @@
 
 ``smtp_relay`` starts aiosmtpd on a free port, points RAKUTEN_SMTP_* at it (STARTTLS off: no
 certificate locally) and records what it accepted. It accepts one login (``LOGIN``/``PASSWORD``) and
-refuses a sender outside ``relay.allowed_senders`` with 552, as the real relay does.
+refuses a sender outside ``relay.allowed_senders`` with 552, as the real relay does. A recipient in
+``relay.data_refusals`` gets that reply (e.g. ``554 5.7.1 …``) after DATA: the message is refused and not kept.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Relay:
         self.allowed_senders = {"shop@example.com"}
         self.received: list = []  # parsed e-mail messages, with .envelope_from / .envelope_to
         self.logins: list[str] = []
+        self.data_refusals: dict[str, str] = {}  # recipient → the reply to its DATA instead of 250
 
     # aiosmtpd authenticator: called with the mechanism and the login data
     def __call__(self, server, session, envelope, mechanism, auth_data):
@@ -38,6 +40,9 @@ class Relay:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        refusal = next((self.data_refusals[to] for to in envelope.rcpt_tos if to in self.data_refusals), None)
+        if refusal:
+            return refusal
         mail = message_from_bytes(envelope.content, policy=policy.default)
         mail.envelope_from, mail.envelope_to = envelope.mail_from, list(envelope.rcpt_tos)
         self.received.append(mail)

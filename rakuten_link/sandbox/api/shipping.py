@@ -48,6 +48,15 @@ def ship_order(call: Call, body: dict[str, Any]) -> Response:
     return Response(200, {"MessageModelList": _apply(call, plan)})
 
 
+def order_errors(call: Call, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ERROR messages ``ship_order`` would answer for this order, without applying anything."""
+    try:
+        _, errors = _plan(_order_to_update(call, body), body["BasketidModelList"])
+    except ApiError as exc:
+        return list(exc.response.body["MessageModelList"])
+    return errors
+
+
 def _order_to_update(call: Call, body: dict[str, Any]) -> dict[str, Any]:
     errors = []
     if body.get("orderNumber") is None:

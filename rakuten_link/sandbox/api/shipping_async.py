@@ -14,7 +14,12 @@ Sandbox choices (the real timing and codes are UNCONFIRMED):
   (`shipping.ship_order`), errors included; one bad order does not stop the others.
 - Request-level problems (no list, more than 100 orders, a duplicate or missing orderNumber) are
   HTTP 400 with ERROR entries and nothing is applied; ERROR_012 marks a duplicate.
-- An unknown, another shop's or expired requestId is HTTP 400 ERROR_101.
+- An unknown, another shop's or expired requestId is answered as RMS does: HTTP 200 with an INFO code
+  (INFO_102 here) and one ResultShippingModelList entry without orderNumber; RMS cannot say whether it
+  is still working on it, so a client takes it as "no result yet".
+- With the switch `async_refuse_batch` the submit checks every order first: when one would be refused
+  the batch is refused as a whole, as in Rakuten's own example: HTTP 200, each refused order's ERRORs
+  (with its orderNumber), no requestId, nothing applied.
 - Codes are `ORDER_EXT_API_UPDATE_ORDERSHIPPING_ASYNC_*` and, our spelling,
   `ORDER_EXT_API_GET_RESULT_UPDATE_ORDERSHIPPING_ASYNC_*`.
 """
@@ -28,7 +33,7 @@ from ..http import BodyError, Response, load_json
 from ..orders.common import failure
 from ..routing import Call, route
 from ..state.codes import FAMILY_ORDER
-from .shipping import ship_order
+from .shipping import order_errors, ship_order
 
 SUBMIT = "rpay.order.updateOrderShippingAsync"
 RESULT = "rpay.order.getResultUpdateOrderShippingAsync"
@@ -42,6 +47,10 @@ RESULT_NULLS = ("ResultShippingModelList",)
 
 def update_order_shipping_async(call: Call) -> Response:
     entries = _orders(_read_body(call, SUBMIT))
+    if call.config.async_refuse_batch:
+        refused = _refusals(call, entries)
+        if refused:
+            return Response(200, {"MessageModelList": refused})
     results = [
         {"orderNumber": entry["orderNumber"], "MessageModelList": ship_order(call, entry).body["MessageModelList"]}
         for entry in entries
@@ -49,6 +58,12 @@ def update_order_shipping_async(call: Call) -> Response:
     request = call.state.shipping_async.add(call.shop, call.now, results)
     text = "発送情報登録（非同期）の受付が完了しました。"
     return Response(200, {"MessageModelList": [_message(SUBMIT, "INFO", 101, text, requestId=request.request_id)]})
+
+
+def _refusals(call: Call, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The batch refused as a whole (switch `async_refuse_batch`): each refused order's ERRORs, named by
+    orderNumber, as updateOrderShipping would give them; empty when every order would be accepted."""
+    return [{**error, "orderNumber": entry["orderNumber"]} for entry in entries for error in order_errors(call, entry)]
 
 
 def get_result_update_order_shipping_async(call: Call) -> Response:
@@ -60,8 +75,10 @@ def get_result_update_order_shipping_async(call: Call) -> Response:
         raise failure([_message(RESULT, "ERROR", 11, "requestIdの書式が不正です。")], RESULT_NULLS)
     request = call.state.shipping_async.find(call.shop, request_id, call.now)
     if request is None:
-        text = "指定されたリクエストIDが存在しないか、保存期間（30日）を過ぎています。"
-        raise failure([_message(RESULT, "ERROR", 101, text, requestId=request_id)], RESULT_NULLS)
+        text = "指定されたリクエストIDの処理結果はありません。"
+        info = _message(RESULT, "INFO", 102, text, requestId=request_id)
+        return Response(200, {"ResultShippingModelList": [{"orderNumber": None, "MessageModelList": [info]}],
+                              "MessageModelList": [info]})
     text = "発送情報登録（非同期）の結果取得に成功しました。"
     return Response(
         200,

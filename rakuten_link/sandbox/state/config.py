@@ -47,6 +47,9 @@ class SandboxConfig:
     # orderProgress values in which updateOrderShipping (and its async variant) is accepted. RMS's real
     # set is UNCONFIRMED (docs/rms.md §2.5); 100–400 lets a shop report tracking before 300 as well.
     shipping_accepted_progress: list[int] = field(default_factory=lambda: [100, 200, 300, 400])
+    # updateOrderShippingAsync checks every order first and, when one would be refused, refuses the whole
+    # batch as Rakuten's own example shows: HTTP 200, an ERROR per refused order, no requestId, nothing applied.
+    async_refuse_batch: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return copy.deepcopy(asdict(self))
@@ -62,7 +65,7 @@ class SandboxConfig:
 
 _NAMES = {f.name for f in fields(SandboxConfig)}
 _RATES = ("fault_500_rate", "fault_503_rate", "drop_rate")
-_BOOLS = ("rate_limits", "order_decrements_inventory")
+_BOOLS = ("rate_limits", "order_decrements_inventory", "async_refuse_batch")
 
 
 def _check(name: str, value: Any) -> Any:

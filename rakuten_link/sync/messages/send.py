@@ -3,7 +3,10 @@
 Each message is marked 'sending' in its own commit before the SMTP call, so a worker that dies after the
 relay accepted it leaves a row the next run turns into 'unknown' (never re-sent automatically). A 535
 (login refused) puts the message back in the queue, pauses the account's messages until the SMTP password
-is saved again and alerts once; a 552 (sender refused) fails the message with what to fix.
+is saved again and alerts once, linking to the queued messages; a 552 (sender refused) fails the message
+with what to fix. A 5xx answer to DATA (554: the relay refused that message) is a definite refusal too: the
+message is failed with the relay's reply, and the next one goes out on the same connection. A run that
+failed a message is a failed run.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from accounts.services import pause_messages
 from orders import outbox
 from orders.models import BuyerMessage, MessageStatus
 from rakuten_link.alerts import send_alert
+from rakuten_link.alerts.links import messages_list
 from rakuten_link.sync.messages.queueing import queue_follow_up_messages
 from rakuten_link.sync.runner import JobResult
 
@@ -56,7 +60,9 @@ def send_messages(*, account: EcAccount, run=None, **_options) -> JobResult:
     except (OSError, smtplib.SMTPException) as exc:
         error = _("The relay could not be reached: %(error)s") % {"error": exc}
         return JobResult(summary=_summary(counts), counts=counts, failed=True, error=error)
-    return JobResult(summary=_summary(counts), counts=counts, failed=bool(counts["failed"]))
+    error = _("%(count)d buyer messages were refused by the relay; each shows the relay's reply in the outbox, "
+              "where it can be sent again once fixed.") % {"count": counts["failed"]} if counts["failed"] else ""
+    return JobResult(summary=_summary(counts), counts=counts, failed=bool(counts["failed"]), error=error)
 
 
 def _connect(account: EcAccount) -> smtplib.SMTP:
@@ -83,6 +89,9 @@ def _send_one(account: EcAccount, smtp: smtplib.SMTP, message: BuyerMessage, cou
         _refused_sender(account, message, exc)
         counts["failed"] += 1
         return False
+    except smtplib.SMTPDataError as exc:  # the relay answered the message itself: nothing was delivered
+        _refused_data(account, message, exc, counts)
+        return True  # smtplib reset the transaction: the connection goes on
     except smtplib.SMTPRecipientsRefused as exc:
         outbox.mark_failed(message, _("The relay refused the recipient: %(error)s") % {"error": exc.recipients})
         counts["failed"] += 1
@@ -111,7 +120,7 @@ def _refused_login(account: EcAccount, exc: smtplib.SMTPAuthenticationError) -> 
     reason = _("The relay refused the SMTP AUTH login (%(error)s): buyer messages are paused until the SMTP "
                "AUTH password is saved again.") % {"error": _smtp_error(exc)}
     if pause_messages(account, reason):
-        send_alert(account, kind="message_refused", throttle=None,
+        send_alert(account, kind="message_refused", throttle=None, link=messages_list(account, status__exact="queued"),
                    subject=_("Buyer messages paused: the relay refused the SMTP AUTH login"),
                    body=_("Account %(name)s: %(reason)s\nCheck the SMTP AUTH ID and password in R-Login "
                           "(あんしんメルアドサービスメニュー › メールサーバ設定情報) and save the password on the "
@@ -124,6 +133,20 @@ def _refused_sender(account: EcAccount, message: BuyerMessage, exc: smtplib.SMTP
               "RMS: register it there or change the account's sender address, then resend the message.") % {
         "sender": account.smtp_from_address, "error": _smtp_error(exc)}
     outbox.mark_failed(message, error)
+    send_alert(account, kind="message_refused", subject=_("A buyer message was refused by the relay"),
+               body=_("Account %(name)s, order %(order)s: %(error)s") % {
+                   "name": account.name, "order": message.order.order_number, "error": error})
+
+
+def _refused_data(account: EcAccount, message: BuyerMessage, exc: smtplib.SMTPDataError, counts: dict) -> None:
+    """5xx: refused for good (failed, with the reply, and alerted); 4xx: not now (queued again, next run)."""
+    reply = _smtp_error(exc)
+    if exc.smtp_code < 500:
+        outbox.requeue(message, reply)
+        return
+    error = _("The relay refused the message: %(error)s") % {"error": reply}
+    outbox.mark_failed(message, error)
+    counts["failed"] += 1
     send_alert(account, kind="message_refused", subject=_("A buyer message was refused by the relay"),
                body=_("Account %(name)s, order %(order)s: %(error)s") % {
                    "name": account.name, "order": message.order.order_number, "error": error})

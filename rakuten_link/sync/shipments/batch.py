@@ -3,9 +3,11 @@
 The rows are marked 'sending' with ``UNKNOWN_REQUEST`` before the submit and with the requestId once RMS
 names it, so a run that ends early leaves enough behind. Results are asked for a few times in the same run;
 what is still missing is asked for again on later runs. Per order a result is what updateOrderShipping
-would have answered. How long RMS takes is unconfirmed, so nothing is read back before ``PATIENCE`` has
-passed since the submit: a batch RMS applies late must not meet a second add. After that (or when RMS no
-longer knows the request), the orders are read back like any cut-off call.
+would have answered. How long RMS takes is unconfirmed, so nothing is read back before ``patience()``
+(``RAKUTEN_SHIPPING_READBACK_MINUTES``, 10 by default) has passed since the submit: a batch RMS applies late
+must not meet a second add. After that, the orders are read back like any cut-off call, once, and a row
+RMS holds by then is adopted, never sent again. RMS's "no result" answer for a requestId (200, an INFO
+code, no order) is only "no result yet" and waits the same.
 """
 
 from __future__ import annotations
@@ -15,12 +17,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from orders.models import Shipment
 from orders.models.shipment import UNKNOWN_REQUEST
 from orders.shipping import mark_batch_request, mark_pending, mark_sending
-from rakuten_link.rms import AsyncShippingResult, RmsAuthError, RmsClient, RmsError, RmsRequestError
+from rakuten_link.rms import (
+    AsyncShippingResult,
+    RmsAuthError,
+    RmsBatchRefusedError,
+    RmsClient,
+    RmsError,
+    RmsRequestError,
+)
 from rakuten_link.rms.api_orders import SHIPPING_ASYNC_BATCH
 
 from .outcome import Tally, apply_results, not_applied, refuse_rows, stop
@@ -29,7 +39,11 @@ from .send import send_order
 
 POLLS = 3  # result reads per request in the submitting run
 POLL_INTERVAL = 2.0  # seconds between them
-PATIENCE = timedelta(hours=1)  # after this, a request without results is read back with getOrder
+
+
+def patience() -> timedelta:
+    """After this, a request without results (or whose requestId was lost) is read back with getOrder."""
+    return timedelta(minutes=settings.RAKUTEN_SHIPPING_READBACK_MINUTES)
 
 
 def send_batches(client: RmsClient, plans: Sequence[OrderPlan], tally: Tally) -> None:
@@ -54,21 +68,34 @@ def _submit(client: RmsClient, chunk: list[OrderPlan], tally: Tally) -> str:
         request_id = client.update_order_shipping_async([(p.order.order_number, p.baskets()) for p in chunk])
     except RmsAuthError:
         raise
-    except RmsRequestError:
-        # RMS refused the batch as a whole and applied nothing: the orders go one by one, where RMS says
-        # which row is wrong.
-        _pending(shipments)
-        for plan in chunk:
-            if not send_order(client, plan, tally):
-                break
+    except RmsRequestError as exc:
+        _refused_batch(client, chunk, exc, tally)
         return ""
     except RmsError as exc:
         if not_applied(exc):
             _pending(shipments)
-        stop(tally, exc)  # if it may have been applied, the requestId is lost: read back after PATIENCE
+        stop(tally, exc)  # if it may have been applied, the requestId is lost: read back after patience()
         return ""
     mark_batch_request(shipments, request_id)
     return request_id
+
+
+def _refused_batch(client: RmsClient, chunk: list[OrderPlan], exc: RmsRequestError, tally: Tally) -> None:
+    """RMS refused the batch as a whole and applied nothing. The orders it named (HTTP 200 with ERRORs and
+    no requestId, Rakuten's own example) are refused with its words, like a refused one-order call; the
+    others go one by one at once, where RMS says which row, if any, is wrong."""
+    named = exc.refused if isinstance(exc, RmsBatchRefusedError) else {}
+    others = []
+    for plan in chunk:
+        entries = named.get(plan.order.order_number)
+        if entries:
+            refuse_rows(tally, plan.order.order_number, plan.rows, entries)
+        else:
+            _pending(plan.shipments)
+            others.append(plan)
+    for plan in others:
+        if not send_order(client, plan, tally):
+            break
 
 
 def _poll(client: RmsClient, submitted: dict[str, dict[str, OrderPlan]], tally: Tally) -> None:
@@ -121,14 +148,14 @@ def settle_batches(client: RmsClient, shipments: Sequence[Shipment], tally: Tall
         by_request[shipment.report_request].append(shipment)
     to_read: list[Shipment] = []
     for request_id, waiting in by_request.items():
-        due = min(s.updated_at for s in waiting) <= timezone.now() - PATIENCE
+        due = min(s.updated_at for s in waiting) <= timezone.now() - patience()
         if request_id == UNKNOWN_REQUEST:
             to_read += waiting if due else []
             continue
         tally.calls += 1
         try:
             results = client.get_shipping_async_result(request_id)
-        except RmsRequestError:  # unknown or expired: RMS has nothing more to say about it
+        except RmsRequestError:  # RMS refuses to look it up: it has nothing more to say about it
             to_read += waiting
             continue
         except RmsAuthError:

@@ -32,11 +32,12 @@ class Tally:
     read_back: int = 0
     adopted: int = 0
     calls: int = 0
+    awaiting_rms: int = 0  # shipments left 'sending' at the end of the run, waiting for RMS's answer or a read-back
     refusals: list[tuple[str, str]] = field(default_factory=list)  # (order number, why)
     stopped: str = ""  # the error that ended the sending early, if one did
 
     def counts(self) -> dict[str, int]:
-        names = ("reported", "corrected", "deleted", "refused", "read_back", "adopted", "calls")
+        names = ("reported", "corrected", "deleted", "refused", "read_back", "adopted", "calls", "awaiting_rms")
         return {name: getattr(self, name) for name in names}
 
 

@@ -46,9 +46,14 @@ def report_shipments(*, account: EcAccount, client: RmsClient, run, **_options) 
     if tally.refusals:
         alert_refusals(account, tally)
     queue_shipped_messages(account)
+    tally.awaiting_rms = Shipment.objects.filter(order__account=account, report_state=ReportState.SENDING).count()
     counts = tally.counts()
     summary = _("%(reported)d reported, %(corrected)d corrected, %(deleted)d deleted, %(refused)d refused; "
                 "%(read_back)d read back (%(adopted)d adopted); %(calls)d RMS calls") % counts
+    if tally.awaiting_rms:
+        summary += " " + _("%(count)d shipments wait for RMS's answer: they are read back from RMS at the latest "
+                           "%(minutes)d minutes after they were sent, and their shipped messages wait until then.") % {
+            "count": tally.awaiting_rms, "minutes": settings.RAKUTEN_SHIPPING_READBACK_MINUTES}
     return JobResult(summary=summary, counts=counts, failed=bool(tally.stopped), error=tally.stopped)
 
 

@@ -14,6 +14,7 @@ import pytest
 from rakuten_link.rms import (
     ApiCallInfo,
     AsyncShippingResult,
+    RmsBatchRefusedError,
     RmsClient,
     RmsRequestError,
     RmsTransientError,
@@ -197,11 +198,27 @@ def test_the_result_read_is_repeated_after_a_dropped_connection(client, shop, ca
     assert [c.attempt for c in calls if c.function == RESULT] == [1, 2]
 
 
-def test_an_unknown_request_id_is_a_request_error(client):
-    with pytest.raises(RmsRequestError) as caught:
-        client.get_shipping_async_result("no-such-request")
-    assert caught.value.http_status == 400
-    assert caught.value.code == "ORDER_EXT_API_GET_RESULT_UPDATE_ORDERSHIPPING_ASYNC_ERROR_101"
+def test_an_unknown_request_id_is_no_result_yet(client, shop):
+    """RMS answers 200 with an INFO code and an entry naming no order: nothing to apply, not an order ""."""
+    assert client.get_shipping_async_result("no-such-request") == []
+    (number, basket), = new_orders(shop, 1)
+    request_id = client.update_order_shipping_async([(number, [{"basket_id": basket, "shippings": [tracking("1")]}])])
+    assert [r.order_number for r in client.get_shipping_async_result(request_id)] == [number]
+
+
+def test_a_batch_refused_with_http_200_names_each_refused_order(client, shop):
+    (fine, fine_basket), (gone, gone_basket) = new_orders(shop, 2)
+    control(shop, "POST", f"orders/{gone}/cancel")
+    control(shop, "PATCH", "config", {"async_refuse_batch": True})
+    pairs = ((fine, fine_basket), (gone, gone_basket))
+    batch = [(n, [{"basket_id": b, "shippings": [tracking("1")]}]) for n, b in pairs]
+    with pytest.raises(RmsBatchRefusedError) as caught:
+        client.update_order_shipping_async(batch)
+    assert isinstance(caught.value, RmsRequestError) and caught.value.http_status == 200
+    assert list(caught.value.refused) == [gone]
+    (entry,) = caught.value.refused[gone]
+    assert not entry.ok and entry.code == "ORDER_EXT_API_UPDATE_ORDERSHIPPING_ERROR_102"
+    assert stored_rows(shop, fine) == [] and stored_rows(shop, gone) == []
 
 
 def test_a_sync_delete_is_not_repeated_but_a_pure_update_is(client, shop, calls):

@@ -154,26 +154,49 @@ def test_bad_rows_carry_their_data_numbers_as_in_the_sync_call(sandbox_client):
     ]
 
 
-def test_an_unknown_foreign_or_expired_request_id_is_an_error(sandbox_client):
+def no_result(response) -> bool:
+    """RMS's answer to a requestId it has no result for: 200, an INFO code, one entry naming no order."""
+    body = response.json()
+    (entry,) = body["ResultShippingModelList"]
+    (info,) = entry["MessageModelList"]
+    return (response.status_code == 200 and entry["orderNumber"] is None and info["messageType"] == "INFO"
+            and info["messageCode"] == "ORDER_EXT_API_GET_RESULT_UPDATE_ORDERSHIPPING_ASYNC_INFO_102")
+
+
+def test_an_unknown_foreign_or_expired_request_id_has_no_result(sandbox_client):
     ((number, basket),) = make_orders(sandbox_client, 1)
     request_id = submit(sandbox_client, entry(number, basket, ROW))
-    for wrong in ("no-such-request", 12):
-        response = sandbox_client.post(RESULT, {"requestId": wrong})
-        assert response.status_code == 400
-        assert response.json()["MessageModelList"][0]["messageType"] == "ERROR"
-        assert response.json()["ResultShippingModelList"] is None
+    assert no_result(sandbox_client.post(RESULT, {"requestId": "no-such-request"}))
+    response = sandbox_client.post(RESULT, {"requestId": 12})
+    assert response.status_code == 400 and response.json()["MessageModelList"][0]["messageType"] == "ERROR"
+    assert response.json()["ResultShippingModelList"] is None
     assert sandbox_client.post(RESULT, {}).status_code == 400
 
     other = {"serviceSecret": "SP000002_other", "licenseKey": "SL000002_other", "shop": "000002"}
     sandbox_client.control("POST", "credentials", other).raise_for_status()
     foreign = RmsTestClient(sandbox_client.server, other["serviceSecret"], other["licenseKey"])
-    assert foreign.post(RESULT, {"requestId": request_id}).status_code == 400
+    assert no_result(foreign.post(RESULT, {"requestId": request_id}))
 
     (stored,) = sandbox_client.server.state.shipping_async.of_shop("000001")
     stored.received_at -= timedelta(days=30, seconds=1)
-    response = sandbox_client.post(RESULT, {"requestId": request_id})
-    assert response.status_code == 400
-    assert response.json()["MessageModelList"][0]["messageCode"].endswith("ERROR_101")
+    assert no_result(sandbox_client.post(RESULT, {"requestId": request_id}))
+
+
+def test_a_batch_with_a_refused_order_is_refused_whole_when_switched_on(sandbox_client):
+    """Rakuten's own example: HTTP 200, an ERROR per refused order, no requestId, nothing applied."""
+    (fine, fine_basket), (gone, gone_basket) = make_orders(sandbox_client, 2)
+    sandbox_client.control("POST", f"orders/{gone}/cancel").raise_for_status()
+    sandbox_client.control("PATCH", "config", {"async_refuse_batch": True}).raise_for_status()
+    response = sandbox_client.post(SUBMIT, {"OrderShippingModelList": [entry(fine, fine_basket, ROW),
+                                                                        entry(gone, gone_basket, ROW)]})
+    assert response.status_code == 200
+    (error,) = response.json()["MessageModelList"]
+    assert (error["messageType"], error["orderNumber"]) == ("ERROR", gone) and "requestId" not in error
+    assert error["messageCode"] == "ORDER_EXT_API_UPDATE_ORDERSHIPPING_ERROR_102"
+    assert rows_of(sandbox_client, fine) == [] and sandbox_client.server.state.shipping_async.of_shop("000001") == []
+
+    request_id = submit(sandbox_client, entry(fine, fine_basket, ROW))  # a clean batch goes through as before
+    assert len(rows_of(sandbox_client, fine)) == 1 and request_id
 
 
 def test_an_order_of_another_shop_is_unknown_to_the_caller(sandbox_client):

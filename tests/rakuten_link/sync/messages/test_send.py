@@ -55,6 +55,32 @@ def test_a_refused_login_keeps_messages_queued_pauses_and_alerts_once(mailing_ac
     assert mailing_account.messages_paused
     send(mailing_account)  # paused: no second login, no second alert
     assert smtp_relay.logins == [LOGIN] and len(mail.outbox) == 1
+    queued = f"/admin/orders/buyermessage/?order__account__id__exact={mailing_account.pk}&status__exact=queued"
+    assert mail.outbox[0].body.rstrip().endswith(queued)
+
+
+def test_a_message_refused_after_data_fails_with_the_relays_reply_and_the_others_go(mailing_account, rms_orders,
+                                                                                     smtp_relay):
+    """554 after DATA: the relay refused that message for good (nothing delivered), not an unknown outcome."""
+    refused_to, reply = "spam@pc.fw.rakuten.ne.jp", "554 5.7.1 Message rejected as spam"
+    smtp_relay.data_refusals[refused_to] = reply
+    earlier = format_order_datetime(timezone.now() - timedelta(hours=1))
+    new_order(rms_orders, OrdererModel={"emailAddress": refused_to}, orderDatetime=earlier)
+    new_order(rms_orders)
+    fetch(mailing_account)
+    mail.outbox.clear()
+    run = send(mailing_account)
+
+    refused = BuyerMessage.objects.get(recipient=refused_to)
+    assert refused.status == MessageStatus.FAILED and reply in refused.last_error
+    assert BuyerMessage.objects.get(recipient=BUYER).status == MessageStatus.SENT
+    assert [m["To"] for m in smtp_relay.received] == [BUYER]
+    assert (run.counts["sent"], run.counts["failed"], run.counts["unknown"]) == (1, 1, 0)
+    assert run.status == "failed" and "1" in run.error
+    (alert,) = mail.outbox
+    assert reply in alert.body and "status__exact=failed" in alert.body
+    send(mailing_account)  # failed stays failed until staff resend it
+    assert len(smtp_relay.received) == 1 and BuyerMessage.objects.get(recipient=refused_to).attempts == 1
 
 
 def test_saving_the_smtp_password_again_resumes_messages(mailing_account):

@@ -35,7 +35,7 @@ def test_several_baskets_and_several_rows_go_in_one_call_and_keep_their_ids(make
                                                                                 (second.basket_id, 1)]
     assert all("shippingDetailId" not in row for b in baskets for row in b["ShippingModelList"])
     assert run.counts == {"reported": 4, "corrected": 0, "deleted": 0, "refused": 0, "read_back": 0, "adopted": 0,
-                          "calls": 2}
+                          "calls": 2, "awaiting_rms": 0}
     assert report().counts["calls"] == 0  # nothing left to say
 
 
