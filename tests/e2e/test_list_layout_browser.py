@@ -89,7 +89,7 @@ def page(browser, live_server, django_user_model):
 def twenty_orders(make_store, make_account):
     """Twenty orders as a shop's morning brings them: long names, several lines each, some flagged."""
     store = make_store("S01", "本店倉庫")
-    accounts = [make_account("楽天市場店（アパレル本店）", stores=[store]), make_account("楽天 アウトレット館", stores=[store])]
+    accounts = [make_account(name, stores=[store]) for name in ("楽天市場店（アパレル本店）", "楽天 アウトレット館")]
     card = PaymentMethod.objects.create(code="card", name="クレジットカード")
     start = timezone.now() - timedelta(days=1)
     for n in range(20):
@@ -108,8 +108,7 @@ def twenty_orders(make_store, make_account):
 
 @pytest.fixture
 def product_with_skus():
-    product = Product.objects.create(code="TEE-ORGANIC-LONG-2026SS",
-                                     name="【送料無料】オーガニックコットン 長袖Tシャツ レディース 春夏 ゆったり", price=3980)
+    product = Product.objects.create(code="TEE-ORGANIC-LONG-2026SS", name=ITEMS[0], price=3980)
     for size in ("S", "M", "L", "XL"):
         for colour in ("オフホワイト", "チャコールグレー"):
             Sku.objects.create(product=product, code=f"TEE-ORGANIC-LONG-{size}-{colour[:2]}",
