@@ -159,6 +159,7 @@ def test_order_list_flags_are_short_badges_with_the_full_reason_on_hover(page, l
     assert summary.get_attribute("title").split("\n") == [f"{line.name} ×{line.units}" for line in order.lines.all()]
     # "No" is not a red cross: the order page's boolean columns show it grey.
     page.goto(f"{live_server.url}/admin/orders/order/{order.pk}/change/")
+    _shoot(page, "order_page_1366.png")
     no = page.locator("img[src$='icon-no.svg']").first
     assert "grayscale(1)" in no.evaluate("img => getComputedStyle(img).filter")
 
