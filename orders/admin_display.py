@@ -29,12 +29,12 @@ REASON_COLOURS = {AttentionReason.UNMATCHED_LINE: "#c62828", AttentionReason.SHO
 # A badge's word: the list has room for a few characters per reason; the full reason is its title.
 SHORT_REASONS = {
     AttentionReason.UNMATCHED_LINE: gettext_lazy("SKU?"),
-    AttentionReason.SHORT_STOCK: gettext_lazy("short of stock"),
-    AttentionReason.UNMAPPED_PAYMENT: gettext_lazy("payment unmapped"),
+    AttentionReason.SHORT_STOCK: gettext_lazy("short"),
+    AttentionReason.UNMAPPED_PAYMENT: gettext_lazy("payment?"),
     AttentionReason.ORDER_CHANGED: gettext_lazy("lines changed"),
-    AttentionReason.CANCEL_PENDING: gettext_lazy("cancel pending"),
-    AttentionReason.CANCELLED_AFTER_SHIPPING: gettext_lazy("check return"),
-    AttentionReason.TAX_MISMATCH: gettext_lazy("tax differs"),
+    AttentionReason.CANCEL_PENDING: gettext_lazy("cancel?"),
+    AttentionReason.CANCELLED_AFTER_SHIPPING: gettext_lazy("return?"),
+    AttentionReason.TAX_MISMATCH: gettext_lazy("tax?"),
 }
 CLIP = '<span class="clip" title="{}">{}</span>'
 
