@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -42,6 +44,9 @@ class SkuInline(admin.TabularInline):
     model = Sku
     extra = 0
     fields = ("code", "name", "jan_code", "options")
+    # A product has a handful of SKUs, each on one table row: their options JSON ({"サイズ": "M"}) needs a
+    # line or two, not Django's ten-row box (product_form.css makes the table fit the page).
+    formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 @admin.register(Product)
@@ -49,6 +54,9 @@ class ProductAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "sku_count")
     search_fields = ("code", "name", "skus__code")
     inlines = [SkuInline]
+
+    class Media:
+        css = {"all": ("inventory/product_form.css",)}
 
     @admin.display(description=gettext_lazy("SKUs"))
     def sku_count(self, obj: Product) -> int:

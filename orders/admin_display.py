@@ -1,4 +1,8 @@
-"""How order data reads on admin pages: flags, change-history labels, the folded raw JSON."""
+"""How order data reads on admin pages: flags, change-history labels, the folded raw JSON, the list's cells.
+
+The order list must show one line per order on a 1366 px screen (orders/static/orders/order_list.css): long
+values go into a `clip` span, cut with an ellipsis, their full text in the title that shows on hover.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lib.adminviews import html_table
 
@@ -17,7 +23,20 @@ from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage
 
 REASON_LABELS = dict(AttentionReason.choices)
 BADGE = '<span style="background:{};color:#fff;border-radius:3px;padding:1px 6px;white-space:nowrap">{}</span>'
+FLAG = ('<span class="flag" title="{}" style="background:{};color:#fff;border-radius:3px;padding:1px 5px;'
+        'white-space:nowrap">{}</span>')
 REASON_COLOURS = {AttentionReason.UNMATCHED_LINE: "#c62828", AttentionReason.SHORT_STOCK: "#e65100"}
+# A badge's word: the list has room for a few characters per reason; the full reason is its title.
+SHORT_REASONS = {
+    AttentionReason.UNMATCHED_LINE: gettext_lazy("SKU?"),
+    AttentionReason.SHORT_STOCK: gettext_lazy("short"),
+    AttentionReason.UNMAPPED_PAYMENT: gettext_lazy("payment?"),
+    AttentionReason.ORDER_CHANGED: gettext_lazy("lines changed"),
+    AttentionReason.CANCEL_PENDING: gettext_lazy("cancel?"),
+    AttentionReason.CANCELLED_AFTER_SHIPPING: gettext_lazy("return?"),
+    AttentionReason.TAX_MISMATCH: gettext_lazy("tax?"),
+}
+CLIP = '<span class="clip" title="{}">{}</span>'
 
 
 def progress_text(code: Any) -> str:
@@ -29,12 +48,45 @@ def progress_text(code: Any) -> str:
     return f"{code} {label}".strip()
 
 
-def reason_badges(reasons: list[str]) -> str:
+def reason_badges(reasons: list[str], *, short: bool = False) -> str:
+    """A badge per reason; `short` ones (for the list) say 欠品 and carry the full reason in their title."""
     if not reasons:
         return "—"
-    return format_html_join(
-        " ", BADGE, ((REASON_COLOURS.get(r, "#6d4c41"), REASON_LABELS.get(r, r)) for r in reasons)
-    )
+    return format_html_join(" ", FLAG, (
+        (REASON_LABELS.get(r, r), REASON_COLOURS.get(r, "#6d4c41"),
+         SHORT_REASONS.get(r, r) if short else REASON_LABELS.get(r, r)) for r in reasons
+    ))
+
+
+def clipped(text: Any, title: str = "") -> str:
+    """A list cell that stays on one line: cut with an ellipsis when too long, the whole text on hover."""
+    text = str(text or "")
+    return format_html(CLIP, title or text, text) if text else "—"
+
+
+def progress_label(code: Any) -> str:
+    """発送待ち for the list, `300 発送待ち` on hover; an unknown code as received."""
+    try:
+        label = OrderProgress.label_of(int(code))
+    except (TypeError, ValueError):
+        label = ""
+    return clipped(label or code, progress_text(code))
+
+
+def list_time(moment) -> str:
+    """2026/05/12 09:41 in local time: a date and time that fit one line of the list."""
+    return formats.date_format(timezone.localtime(moment), "Y/m/d H:i") if moment else "—"
+
+
+def lines_summary(lines: list[OrderLine]) -> str:
+    """`商品名 ×2 他3点`: the first line (its name cut to fit) and a count of the rest; every line on hover."""
+    if not lines:
+        return "—"
+    first, more = lines[0], len(lines) - 1
+    tail = f" ×{first.units}" + (" " + _("and %(n)d more") % {"n": more} if more else "")
+    every = "\n".join(f"{line.name} ×{line.units}" for line in lines)
+    return format_html('<span class="line-summary" title="{}"><span class="line-name">{}</span>{}</span>',
+                       every, first.name, tail)
 
 
 def sku_badge(line: OrderLine) -> str:

@@ -87,3 +87,24 @@ def test_the_order_page_shows_money_in_yen_rates_in_percent_and_the_carrier_by_n
     assert "¥2,980" in page and "¥1,480" in page and "¥500" in page
     assert "8%" in page and "0.080" not in page
     assert "ヤマト運輸 (1001)" in page
+
+
+def _list_queries(admin_client) -> tuple[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get("/admin/orders/order/").content.decode()
+    return page, len(queries)
+
+
+def test_the_list_summarises_each_orders_lines_in_one_query_for_the_page(admin_client, make_account, make_order):
+    account = make_account("楽天本店")
+    make_order(account, [(None, 2), (None, 1), (None, 1)])
+    page, few = _list_queries(admin_client)
+    assert "商品1</span> ×2 他2点" in page and 'title="商品1 ×2\n商品2 ×1\n商品3 ×1"' in page
+    for _n in range(5):
+        make_order(account, [(None, 1), (None, 1)])
+    page, many = _list_queries(admin_client)
+    assert page.count('class="line-summary"') == 6
+    assert many == few  # not one query per order
