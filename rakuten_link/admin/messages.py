@@ -44,7 +44,8 @@ class MailTemplateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].help_text = placeholder_help()
+        if "body" in self.fields:  # a viewer's read-only page has no fields at all
+            self.fields["body"].help_text = placeholder_help()
 
     def clean_subject(self) -> str:
         return self._refuse_unknown("subject")
