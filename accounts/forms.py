@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.textfields import MultilineField
+
 from .duplicates import account_with_service_secret
 from .models import EcAccount
 from .secrets import CREDENTIAL_FIELDS, SECRET_FIELDS, is_unreadable, masked
@@ -50,6 +52,8 @@ class EcAccountForm(forms.ModelForm):
             "invoice_registration_number", "prohibited_words", "template_new_order", "template_shipped",
             "template_cancelled", "template_follow_up", "follow_up_days", "hold_messages",
         )
+        # LF lines, however the browser sent them: an unchanged save records no change (lib/textfields.py).
+        field_classes = {"prohibited_words": MultilineField}
         widgets = {"prohibited_words": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
