@@ -1,4 +1,4 @@
-"""Every change page of the admin renders for a user who may only view: read-only, never a server error.
+"""Every change page (and its history) renders for a user who may only view: read-only, never a server error.
 
 Django shows a change page read-only when the user has the view permission and not the change one; a form
 that assumes its fields (``self.fields["body"]``) or a display that assumes an editable object then fails
@@ -73,3 +73,5 @@ def test_a_viewer_gets_every_change_page(client, django_user_model, everything, 
     response = viewer.get(url)
     assert response.status_code == 200, (url, response.status_code)
     assert 'name="_save"' not in response.content.decode()  # shown read-only, not as a form to save
+    history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+    assert viewer.get(history).status_code == 200, history
