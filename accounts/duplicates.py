@@ -1,9 +1,10 @@
-"""One shop, one account: find the existing account a new shop URL or serviceSecret belongs to.
+"""One shop, one account: find the existing account a new serviceSecret belongs to.
 
-Two accounts for one shop import every order twice. The shop URL is compared after normalisation.
-The serviceSecret is encrypted with a random IV, so equal secrets have different ciphertexts and no
-query can compare them: the few existing accounts are decrypted and compared in Python. A secret the
-current key cannot decrypt is skipped (it cannot be compared, and it is reported elsewhere).
+Two accounts for one shop import every order twice. The shop URL is compared by the model itself (its
+normalised shop key is UNIQUE, accounts/shop_keys.py). The serviceSecret is encrypted with a random IV,
+so equal secrets have different ciphertexts and no query can compare them: the few existing accounts are
+decrypted and compared in Python. A secret the current key cannot decrypt is skipped (it cannot be
+compared, and it is reported elsewhere).
 """
 
 from __future__ import annotations
@@ -12,16 +13,6 @@ import hmac
 
 from .models import EcAccount
 from .secrets import is_unreadable
-from .validators import shop_identity
-
-
-def account_with_shop_url(shop_url: str, *, exclude_pk: int | None = None) -> EcAccount | None:
-    """The other account registered for the same shop, if any."""
-    wanted = shop_identity(shop_url)
-    for account in _others(exclude_pk).only("pk", "name", "shop_url"):
-        if shop_identity(account.shop_url) == wanted:
-            return account
-    return None
 
 
 def account_with_service_secret(secret: str, *, exclude_pk: int | None = None) -> EcAccount | None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .duplicates import account_with_service_secret, account_with_shop_url
+from lib.textfields import MultilineField
+
+from .duplicates import account_with_service_secret
 from .models import EcAccount
 from .secrets import CREDENTIAL_FIELDS, SECRET_FIELDS, is_unreadable, masked
 from .services import reset_for_new_credentials, resume_messages
@@ -50,6 +52,8 @@ class EcAccountForm(forms.ModelForm):
             "invoice_registration_number", "prohibited_words", "template_new_order", "template_shipped",
             "template_cancelled", "template_follow_up", "follow_up_days", "hold_messages",
         )
+        # LF lines, however the browser sent them: an unchanged save records no change (lib/textfields.py).
+        field_classes = {"prohibited_words": MultilineField}
         widgets = {"prohibited_words": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -131,18 +135,11 @@ class EcAccountForm(forms.ModelForm):
     def _refuse_a_second_account_for_the_shop(self, cleaned: dict) -> None:
         """One shop, one account: a second one would import every order twice.
 
-        Checked for a new account, and for an existing one when its shop URL or serviceSecret changes
-        (an unrelated edit of accounts that are already duplicates is not blocked).
+        The shop URL is checked by the model (EcAccount.clean and the shop key's UNIQUE constraint). The
+        serviceSecret is checked here, for a new account and when one is typed: it is encrypted with a random
+        IV, so no constraint can compare it.
         """
         exclude = self.instance.pk
-        shop_url = cleaned.get("shop_url")
-        if shop_url and (exclude is None or "shop_url" in self.changed_data):
-            existing = account_with_shop_url(shop_url, exclude_pk=exclude)
-            if existing is not None:
-                self.add_error("shop_url", _(
-                    "The EC account %(name)s is already registered for this shop. One shop can have only one "
-                    "account: edit %(name)s instead."
-                ) % {"name": existing.name})
         secret = cleaned.get("service_secret")
         if secret and (exclude is None or (self.data.get(self.add_prefix("service_secret")) or "").strip()):
             existing = account_with_service_secret(secret, exclude_pk=exclude)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Store
 
 from .secrets import SecretField
+from .shop_keys import shop_key
 from .validators import parse_prohibited_words, validate_invoice_number
 
 
@@ -39,6 +42,8 @@ class EcAccount(models.Model):
     name = models.CharField(_("account name"), max_length=100, unique=True)
     stores = models.ManyToManyField(Store, related_name="ec_accounts", verbose_name=_("stores"), blank=True)
     shop_url = models.URLField(_("shop URL"), max_length=255)
+    # One shop, one account (accounts/shop_keys.py): derived from shop_url on every save, never typed.
+    shop_key = models.CharField(_("shop key"), max_length=255, unique=True, null=True, editable=False)
 
     service_secret = SecretField(_("serviceSecret"), max_length=255)
     license_key = SecretField(_("licenseKey"), max_length=255)
@@ -113,6 +118,30 @@ class EcAccount(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """The shop key follows the shop URL; the UNIQUE constraint refuses a second account for the shop."""
+        self.shop_key = shop_key(self.shop_url)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "shop_url" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "shop_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Refuse a second account for the shop, naming the one already there (the constraint would not)."""
+        super().clean()
+        self.shop_key = shop_key(self.shop_url)
+        other = EcAccount.objects.filter(shop_key=self.shop_key).exclude(pk=self.pk).first() \
+            if self.shop_key else None
+        if other is not None:
+            raise ValidationError({"shop_url": ValidationError(gettext(
+                "The EC account %(name)s is already registered for this shop. One shop can have only one "
+                "account: edit %(name)s instead."
+            ) % {"name": other.name}, code="duplicate_shop")})
+
+    def validate_unique(self, exclude=None) -> None:
+        """The shop key's uniqueness is said by clean(), with the account's name, not by Django's generic text."""
+        super().validate_unique(exclude={*(exclude or ()), "shop_key"})
 
     @property
     def prohibited_word_list(self) -> list[str]:

@@ -15,6 +15,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.placeholders import refuse_placeholder_secret_key, refuse_unusable_fernet_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RAKUTEN_LINK_VAR_DIR", BASE_DIR / "var"))
 
@@ -30,6 +32,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"
+if not DEBUG:
+    refuse_placeholder_secret_key(SECRET_KEY)  # e.g. .env.example's change-me: config/placeholders.py
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -177,6 +181,8 @@ def _field_encryption_key() -> str | list[str]:
 
 
 FIELD_ENCRYPTION_KEY = _field_encryption_key()
+if not DEBUG:
+    refuse_unusable_fernet_keys(FIELD_ENCRYPTION_KEY)
 
 
 # --- Language and time ----------------------------------------------------------------------------

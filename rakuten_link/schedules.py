@@ -84,6 +84,18 @@ def install_schedules(available_jobs) -> list[tuple[str, bool]]:
     return installed
 
 
+def remove_undeclared_schedules(installed: list[tuple[str, bool]]) -> list[str]:
+    """Delete every schedule that ``install_schedules`` did not just install; returns their names.
+
+    Schedules are declared here and nowhere else (the admin only shows them): a row added by other means (a
+    shell, an older version's job) names a function nobody reviewed, so it runs at most until the next deploy.
+    """
+    extra = Schedule.objects.exclude(name__in=[name for name, _created in installed])
+    names = sorted(str(name) for name in extra.values_list("name", flat=True))
+    extra.delete()
+    return names
+
+
 def _first_run(spec: ScheduleSpec) -> datetime:
     """Now, or the offset from the anchor schedule's next run (which keeps its phase from then on)."""
     now = timezone.now()

@@ -131,3 +131,9 @@ def _run_when_free(account: EcAccount) -> str:
             keep_armed(account.pk)
             beat = time.monotonic()
         time.sleep(LEASE_POLL_SECONDS)
+
+
+# The entry points above, by the dotted path Django-Q2 stores: the only functions staff may queue again
+# from the admin (a stored task naming anything else is never re-queued, rakuten_link/admin/tasks.py).
+JOB_FUNCTIONS = frozenset(f"{__name__}.{entry.__name__}" for entry in (
+    dispatch, run_for_account, check_for_silence, prune_logs, push_after_debounce))

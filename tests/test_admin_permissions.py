@@ -105,8 +105,8 @@ def world(make_store, make_sku, make_account, make_order, set_stock, django_user
     AlertLog.objects.create(account=account, kind="auth", subject="認証エラー")
     now = timezone.now()
     for index, success in enumerate((True, False)):
-        Task.objects.create(id=f"{index:032d}", name=f"task-{index}", func="math.floor", args=(1.5,), kwargs={},
-                            started=now - timedelta(seconds=1), stopped=now, success=success)
+        Task.objects.create(id=f"{index:032d}", name=f"task-{index}", func="rakuten_link.tasks.prune_logs", args=(),
+                            kwargs={}, started=now - timedelta(seconds=1), stopped=now, success=success)
     owner = django_user_model.objects.create_superuser("owner", "owner@example.com", "owner-password")
     LogEntry.objects.create(user=owner, content_type=ContentType.objects.get_for_model(order),
                             object_id=str(order.pk), object_repr=str(order), action_flag=ADDITION)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from lib.audit import record_actions
+from lib.textfields import MultilineField
 from orders import outbox
 from orders.messages import PLACEHOLDERS, order_values, render, unknown_placeholders_error
 from orders.models import BuyerMessage, MailTemplate, Order
@@ -40,11 +41,13 @@ class MailTemplateForm(forms.ModelForm):
     class Meta:
         model = MailTemplate
         fields = ("name", "subject", "body")
+        field_classes = {"body": MultilineField}  # LF lines: an unchanged save in a browser changes nothing
         widgets = {"body": forms.Textarea(attrs={"rows": 14, "cols": 80})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].help_text = placeholder_help()
+        if "body" in self.fields:  # a viewer's read-only page has no fields at all
+            self.fields["body"].help_text = placeholder_help()
 
     def clean_subject(self) -> str:
         return self._refuse_unknown("subject")
