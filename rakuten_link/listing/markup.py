@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from django.utils.translation import gettext as _
+
 # Elements that run or embed code, or change where the page's links and scripts come from.
 FORBIDDEN_TAGS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta"})
 # Attributes a browser follows as a URL (srcset: each candidate starts with one).
@@ -46,6 +48,24 @@ def script_problems(html: str) -> list[Problem]:
         # A tag left open at the end joins whatever RMS puts after the field on the page.
         problems.append(Problem("unclosed", "", leftover[:40]))
     return list(dict.fromkeys(problems))
+
+
+def problem_message(field: str, problem: Problem) -> str:
+    """What staff read: the field (its label), what was found, and what to do."""
+    values = {"field": field, "tag": problem.tag, "found": problem.found}
+    if problem.kind == "tag":
+        return _("%(field)s contains <%(tag)s>: Rakuten refuses scripts, frames and embedded objects on an item "
+                 "page. Remove it from the template.") % values
+    if problem.kind == "handler":
+        return _("%(field)s contains the event attribute %(found)s= (in <%(tag)s>): scripts are not allowed on an "
+                 "item page. Remove it from the template.") % values
+    if problem.kind == "url":
+        return _("%(field)s contains a “%(found)s” URL (in <%(tag)s>): scripts are not allowed on an item page. "
+                 "Use an https:// address.") % values
+    if problem.kind == "style":
+        return _("%(field)s contains “%(found)s” in a style (in <%(tag)s>): scripts are not allowed on an item "
+                 "page. Remove it from the template.") % values
+    return _("%(field)s ends inside an unclosed tag (“%(found)s”). Close the tag in the template.") % values
 
 
 def script_scheme(url: str) -> str | None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .draft import ListingDraft
-from .markup import Problem, script_problems
+from .markup import problem_message, script_problems
 from .words import find_words
 
 KEY_MAX_BYTES = 32  # manageNumber and variantId (§3)
@@ -99,25 +99,10 @@ HTML_FIELDS = ("pc_description", "sp_description", "sales_description")
 
 def markup_findings(draft: ListingDraft) -> list[Finding]:
     """Script in the HTML fields (markup.py): RMS refuses it, and it would run on the shop's page."""
-    return [Finding(field, _markup_message(field, problem))
+    return [Finding(field, problem_message(FIELD_LABELS[field], problem))
             for field in HTML_FIELDS for problem in script_problems(getattr(draft, field))]
 
 
-def _markup_message(field: str, problem: Problem) -> str:
-    values = {"field": FIELD_LABELS[field], "tag": problem.tag, "found": problem.found}
-    if problem.kind == "tag":
-        return _("%(field)s contains <%(tag)s>: Rakuten refuses scripts, frames and embedded objects on an item "
-                 "page. Remove it from the template.") % values
-    if problem.kind == "handler":
-        return _("%(field)s contains the event attribute %(found)s= (in <%(tag)s>): scripts are not allowed on an "
-                 "item page. Remove it from the template.") % values
-    if problem.kind == "url":
-        return _("%(field)s contains a “%(found)s” URL (in <%(tag)s>): scripts are not allowed on an item page. "
-                 "Use an https:// address.") % values
-    if problem.kind == "style":
-        return _("%(field)s contains “%(found)s” in a style (in <%(tag)s>): scripts are not allowed on an item "
-                 "page. Remove it from the template.") % values
-    return _("%(field)s ends inside an unclosed tag (“%(found)s”). Close the tag in the template.") % values
 
 
 def key_problem(value: str) -> str | None:

@@ -10,6 +10,7 @@ import csv
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from rakuten_link.listing.csv_export import item_csv_bytes
 from rakuten_link.listing.draft import build_draft
@@ -105,3 +106,14 @@ def test_ordinary_markup_passes(account, ready_template, make_product):
         '<p style="color: red">送料無料: data:text/plain はただの文字</p><br>{SKU表}')
     ready_template.save()
     assert check_listing(listing_for(account, make_product())) == []
+
+
+def test_saving_a_template_with_script_is_refused_with_the_field_named(ready_template):
+    ready_template.pc_description = '<p onclick="steal()">{商品名}</p>'
+    ready_template.sales_description = "<script>steal()</script>{商品説明}"
+    with pytest.raises(ValidationError) as error:
+        ready_template.full_clean()
+    errors = error.value.message_dict
+    assert sorted(errors) == ["pc_description", "sales_description"]
+    assert "onclick" in errors["pc_description"][0] and "PC用商品説明文" in errors["pc_description"][0]
+    assert len(errors["sales_description"]) == 2  # the unknown placeholder and the script, each said
