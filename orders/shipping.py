@@ -78,7 +78,7 @@ def change_shipment(shipment: Shipment, *, delivery_company: str | None = None, 
 
 
 def _tracking_number(value: str) -> str:
-    """The number as stored, or ShippingError: whoever calls (a form, the CSV, a command), none passes here."""
+    """The number as stored, or ShippingError: whoever calls (a form, the CSV, a command), no other gets past."""
     value = normalize_tracking_number(value)
     try:
         validate_tracking_number(value)

@@ -1,8 +1,8 @@
-"""Script in the item page's HTML: what the pre-flight check refuses in the descriptions staff write.
+"""Script in the item page's HTML: what the pre-flight check (and a template's save) refuses.
 
 RMS shows the descriptions as HTML on the shop's own page and refuses scripts there; anything that runs
 would run for every buyer. Our own values (product names, SKU options) are escaped before they reach
-these fields (templates.as_html), so what is found here was written by staff in a template or a listing.
+these fields (templates.as_html), so what is found here was written by staff in a listing template.
 The text is parsed with html.parser (attribute values unescaped as a browser does), not matched by
 patterns, so ``ONCLICK``, ``jav&#x09;ascript:`` or an attribute without quotes are found alike.
 """
