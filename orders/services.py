@@ -169,7 +169,9 @@ def evaluate_state(order: Order, lines: Sequence[OrderLine], *, extra: Iterable[
             reasons.append(AttentionReason.UNMATCHED_LINE)
         if any(line.sku_id and _unfilled(line) > 0 for line in live_lines):
             reasons.append(AttentionReason.SHORT_STOCK)
-        if order.payment_method_id is None and order.settlement_method_code is not None:
+        # A name without a code (answers of 2018/2019 whose name is not in RMS's table) is unmapped too.
+        if order.payment_method_id is None and (order.settlement_method_code is not None
+                                                or order.settlement_method_name):
             reasons.append(AttentionReason.UNMAPPED_PAYMENT)
     reasons.extend(extra)
     order.attention_reasons = [str(r) for r in dict.fromkeys(reasons)]

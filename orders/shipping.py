@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from inventory.models import Store
 
 from .models import MAX_SHIPMENTS_PER_PACKAGE, Order, OrderPackage, OrderState, ReportState, Shipment
+from .models.shipment import normalize_tracking_number, validate_tracking_number
 from .services import ACTIVE_STATES, save_orders, ship_lines
 
 
@@ -29,6 +31,7 @@ class ShippingError(Exception):
 def record_shipment(*, package: OrderPackage, delivery_company: str, shipped_on: date, tracking_number: str = "",
                     store: Store | None = None, user=None) -> Shipment:
     """One parcel for one package; the package's goods leave ``store`` (or the stores holding them)."""
+    tracking_number = _tracking_number(tracking_number)
     order = Order.objects.select_for_update().get(pk=package.order_id)
     if order.state == OrderState.CANCELLED:
         raise ShippingError(_("Order %(number)s is cancelled: nothing can be shipped.")
@@ -37,7 +40,7 @@ def record_shipment(*, package: OrderPackage, delivery_company: str, shipped_on:
         raise ShippingError(_("Package %(basket)s already has %(max)d shipments, the most RMS accepts.")
                             % {"basket": package.basket_id, "max": MAX_SHIPMENTS_PER_PACKAGE})
     shipment = Shipment.objects.create(
-        order=order, package=package, delivery_company=delivery_company, tracking_number=tracking_number.strip(),
+        order=order, package=package, delivery_company=delivery_company, tracking_number=tracking_number,
         shipped_on=shipped_on, store=store, created_by=user if getattr(user, "pk", None) else None,
     )
     _ship_goods(order, package, store)
@@ -59,17 +62,29 @@ def ship_order(order: Order, *, delivery_company: str, shipped_on: date, trackin
 def change_shipment(shipment: Shipment, *, delivery_company: str | None = None, tracking_number: str | None = None,
                     shipped_on: date | None = None) -> Shipment:
     """A correction: sent later as an update of the same marketplace row, never as a second row."""
+    if tracking_number is not None:
+        tracking_number = _tracking_number(tracking_number)
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
     if delivery_company is not None:
         shipment.delivery_company = delivery_company
     if tracking_number is not None:
-        shipment.tracking_number = tracking_number.strip()
+        shipment.tracking_number = tracking_number
     if shipped_on is not None:
         shipment.shipped_on = shipped_on
     if shipment.needs_report and shipment.report_state != ReportState.SENDING:
         shipment.report_state = ReportState.PENDING
     shipment.save()
     return shipment
+
+
+def _tracking_number(value: str) -> str:
+    """The number as stored, or ShippingError: whoever calls (a form, the CSV, a command), no other gets past."""
+    value = normalize_tracking_number(value)
+    try:
+        validate_tracking_number(value)
+    except ValidationError as exc:
+        raise ShippingError(" ".join(exc.messages)) from None
+    return value
 
 
 @transaction.atomic

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +15,29 @@ from inventory.models import Store
 from .order import Order, OrderPackage
 
 MAX_SHIPMENTS_PER_PACKAGE = 20  # RMS refuses a 21st shipping row per basket (docs/rms.md §2.5)
+MAX_TRACKING_NUMBER = 120  # RMS's shippingNumber limit (docs/rms.md §2.5)
 UNKNOWN_REQUEST = "?"  # Shipment.report_request of a batch submitted whose answer (and request id) was lost
+
+
+# What carriers issue: letters, digits and hyphens. Anything else (a space, "=", "@", "+", a quote) is a typo
+# at best, and at worst a spreadsheet formula that RMS and our exports would carry to someone's Excel.
+_TRACKING_NUMBER = re.compile(rf"[A-Za-z0-9-]{{1,{MAX_TRACKING_NUMBER}}}")
+# Dashes a Japanese keyboard types for "-" that NFKC leaves alone (ー after a digit is the usual one).
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
+
+
+def normalize_tracking_number(value: str) -> str:
+    """Full-width digits, letters and hyphens as carriers print them, surrounding spaces dropped."""
+    return unicodedata.normalize("NFKC", value or "").translate(_DASHES).strip()
+
+
+def validate_tracking_number(value: str) -> None:
+    """The field's validator; an empty number is allowed (bulk 発送 records the parcel, the CSV fills it in)."""
+    if value and not _TRACKING_NUMBER.fullmatch(value):
+        shown = value if len(value) <= 40 else f"{value[:40]}…"
+        raise ValidationError(
+            _("The tracking number “%(value)s” cannot be used: only letters, digits and hyphens (-), at most "
+              "%(max)d characters."), code="tracking_number", params={"value": shown, "max": MAX_TRACKING_NUMBER})
 
 
 class ReportState(models.TextChoices):
@@ -39,7 +65,8 @@ class Shipment(models.Model):
     package = models.ForeignKey(OrderPackage, on_delete=models.CASCADE, related_name="shipments",
                                 verbose_name=_("package"))
     delivery_company = models.CharField(_("carrier code"), max_length=8)
-    tracking_number = models.CharField(_("tracking number"), max_length=120, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=MAX_TRACKING_NUMBER, blank=True,
+                                       validators=[validate_tracking_number])
     shipped_on = models.DateField(_("shipped on"))
     store = models.ForeignKey(Store, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("shipped from"))
     external_id = models.CharField(_("marketplace shipping id"), max_length=40, blank=True)

@@ -149,7 +149,7 @@ class ListingAdmin(admin.ModelAdmin):
             return None
         record_actions(request.user, queryset, _("Exported as normal-item.csv."))
         response = HttpResponse(data, content_type="text/csv; charset=Shift_JIS")
-        response["Content-Disposition"] = f'attachment; filename="normal-item-{timezone.now():%Y%m%d-%H%M}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="normal-item-{timezone.localtime():%Y%m%d-%H%M}.csv"'
         return response
 
 

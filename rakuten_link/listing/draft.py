@@ -1,5 +1,8 @@
 """A listing rendered from its template: the plain values that are checked, previewed and sent.
 
+The descriptions are HTML and take our values escaped (templates.as_html); the title, tagline and
+images are plain text and take them as they are.
+
 Everything the pre-flight check, the admin preview, the item JSON and the CSV need, computed once from
 the listing, its product, the product's SKUs and the template, so those four cannot disagree.
 """
@@ -10,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .models import DEFAULT_TEMPLATE_NAME, Listing, ListingTemplate
-from .templates import product_values, render
+from .templates import as_html, product_values, render
 from .variants import VariantPlan, plan_variants
 
 
@@ -54,15 +57,16 @@ def build_draft(listing: Listing, *, hidden: bool | None = None) -> ListingDraft
     first_time = listing.listed_at is None
     if hidden is None:
         hidden = listing.withdrawn or (first_time and template.hide_on_create)
+    markup = as_html(values)
     images = [render(line, values).strip() for line in template.images.splitlines()]
     return ListingDraft(
         manage_number=listing.manage_number or product.code.lower(),
         item_number=listing.item_number or listing.manage_number or product.code.lower(),
         title=render(listing.title or template.title_pattern, values).strip(),
         tagline=render(listing.tagline or template.tagline_pattern, values).strip(),
-        pc_description=render(template.pc_description, values),
-        sp_description=render(template.sp_description, values),
-        sales_description=render(template.sales_description, values),
+        pc_description=render(template.pc_description, markup),
+        sp_description=render(template.sp_description, markup),
+        sales_description=render(template.sales_description, markup),
         images=[image for image in images if image],
         genre_id=template.genre_id.strip(),
         price=product.price,

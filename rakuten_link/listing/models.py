@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EcAccount
 
+from .markup import problem_message, script_problems
 from .templates import unknown_placeholders_error
 
 DEFAULT_TEMPLATE_NAME = "標準"
 DEFAULT_DESCRIPTION = "{SKU表}"
 PATTERN_FIELDS = ("title_pattern", "tagline_pattern", "pc_description", "sp_description", "sales_description",
                   "images")
+HTML_FIELDS = ("pc_description", "sp_description", "sales_description")
 
 
 class ListingTemplate(models.Model):
@@ -62,8 +64,11 @@ class ListingTemplate(models.Model):
         return f"{self.account} / {self.name}"
 
     def clean(self) -> None:
-        errors = {f: unknown_placeholders_error(getattr(self, f)) for f in PATTERN_FIELDS}
-        errors = {f: message for f, message in errors.items() if message}
+        errors = {f: [unknown_placeholders_error(getattr(self, f))] for f in PATTERN_FIELDS}
+        for f in HTML_FIELDS:  # the pre-flight check finds these too; here staff hear it as they save
+            label = self._meta.get_field(f).verbose_name
+            errors[f] += [problem_message(label, problem) for problem in script_problems(getattr(self, f))]
+        errors = {f: [m for m in messages if m] for f, messages in errors.items() if any(messages)}
         mapping_error = _mapping_error(self.variant_mapping)
         if mapping_error:
             errors["variant_mapping"] = mapping_error

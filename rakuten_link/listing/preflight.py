@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .draft import ListingDraft
+from .markup import problem_message, script_problems
 from .words import find_words
 
 KEY_MAX_BYTES = 32  # manageNumber and variantId (§3)
@@ -89,7 +90,19 @@ def word_findings(draft: ListingDraft, words: list[str]) -> list[Finding]:
 
 
 def structure_findings(draft: ListingDraft) -> list[Finding]:
-    return [*_key_findings(draft), *_selector_findings(draft), *_variant_findings(draft), *_page_findings(draft)]
+    return [*_key_findings(draft), *_selector_findings(draft), *_variant_findings(draft), *_page_findings(draft),
+            *markup_findings(draft)]
+
+
+HTML_FIELDS = ("pc_description", "sp_description", "sales_description")
+
+
+def markup_findings(draft: ListingDraft) -> list[Finding]:
+    """Script in the HTML fields (markup.py): RMS refuses it, and it would run on the shop's page."""
+    return [Finding(field, problem_message(FIELD_LABELS[field], problem))
+            for field in HTML_FIELDS for problem in script_problems(getattr(draft, field))]
+
+
 
 
 def key_problem(value: str) -> str | None:

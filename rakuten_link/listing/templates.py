@@ -28,6 +28,19 @@ def sku_table(rows: Iterable[tuple[str, str]]) -> str:
     return f'<table border="1" cellpadding="4">{head}{cells}</table>' if cells else ""
 
 
+# Values that are HTML already, built here with their parts escaped.
+HTML_VALUES = frozenset({"SKU表"})
+
+
+def as_html(values: dict[str, str]) -> dict[str, str]:
+    """``values`` for an HTML field (the descriptions): our data is text there, never markup.
+
+    A product name like ``<img src=x onerror=…>`` must reach the item page as those characters. The title,
+    tagline and variant names are plain text in RMS and take the values unescaped.
+    """
+    return {name: value if name in HTML_VALUES else str(escape(value)) for name, value in values.items()}
+
+
 def product_values(product, skus: list) -> dict[str, str]:
     """The placeholder values of ``product`` with its SKUs (passed in, already ordered)."""
     labels = [(sku.code, " / ".join(f"{k}: {v}" for k, v in (sku.options or {}).items()) or sku.name) for sku in skus]

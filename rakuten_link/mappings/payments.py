@@ -1,4 +1,8 @@
-"""Rakuten payment methods (settlementMethodCode) → our own PaymentMethod, edited on one page per account."""
+"""Rakuten payment methods (settlementMethodCode) → our own PaymentMethod, edited on one page per account.
+
+The codes and names are RMS's table (rms/codes.py). An order that carries only the name (2018/2019 answers)
+gets its code from the name when it is parsed, so it maps like any other.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import EcAccount
 from orders.models import PaymentMethod
 from rakuten_link.models import PaymentMethodMapping
+from rakuten_link.rms.codes import SETTLEMENT_METHODS
 
-# docs/rms.md §2.8. Names are Rakuten's own; orders carry the code, which is what we key on.
-SETTLEMENT_METHODS: dict[int, str] = {
-    1: "クレジットカード",
-    2: "代金引換",
-    3: "後払い",
-    4: "ショッピングクレジット／ローン",
-    5: "オートローン",
-    6: "リース",
-    7: "請求書払い",
-    8: "ポイント",
-    9: "銀行振込",
-    12: "Apple Pay",
-    13: "セブンイレブン（前払）",
-    14: "ローソン、郵便局ATM等（前払）",
-    16: "Alipay",
-    17: "PayPal",
-    21: "後払い決済（楽天市場の共通決済）",
-    27: "Alipay（支付宝）",
-}
+__all__ = ["SETTLEMENT_METHODS", "PaymentMappingForm", "save_payment_mappings", "settlement_label"]
 
 
 def settlement_label(code: int) -> str:

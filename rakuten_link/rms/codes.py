@@ -1,4 +1,4 @@
-"""RMS code tables the back office shows and accepts: carriers (deliveryCompany) and cancel reasons.
+"""RMS code tables the back office shows and accepts: carriers, cancel reasons and settlement methods.
 
 Django-free, like the rest of ``rms/``. Staff pick a carrier by name and the tracking CSV accepts a code or a
 name, but RMS takes only the code (names are rejected, docs/rms.md §2.5), so every name is turned into its
@@ -52,6 +52,29 @@ FORMER_CARRIER_NAMES: dict[str, str] = {
     "日本トラック": "1015",
 }
 
+# settlementMethodCode (§2.8). Names are Rakuten's own; orders carry the code, which is what payments key on.
+SETTLEMENT_METHODS: dict[int, str] = {
+    1: "クレジットカード",
+    2: "代金引換",
+    3: "後払い",
+    4: "ショッピングクレジット／ローン",
+    5: "オートローン",
+    6: "リース",
+    7: "請求書払い",
+    8: "ポイント",
+    9: "銀行振込",
+    12: "Apple Pay",
+    13: "セブンイレブン（前払）",
+    14: "ローソン、郵便局ATM等（前払）",
+    16: "Alipay",
+    17: "PayPal",
+    21: "後払い決済（楽天市場の共通決済）",
+    27: "Alipay（支付宝）",
+}
+# getOrder answers of 2018 and 2019 carry settlementMethod only, sometimes with "決済" after the name
+# (クレジットカード決済); the name is then all there is to key on.
+_SETTLEMENT_SUFFIX = "決済"
+
 # changeReasonDetailApply of cancelOrder (§2.6): buyer-side and shop-side reasons.
 BUYER_CANCEL_REASONS: dict[int, str] = {
     1: "キャンセル",
@@ -82,6 +105,23 @@ _CODE_BY_NAME: dict[str, str] = {
     **{_normalized(name): code for code, name in DELIVERY_COMPANIES.items()},
     **{_normalized(name): code for name, code in FORMER_CARRIER_NAMES.items()},
 }
+
+
+_SETTLEMENT_BY_NAME: dict[str, int] = {_normalized(name): code for code, name in SETTLEMENT_METHODS.items()}
+
+
+def settlement_code(name: str | None) -> int | None:
+    """The settlementMethodCode of a settlement name (as in the table, or with 決済 after it); None if unknown.
+
+    Only for an order that lacks the code: a name is never trusted over a code RMS sent.
+    """
+    text = _normalized(name or "")
+    if not text:
+        return None
+    found = _SETTLEMENT_BY_NAME.get(text)
+    if found is None and text.endswith(_SETTLEMENT_SUFFIX):
+        found = _SETTLEMENT_BY_NAME.get(text.removesuffix(_SETTLEMENT_SUFFIX))
+    return found
 
 
 def carrier_name(code: str | int | None) -> str:

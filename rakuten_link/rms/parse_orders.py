@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .codes import settlement_code
 from .coerce import as_decimal, as_dict, as_flag, as_int, as_list, as_money, as_str
 from .dates import parse_date, parse_datetime
 from .types import (
@@ -134,6 +135,12 @@ def parse_coupon(model: Any) -> RmsCoupon:
     )
 
 
+def _settlement_code(settlement: dict) -> int | None:
+    """settlementMethodCode, or for answers that carry only settlementMethod (2018/2019) the name's code."""
+    code = as_int(settlement.get("settlementMethodCode"))
+    return code if code is not None else settlement_code(as_str(settlement.get("settlementMethod")))
+
+
 def parse_order(model: Any) -> RmsOrder:
     """One OrderModel of getOrder (§2.3); ``raw`` is the model exactly as received."""
     m = as_dict(model)
@@ -155,7 +162,7 @@ def parse_order(model: Any) -> RmsOrder:
         request_price=as_money(m.get("requestPrice")),
         coupon_all_total_price=as_money(m.get("couponAllTotalPrice")),
         used_point=as_int(as_dict(m.get("PointModel")).get("usedPoint")) or 0,
-        settlement_method_code=as_int(settlement.get("settlementMethodCode")),
+        settlement_method_code=_settlement_code(settlement),
         settlement_method_name=as_str(settlement.get("settlementMethod")),
         remarks=as_str(m.get("remarks")),
         orderer=parse_person(m.get("OrdererModel")),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EcAccount
 from inventory.models import Store
+from orders.models.shipment import MAX_TRACKING_NUMBER, normalize_tracking_number, validate_tracking_number
 from rakuten_link.rms.codes import BUYER_CANCEL_REASONS, SHOP_CANCEL_REASONS, carrier_choices
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
@@ -37,6 +38,15 @@ def _store_field(stores: Iterable[Store]) -> forms.ModelChoiceField:
     return field
 
 
+class TrackingNumberField(forms.CharField):
+    """Full-width digits and hyphens as typed on a Japanese keyboard become ASCII before the check."""
+
+    default_validators = [validate_tracking_number]
+
+    def to_python(self, value):
+        return normalize_tracking_number(super().to_python(value))
+
+
 class BulkShipForm(forms.Form):
     """発送 for many orders at once: the tracking numbers come later, by CSV."""
 
@@ -51,8 +61,8 @@ class BulkShipForm(forms.Form):
 class ShipmentForm(BulkShipForm):
     """One parcel of one package (or of the whole order, for 発送); ``with_store`` False when correcting one."""
 
-    tracking_number = forms.CharField(label=_("tracking number"), max_length=120, required=False,
-                                      widget=forms.TextInput(attrs={"size": 18, "autocomplete": "off"}))
+    tracking_number = TrackingNumberField(label=_("tracking number"), required=False, widget=forms.TextInput(
+        attrs={"size": 18, "autocomplete": "off", "maxlength": MAX_TRACKING_NUMBER * 2}))
 
     field_order = ["delivery_company", "tracking_number", "shipped_on", "store"]
 

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import EcAccount
 from lib.csvfile import Column, CsvRow, ImportReport, RowError, parse_int, read_table
 from orders.models import MAX_SHIPMENTS_PER_PACKAGE, Order, OrderPackage, OrderProgress, OrderState, Shipment
+from orders.models.shipment import normalize_tracking_number, validate_tracking_number
 from orders.shipping import ShippingError, change_shipment, record_shipment
 from rakuten_link.rms.codes import carrier_code, carrier_name
 from rakuten_link.sync.orders.manual import normalize_order_number
@@ -38,7 +40,6 @@ COLUMNS = (
     Column("shipped_on", ("発送日", "shipped_on")),
 )
 LABELS = {column.key: column.label for column in COLUMNS}
-MAX_TRACKING = 120  # RMS's shippingNumber limit (docs/rms.md §2.5)
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 
 NEW, FILL, CORRECT, SAME = "new", "fill", "correct", "unchanged"
@@ -118,12 +119,14 @@ def _parse_row(row: CsvRow, account: EcAccount, orders: dict, report: ImportRepo
         errors.append(RowError(row.line, LABELS["carrier"], _("unknown carrier '%(value)s': give a code such as "
                                                               "1001 or a name such as ヤマト運輸")
                                % {"value": v["carrier"]}))
-    number = v["tracking_number"]
+    number = normalize_tracking_number(v["tracking_number"])
     if not number:
         errors.append(RowError(row.line, LABELS["tracking_number"], _("The tracking number is required.")))
-    elif len(number) > MAX_TRACKING:
-        errors.append(RowError(row.line, LABELS["tracking_number"], _("The tracking number is longer than "
-                                                                      "%(max)d characters.") % {"max": MAX_TRACKING}))
+    else:
+        try:
+            validate_tracking_number(number)
+        except ValidationError as exc:
+            errors.append(RowError(row.line, LABELS["tracking_number"], " ".join(exc.messages)))
     try:
         shipped_on = parse_ship_date(v["shipped_on"])
     except ValueError:

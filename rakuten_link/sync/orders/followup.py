@@ -35,7 +35,8 @@ def alert_problems(account: EcAccount, outcome: BatchOutcome) -> None:
             % {"rows": "\n".join(rows)},
         )
     if outcome.unmapped_payments:
-        rows = [f"{number}  {code} {name}" for number, code, name in outcome.unmapped_payments[:LISTED]]
+        rows = [f"{number}  {code if code is not None else '-'} {name}"
+                for number, code, name in outcome.unmapped_payments[:LISTED]]
         send_alert(
             account,
             kind="order_unmapped_payment",

@@ -246,7 +246,8 @@ def _collect(entries: Sequence[Entry], outcome: BatchOutcome) -> None:
         for line in lines:
             if line.sku_id is None and not line.removed:
                 outcome.unmatched.append((order.order_number, line.manage_number, line.variant_id, line.name))
-        if order.payment_method_id is None and order.settlement_method_code is not None:
+        if order.payment_method_id is None and (order.settlement_method_code is not None
+                                                or order.settlement_method_name):
             outcome.unmapped_payments.append(
                 (order.order_number, order.settlement_method_code, order.settlement_method_name)
             )

@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from orders.models import MAX_SHIPMENTS_PER_PACKAGE, Order, ReportState, Shipment
+from orders.models.shipment import validate_tracking_number
 
 ADD, CORRECT, DELETE = "add", "correct", "delete"
 
@@ -114,11 +116,23 @@ def _plan(order: Order, shipments: list[Shipment], held: dict[int, int]) -> Orde
             plan.forgotten.append(shipment)
         elif kind == CORRECT and not shipment.needs_report:
             plan.unchanged.append(shipment)
+        elif kind != DELETE and (problem := _number_problem(shipment)):
+            plan.refused.append((Row(shipment, kind), problem))
         else:
             baskets[shipment.package_id].append(Row(shipment, kind))
     for package_id, rows in baskets.items():
         plan.rows += _within_limit(plan, rows, held.get(package_id, 0))
     return plan
+
+
+def _number_problem(shipment: Shipment) -> str | None:
+    """A stored number carriers never issue (saved before numbers were checked, or past orders.shipping)."""
+    try:
+        validate_tracking_number(shipment.tracking_number)
+    except ValidationError as exc:
+        return _("%(problem)s Correct it on the order page; it is sent at the next report.") % {
+            "problem": " ".join(exc.messages)}
+    return None
 
 
 def _within_limit(plan: OrderPlan, rows: list[Row], held: int) -> list[Row]:

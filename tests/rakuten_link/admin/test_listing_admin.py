@@ -78,6 +78,19 @@ def test_the_csv_action_downloads_normal_item_csv(admin_client, account, ready, 
     assert [row[0] for row in rows[1:]] == ["tee01", "tee01", "tee01"]
 
 
+def test_the_csv_file_is_named_with_the_time_in_japan(admin_client, account, ready, product, monkeypatch):
+    # 2026-05-01 23:30 UTC is already 2026-05-02 08:30 in Tokyo: the file must say the 2nd.
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    listing = listing_for(account, product)
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 5, 1, 23, 30, tzinfo=UTC))
+    url = reverse("admin:rakuten_link_listing_changelist")
+    response = admin_client.post(url, {"action": "export_csv", "_selected_action": [listing.pk]})
+    assert response["Content-Disposition"] == 'attachment; filename="normal-item-20260502-0830.csv"'
+
+
 def test_the_product_list_creates_listings_for_many_products(admin_client, account, ready, product):
     from inventory.models import Product
 

@@ -170,3 +170,21 @@ def test_a_staff_change_made_while_the_call_was_in_flight_is_sent_next(make_orde
     run = report()
     assert run.counts["corrected"] == 1 and states(order) == ["reported"]
     assert [r[2] for r in rows_in_rms(order)[order.packages.get().basket_id]] == ["NEW"]
+
+
+def test_a_stored_tracking_number_carriers_do_not_issue_is_refused_before_sending(make_orders, ship, report,
+                                                                                   rows_in_rms, rms_orders):
+    """A row stored before numbers were checked (or written past orders.shipping) never reaches RMS."""
+    first, second = make_orders(2)
+    good = ship(second.packages.get(), "1234-5678")
+    bad = Shipment.objects.create(order=first, package=first.packages.get(), delivery_company="1001",
+                                  tracking_number="=cmd|' /C calc'!A0", shipped_on=SHIP_DAY)
+
+    run = report()
+
+    assert [e["body"]["orderNumber"] for e in rms_orders.log(UPDATE)] == [second.order_number]
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert bad.report_state == "error" and "=cmd" in bad.report_error and bad.external_id == ""
+    assert good.report_state == "reported" and run.counts["refused"] == 1
+    assert not any(rows_in_rms(first).values())
