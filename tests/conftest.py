@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from accounts.models import EcAccount
 from inventory.models import Product, Sku, StockLevel, Store
@@ -12,6 +14,14 @@ from inventory.models import Product, Sku, StockLevel, Store
 pytest_plugins = ["tests.support.services", "tests.support.sandbox", "tests.support.orders", "tests.support.smtp"]
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the project's language: a request served in English must not leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 DEMO_SECRET = "SP000001_sandboxsecret"
 DEMO_LICENSE = "SL000001_sandboxlicense"
