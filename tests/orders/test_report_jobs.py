@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -227,6 +228,10 @@ def test_slips_laid_out_in_chunks_make_the_same_pages(orders, monkeypatch):
     assert (chunked.pages, chunked.slips) == (whole.pages, whole.slips) == (3, 3) and seen == [2, 3]
 
 
-def test_the_clean_up_is_a_declared_daily_schedule():
-    [spec] = [spec for spec in SCHEDULES if spec.func == "orders.reports.delete_expired_reports"]
+def test_the_clean_up_is_a_declared_daily_schedule(clerk):
+    [spec] = [spec for spec in SCHEDULES if spec.name == "orders: delete expired files"]
     assert spec.minutes is None and spec.kind is None
+    ReportJob.objects.create(kind="slips", requested_by=clerk, expires_at=timezone.now() - timedelta(seconds=1))
+    module, _dot, name = spec.func.rpartition(".")
+    assert getattr(import_module(module), name)() == "deleted 1 expired file(s)"
+    assert not ReportJob.objects.exists()
