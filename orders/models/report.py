@@ -8,6 +8,7 @@ STATIC_ROOT or a MEDIA_URL), is handed out only by the download view to the pers
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -24,7 +25,7 @@ class PrivateReportStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        return settings.VAR_DIR / REPORT_FOLDER
+        return Path(settings.VAR_DIR) / REPORT_FOLDER
 
     @property
     def location(self):
