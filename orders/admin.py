@@ -21,6 +21,7 @@ from lib.adminviews import AuditTrailMixin
 from lib.audit import record_actions
 
 from . import admin_display as display
+from . import report_admin  # noqa: F401  (registers 作成ファイル, the list of files made by a worker)
 from .export_views import export_filtered_view, export_selected_csv, export_selected_csv_cp932, export_selected_xlsx
 from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress, PaymentMethod
 from .report_views import report_download_view, report_progress_view, report_status_view

@@ -235,3 +235,18 @@ def test_the_clean_up_is_a_declared_daily_schedule(clerk):
     module, _dot, name = spec.func.rpartition(".")
     assert getattr(import_module(module), name)() == "deleted 1 expired file(s)"
     assert not ReportJob.objects.exists()
+
+
+def test_the_list_of_files_shows_each_person_their_own(client, clerk, django_user_model):
+    mine = ReportJob.objects.create(kind="slips", requested_by=clerk, filename="delivery_slips_60.pdf")
+    other = _staff(django_user_model, "other", "view_order")
+    ReportJob.objects.create(kind="export", requested_by=other, filename="orders_other.xlsx")
+    page = client.get("/admin/orders/reportjob/").content.decode()
+    assert "delivery_slips_60.pdf" in page and "orders_other.xlsx" not in page
+    assert f'href="{CHANGELIST}reports/{mine.pk}/"' in page
+    assert client.get(f"/admin/orders/reportjob/{mine.pk}/change/")["Location"] == f"{CHANGELIST}reports/{mine.pk}/"
+    client.force_login(_staff(django_user_model, "manager", "view_order", "download_any_reportjob"))
+    page = client.get("/admin/orders/reportjob/").content.decode()
+    assert "delivery_slips_60.pdf" in page and "orders_other.xlsx" in page
+    client.force_login(_staff(django_user_model, "nobody"))
+    assert client.get("/admin/orders/reportjob/").status_code == 403
