@@ -60,20 +60,26 @@ def run_report_job(job_id: int) -> str:
     job = ReportJob.objects.select_related("requested_by").get(pk=job_id)
     with translation.override(job.language):
         try:
-            content = BUILDERS[job.kind](job)
+            _make(job)
         except ReportFailed as exc:
             return _fail(job, str(exc))
         except Exception:
             logger.exception("report job %s failed", job_id)
             return _fail(job, _("The file could not be made because of an unexpected error. Try again; if it "
                                 "fails again, tell the administrator (the details are in the server log)."))
+    return f"report {job_id}: {job.filename} ready"
+
+
+def _make(job: ReportJob) -> None:
+    """Build, store, mark done, and only then audit the print or export (a failed job hands nothing out)."""
+    content, audit = BUILDERS[job.kind](job)
     try:
         job.file.save(f"{job.pk}-{job.filename}", content, save=False)
     finally:
         content.close()
     ReportJob.objects.filter(pk=job.pk).update(status=ReportStatus.DONE, file=job.file.name, done=F("total"),
                                                finished_at=timezone.now())
-    return f"report {job_id}: {job.filename} ready"
+    audit()
 
 
 def _fail(job: ReportJob, message: str) -> str:
@@ -94,7 +100,7 @@ def _orders(job: ReportJob) -> list[Order]:
     return [found[pk] for pk in ids if pk in found]  # an order deleted meanwhile is left out
 
 
-def build_slips_file(job: ReportJob) -> File:
+def build_slips_file(job: ReportJob) -> tuple[File, Callable[[], object]]:
     orders = _orders(job)
     slips = build_slips(orders)
     ReportJob.objects.filter(pk=job.pk).update(total=len(slips))
@@ -102,11 +108,11 @@ def build_slips_file(job: ReportJob) -> File:
         pdf = render_slips(slips, progress=_progress(job))
     except SlipsUnavailable:
         raise ReportFailed(str(UNAVAILABLE_MESSAGE)) from None
-    record_actions(job.requested_by, orders, _("Printed the delivery slip."))
-    return ContentFile(pdf.data)
+    message = _("Printed the delivery slip.")
+    return ContentFile(pdf.data), lambda: record_actions(job.requested_by, orders, message)
 
 
-def build_export_file(job: ReportJob) -> File:
+def build_export_file(job: ReportJob) -> tuple[File, Callable[[], object]]:
     ids, export_format = job.params["order_ids"], FORMATS[job.params["format"]]
     stream = tempfile.TemporaryFile()
     try:
@@ -114,10 +120,9 @@ def build_export_file(job: ReportJob) -> File:
     except ExportEncodingError as exc:
         stream.close()
         raise ReportFailed(_("Nothing was exported. %(error)s") % {"error": exc}) from None
-    record_action(job.requested_by, None, _("Orders exported as %(format)s: %(n)d.")
-                  % {"n": len(ids), "format": FORMAT_NAMES[export_format.key]}, model=Order)
+    message = _("Orders exported as %(format)s: %(n)d.") % {"n": len(ids), "format": FORMAT_NAMES[export_format.key]}
     stream.seek(0)
-    return File(stream)
+    return File(stream), lambda: record_action(job.requested_by, None, message, model=Order)
 
 
 BUILDERS = {ReportKind.SLIPS: build_slips_file, ReportKind.EXPORT: build_export_file}

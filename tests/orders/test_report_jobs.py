@@ -250,3 +250,17 @@ def test_the_list_of_files_shows_each_person_their_own(client, clerk, django_use
     assert "delivery_slips_60.pdf" in page and "orders_other.xlsx" in page
     client.force_login(_staff(django_user_model, "nobody"))
     assert client.get("/admin/orders/reportjob/").status_code == 403
+
+
+def test_a_file_that_cannot_be_stored_fails_the_job_and_audits_nothing(client, clerk, orders, queued, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    _action(client, "export_selected_csv", orders, django_capture_on_commit_callbacks)
+    job = ReportJob.objects.get()
+    monkeypatch.setattr(type(job.file.storage), "_save", disk_full)
+    assert run_report_job(job.pk) == f"report {job.pk} failed"
+    state = client.get(f"{CHANGELIST}reports/{job.pk}/status/").json()
+    assert state["status"] == "failed" and "予期しないエラー" in state["error"] and "No space" not in state["error"]
+    assert not LogEntry.objects.exists()
