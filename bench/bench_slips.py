@@ -6,8 +6,9 @@
 A fresh SQLite database in a temp dir holds one account (with an invoice registration number) and N orders
 of 3 to 6 lines each, 10 % and 8 % items mixed, options on some lines, postage on some orders, points and
 coupons on others. Timed: loading the orders, building the slips, rendering the HTML, laying it out and
-writing the PDF (the first WeasyPrint call in a process also loads its fonts; that is counted too). The
-last line printed is one JSON object: {"slips": …, "seconds": …, "pages": …, …}. Target: 100 slips < 10 s.
+writing the PDF (the first WeasyPrint call in a process also loads its fonts; that is counted too), and the
+process's peak RSS (set-up included, about 100 MiB). The last line printed is one JSON object:
+{"slips": …, "seconds": …, "pages": …, "peak_rss_mib": …}. Target: 100 slips < 10 s.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -124,7 +126,8 @@ def _run(ids: list[int], output: str | None) -> dict:
         Path(output).write_bytes(pdf.data)
     return {"slips": pdf.slips, "seconds": round(seconds, 2), "pages": pdf.pages,
             "cpu_seconds": round(cpu, 2), "build_seconds": round(built - started, 2), "pdf_bytes": len(pdf.data),
-            "seconds_per_slip": round(seconds / max(pdf.slips, 1), 3)}
+            "seconds_per_slip": round(seconds / max(pdf.slips, 1), 3),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 if __name__ == "__main__":

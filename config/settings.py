@@ -253,6 +253,10 @@ RAKUTEN_PUSH_PACING_SECONDS = env.float("RAKUTEN_PUSH_PACING_SECONDS", default=N
 # Listing pre-flight: words every account refuses besides its own 出品禁止ワード (comma-separated).
 RAKUTEN_PROHIBITED_WORDS = env.list("RAKUTEN_PROHIBITED_WORDS", default=[])
 RAKUTEN_LOG_RETENTION_DAYS = env.int("RAKUTEN_LOG_RETENTION_DAYS", default=30)
+# Delivery slips for more orders than this, and order exports of more lines than this, are made by a worker
+# (the qcluster) with a progress page, instead of inside the web request.
+RAKUTEN_SLIP_JOB_THRESHOLD = env.int("RAKUTEN_SLIP_JOB_THRESHOLD", default=50)
+RAKUTEN_EXPORT_JOB_THRESHOLD = env.int("RAKUTEN_EXPORT_JOB_THRESHOLD", default=5000)
 # A job lease expires this long after its last heartbeat (renewed every third of it while the job runs).
 RAKUTEN_LEASE_SECONDS = env.int("RAKUTEN_LEASE_SECONDS", default=30)
 # The admin's address as staff reach it: alert mails link to pages under it.

@@ -22,8 +22,10 @@ from lib.adminviews import AuditTrailMixin
 from lib.audit import record_actions
 
 from . import admin_display as display
+from . import report_admin  # noqa: F401  (registers 作成ファイル, the list of files made by a worker)
 from .export_views import export_filtered_view, export_selected_csv, export_selected_csv_cp932, export_selected_xlsx
 from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress, PaymentMethod
+from .report_views import report_download_view, report_progress_view, report_status_view
 from .services import allocate_order, mark_checked
 from .slip_views import print_delivery_slips, slip_pdf_view
 
@@ -177,6 +179,10 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
             return self.admin_site.admin_view(partial(view, self))
 
         own = [path("export/", wrap(export_filtered_view), name="orders_order_export"),
+               path("reports/<int:job_id>/", wrap(report_progress_view), name="orders_order_report"),
+               path("reports/<int:job_id>/status/", wrap(report_status_view), name="orders_order_report_status"),
+               path("reports/<int:job_id>/download/", wrap(report_download_view),
+                    name="orders_order_report_download"),
                path("<path:object_id>/slip/", wrap(slip_pdf_view), name="orders_order_slip")]
         return own + super().get_urls()
 

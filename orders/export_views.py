@@ -10,11 +10,13 @@ and the list links to ``export/?<its current query string>&format=xlsx|csv|csv-c
 Exporting buyer names, addresses and phone numbers is a staff action on personal data, so each export
 writes one audit entry (who, when, how many orders, which format). The file is built completely before
 the response starts, so a character cp932 cannot hold ends in an error message on the list, not in a
-half-downloaded file.
+half-downloaded file. An export of more than RAKUTEN_EXPORT_JOB_THRESHOLD lines is made by a worker instead
+(orders/reports.py): the person is sent to its progress page, and nothing is audited until the file is made.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -28,11 +30,12 @@ from django.utils.translation import gettext_lazy
 from lib.audit import record_action
 from lib.exports import FORMATS, ExportEncodingError, file_response
 
-from .exports import order_rows
-from .models import Order
+from .exports import export_line_count, order_rows
+from .models import Order, ReportKind
+from .report_views import progress_url
+from .reports import FORMAT_NAMES, start_job
 
 DEFAULT_FORMAT = "xlsx"
-FORMAT_NAMES = {"xlsx": "Excel", "csv": "CSV (UTF-8)", "csv-cp932": "CSV (Shift_JIS)"}
 
 
 def export_orders_action(model_admin, request: HttpRequest, queryset: QuerySet[Order],
@@ -84,6 +87,11 @@ def _require_view(model_admin, request: HttpRequest) -> None:
 def _export(model_admin, request: HttpRequest, queryset: QuerySet[Order], fmt: str) -> HttpResponseBase | None:
     export_format = FORMATS.get(fmt, FORMATS[DEFAULT_FORMAT])
     filename = f"orders_{timezone.localtime():%Y%m%d_%H%M%S}"
+    if export_line_count(queryset) > settings.RAKUTEN_EXPORT_JOB_THRESHOLD:
+        ids = list(queryset.order_by("ordered_at", "id").values_list("pk", flat=True))
+        job = start_job(kind=ReportKind.EXPORT, user=request.user, order_ids=ids, fmt=export_format.key,
+                        filename=f"{filename}.{export_format.extension}")
+        return HttpResponseRedirect(progress_url(job))
     try:
         response = file_response(order_rows(queryset), filename=filename, fmt=export_format)
     except ExportEncodingError as exc:

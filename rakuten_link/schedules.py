@@ -50,6 +50,9 @@ SCHEDULES = (
     ScheduleSpec("rakuten: check licenseKey", DISPATCH, "'license'", kind="license",
                  offset=("rakuten: fetch orders", 55), label=_("Check licenseKey expiry")),
     ScheduleSpec("rakuten: prune logs", "rakuten_link.tasks.prune_logs", "", label=_("Prune old logs")),
+    # The clean-up lives in orders (orders/reports.py), which may not import rakuten_link: scheduled from here.
+    ScheduleSpec("orders: delete expired files", "rakuten_link.tasks.delete_expired_files", "",
+                 label=_("Delete expired slip and export files")),
     ScheduleSpec("rakuten: check for silence", "rakuten_link.tasks.check_for_silence", "", minutes=1,
                  label=_("Check for silence")),
 )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from accounts.models import EcAccount
+from orders.reports import delete_expired_reports
 from rakuten_link.alerts.watch import check_alerts
 from rakuten_link.models import AlertLog, ApiCall, JobKind, RunStatus, SyncRun
 from rakuten_link.sync.abandoned import sweep_abandoned_runs
@@ -88,6 +89,11 @@ def prune_logs() -> str:
     runs, _ = SyncRun.objects.filter(started_at__lt=cutoff).delete()
     alerts, _ = AlertLog.objects.filter(sent_at__lt=cutoff).delete()
     return f"pruned {runs} runs, {calls} API calls, {alerts} alerts"
+
+
+def delete_expired_files() -> str:
+    """Daily: slip and export files past their day (the clean-up lives in orders, which cannot schedule it)."""
+    return delete_expired_reports()
 
 
 # While another inventory job holds the lease (a long scheduled push, a drift check), wait for it

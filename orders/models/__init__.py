@@ -11,10 +11,12 @@ from .choices import (
 from .mail import BuyerMessage, MailTemplate, MessageEvent, MessageStatus
 from .order import Order, OrderChange, OrderLine, OrderPackage
 from .payment import PaymentMethod
+from .report import ReportJob, ReportKind, ReportStatus
 from .shipment import MAX_SHIPMENTS_PER_PACKAGE, NOT_REPORTED, ReportState, Shipment
 
 __all__ = [
     "FINAL_PROGRESS", "MAX_SHIPMENTS_PER_PACKAGE", "SHIPPED_PROGRESS", "STICKY_REASONS", "AttentionReason",
     "BuyerMessage", "MailTemplate", "MessageEvent", "MessageStatus", "Order", "OrderChange", "OrderLine",
-    "OrderPackage", "OrderProgress", "OrderState", "PaymentMethod", "ReportState", "Shipment", "NOT_REPORTED",
+    "OrderPackage", "OrderProgress", "OrderState", "PaymentMethod", "ReportJob", "ReportKind", "ReportState",
+    "ReportStatus", "Shipment", "NOT_REPORTED",
 ]
