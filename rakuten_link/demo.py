@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import requests
 from django.db import transaction
 
 from accounts.models import EcAccount
@@ -58,6 +59,14 @@ def load_demo_data() -> EcAccount:
     _payment_methods(account)
     _templates(account)
     return account
+
+
+def match_sandbox_rounding(account: EcAccount, sandbox_url: str) -> None:
+    """Give the sandbox shop the demo account's tax rounding, as a real shop sets the same rule in RMS and
+    here; otherwise every order's per-rate tax would differ by a yen and arrive flagged."""
+    response = requests.patch(f"{sandbox_url.rstrip('/')}/_sandbox/config",
+                              json={"tax_rounding": account.tax_rounding}, timeout=10)
+    response.raise_for_status()
 
 
 def _templates(account: EcAccount) -> None:

@@ -57,7 +57,7 @@ for _ in $(seq 1 50); do
     sleep 0.2
 done
 
-"$PY" manage.py demo_data
+"$PY" manage.py demo_data --sandbox-url "$RMS_API_BASE_URL"
 "$PY" manage.py setup_schedules
 # Verify the demo mappings against the sandbox and push the demo stock once, so the shop is in sync
 # before the schedules take over.

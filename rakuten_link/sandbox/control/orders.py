@@ -68,7 +68,8 @@ def one_order(state: SandboxState, request: Request, params: dict[str, str]) -> 
         changes.pop("orderNumber", None)
         deep_merge(order, changes)
         if "PackageModelList" in changes and "TaxSummaryModelList" not in changes:
-            order["TaxSummaryModelList"] = tax_summary(order, order["PointModel"].get("usedPoint", 0))
+            points = order["PointModel"].get("usedPoint", 0)
+            order["TaxSummaryModelList"] = tax_summary(order, points, state.config.tax_rounding)
     return Response(200, copy.deepcopy(order))
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from .codes import DEFAULT_RATE_LIMITS, ORDER_PROGRESS
 
 AUTH_SHAPES = ("errors", "results")
+# The shop's 消費税1円未満端数 setting in RMS, under the names accounts.TaxRounding stores.
+TAX_ROUNDINGS = ("floor", "ceil", "round")
 
 
 def _too_many_requests() -> dict[str, Any]:
@@ -47,6 +49,9 @@ class SandboxConfig:
     # orderProgress values in which updateOrderShipping (and its async variant) is accepted. RMS's real
     # set is UNCONFIRMED (docs/rms.md §2.5); 100–400 lets a shop report tracking before 300 as well.
     shipping_accepted_progress: list[int] = field(default_factory=lambda: [100, 200, 300, 400])
+    # How RMS rounds the tax in each order's per-rate summary (TaxSummaryModelList.reqPriceTax): the shop's
+    # rounding setting, one of TAX_ROUNDINGS. The demo sets it to the demo account's rule.
+    tax_rounding: str = "floor"
 
     def to_dict(self) -> dict[str, Any]:
         return copy.deepcopy(asdict(self))
@@ -78,6 +83,10 @@ def _check(name: str, value: Any) -> Any:
     if name == "auth_error_shape":
         if value not in AUTH_SHAPES:
             raise ValueError(f"auth_error_shape must be one of {AUTH_SHAPES}")
+        return value
+    if name == "tax_rounding":
+        if value not in TAX_ROUNDINGS:
+            raise ValueError(f"tax_rounding must be one of {TAX_ROUNDINGS}")
         return value
     if name == "processing_delay_s":
         return None if value is None else _number(name, value, 0.0, None)
