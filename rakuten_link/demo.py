@@ -17,6 +17,8 @@ from rakuten_link.rms.parse_catalog import parse_item
 from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, demo_catalogue, item_json
 
 DEMO_ACCOUNT = "楽天デモ店"
+# What the demo's local relay (manage.py demo_mail_relay) accepts as SMTP AUTH; nothing real.
+DEMO_SMTP_ID, DEMO_SMTP_PASSWORD = "demo-smtp", "demo-smtp-password"
 STORES = (("S01", "本店"), ("S02", "物流倉庫"))
 PAYMENT_METHODS = (
     ("card", "クレジットカード", (1, 12)),
@@ -85,15 +87,16 @@ def _account(stores) -> EcAccount:
             "shop_url": "https://www.rakuten.co.jp/rakutenlink-demo/",
             "service_secret": DEMO_SERVICE_SECRET,
             "license_key": DEMO_LICENSE_KEY,
-            "smtp_id": "demo-smtp",
-            "smtp_password": "demo-smtp-password",
+            "smtp_id": DEMO_SMTP_ID,
+            "smtp_password": DEMO_SMTP_PASSWORD,
             "smtp_from_address": "shop@example.com",
             "alert_email": "alerts@example.com",
             "safety_stock": 1,
             "invoice_issuer_name": "株式会社ラクテンリンク デモ",
             "invoice_registration_number": "T7000012050002",
             "prohibited_words": "最安値\n日本一\n激安",
-            # The demo has no real relay: its buyer messages wait in the outbox for approval (shown, never sent).
+            # Staff approve each buyer message in the outbox first; approved ones go out through the demo's
+            # local relay (manage.py demo_mail_relay), which keeps them as .eml files in var/demo-mail/.
             "hold_messages": True,
         },
     )
