@@ -99,6 +99,7 @@ def wait_for(condition, seconds: float, what: str) -> None:
     pytest.fail(f"timed out waiting for {what}")
 
 
+@pytest.mark.slow
 def test_term_stops_web_poller_cluster_then_sandbox_with_nothing_left_and_no_false_alert(tmp_path):
     var_dir = tmp_path / "var"
     env = demo_env(var_dir)
