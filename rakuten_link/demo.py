@@ -14,7 +14,13 @@ from orders.models import MailTemplate, PaymentMethod
 from rakuten_link.models import PaymentMethodMapping, ProductMapping
 from rakuten_link.rms import RmsItem, RmsVariant
 from rakuten_link.rms.parse_catalog import parse_item
-from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, demo_catalogue, item_json
+from rakuten_link.sandbox.state.catalogue import (
+    DEMO_LICENSE_KEY,
+    DEMO_SERVICE_SECRET,
+    DEMO_SHOP,
+    demo_catalogue,
+    item_json,
+)
 
 DEMO_ACCOUNT = "楽天デモ店"
 # What the demo's local relay (manage.py demo_mail_relay) accepts as SMTP AUTH; nothing real.
@@ -66,8 +72,8 @@ def load_demo_data() -> EcAccount:
 def match_sandbox_rounding(account: EcAccount, sandbox_url: str) -> None:
     """Give the sandbox shop the demo account's tax rounding, as a real shop sets the same rule in RMS and
     here; otherwise every order's per-rate tax would differ by a yen and arrive flagged."""
-    response = requests.patch(f"{sandbox_url.rstrip('/')}/_sandbox/config",
-                              json={"tax_rounding": account.tax_rounding}, timeout=10)
+    body = {"tax_rounding_by_shop": {DEMO_SHOP: account.tax_rounding}}
+    response = requests.patch(f"{sandbox_url.rstrip('/')}/_sandbox/config", json=body, timeout=10)
     response.raise_for_status()
 
 

@@ -41,4 +41,5 @@ def test_demo_data_sets_the_sandbox_rounding_to_the_demo_accounts(db, sandbox):
     account.tax_rounding = "ceil"
     account.save(update_fields=["tax_rounding"])
     call_command("demo_data", "--no-check", "--sandbox-url", sandbox.url)
-    assert sandbox.state.config.tax_rounding == "ceil"
+    assert sandbox.state.config.tax_rounding_for("000001") == "ceil"
+    assert sandbox.state.config.tax_rounding == "floor"  # other shops keep the default

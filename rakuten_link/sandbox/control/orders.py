@@ -76,7 +76,8 @@ def one_order(state: SandboxState, request: Request, params: dict[str, str]) -> 
         deep_merge(order, changes)
         if "PackageModelList" in changes and "TaxSummaryModelList" not in changes:
             points = order["PointModel"].get("usedPoint", 0)
-            order["TaxSummaryModelList"] = tax_summary(order, points, state.config.tax_rounding)
+            rounding = state.config.tax_rounding_for(order["orderNumber"][:6])
+            order["TaxSummaryModelList"] = tax_summary(order, points, rounding)
     return Response(200, copy.deepcopy(order))
 
 

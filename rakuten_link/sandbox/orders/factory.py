@@ -74,7 +74,7 @@ def build_order(
     packages = partial.get("PackageModelList") or [{}]
     order["PackageModelList"] = [build_package(state, shop, p, order, rng, restrict) for p in packages]
     _stamp_dates(order, ordered_at, scalars)
-    compute_totals(order, scalars, state.config.tax_rounding)
+    compute_totals(order, scalars, state.config.tax_rounding_for(shop))
     return order
 
 
@@ -193,7 +193,7 @@ def tax_summary(order: dict[str, Any], points: int, rounding: str = "floor") -> 
 
     RMS's own allocation rule is not public; this one keeps the sums consistent, which is what
     invoice code needs to be tested against. The tax of each rate is worked out on its billed amount
-    with the shop's rounding (the sandbox's ``tax_rounding``), as RMS does.
+    with the shop's rounding (the sandbox's ``tax_rounding_for(shop)``), as RMS does.
     """
     groups: dict[float, int] = {}
     for package in order["PackageModelList"]:

@@ -30,7 +30,7 @@ def test_random_sandbox_orders_raise_no_tax_flag_when_the_roundings_agree(order_
 def test_a_real_rounding_difference_still_flags(order_shop, rms_orders):
     order_shop.account.tax_rounding = TaxRounding.FLOOR
     order_shop.account.save(update_fields=["tax_rounding"])
-    rms_orders.config(tax_rounding=TaxRounding.CEIL)
+    rms_orders.config(tax_rounding_by_shop={order_shop.shop: TaxRounding.CEIL})  # the shop's own setting
     # 2,980 + 550 postage = 3,530 at 10 %: 320.9… yen of tax, 320 rounded down, 321 up.
     number, = rms_orders.create({"SettlementModel": {"settlementMethodCode": 1},
                                  "PackageModelList": [{"ItemModelList": [{"manageNumber": "tote01", "units": 1}]}]})
@@ -46,3 +46,6 @@ def test_the_sandbox_refuses_an_unknown_rounding(rms_orders):
     response = requests.patch(f"{rms_orders.sandbox.url}/_sandbox/config", json={"tax_rounding": "banker"},
                               timeout=10)
     assert response.status_code == 400 and "tax_rounding" in response.json()["error"]
+    response = requests.patch(f"{rms_orders.sandbox.url}/_sandbox/config",
+                              json={"tax_rounding_by_shop": {"000001": "up"}}, timeout=10)
+    assert response.status_code == 400 and "tax_rounding_by_shop" in response.json()["error"]
