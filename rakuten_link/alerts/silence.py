@@ -115,7 +115,8 @@ def _stock_silence(oldest: datetime, skus: int, now: datetime) -> Silence:
 
 
 def messages_verdict(now: datetime) -> Verdict:
-    """Accounts with a buyer message queued longer than MESSAGE_SILENCE (held ones wait for staff, not us).
+    """Accounts with a buyer message queued longer than MESSAGE_SILENCE (held ones wait for staff, not us), or
+    with messages queued while every messages run has failed for RELAY_SILENCE (a relay that cannot be reached).
 
     Every account with no such message is healthy, so a paused account's alert resolves once the SMTP
     password is saved again and its queue drains.
