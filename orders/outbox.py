@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .messages import order_values, render
 from .models import BuyerMessage, MailTemplate, MessageEvent, MessageStatus, Order
@@ -23,6 +24,7 @@ TEMPLATE_FIELDS = {
     MessageEvent.FOLLOW_UP: "template_follow_up",
 }
 ERROR_LENGTH = 2000
+UNSENT = (MessageStatus.HELD, MessageStatus.QUEUED)
 
 
 def template_for(account, event: str) -> MailTemplate | None:
@@ -104,3 +106,15 @@ def mark_sent_by_hand(message: BuyerMessage) -> bool:
     """Staff know the buyer has it (an unknown outcome that was delivered, or mailed from RMS)."""
     return _set(message, (MessageStatus.UNKNOWN, MessageStatus.FAILED, MessageStatus.HELD),
                 status=MessageStatus.SENT, sent_at=timezone.now())
+
+
+def withdraw_unsent(order: Order) -> int:
+    """The order was cancelled: its messages not yet handed to the relay (held or queued) go out no more.
+
+    They become ``failed`` with a note, so the outbox still shows what was meant to go and why it did not
+    (staff may still resend one). The cancellation message itself is kept; one already ``sending`` is on
+    its way and is left to the sender. Returns how many were withdrawn.
+    """
+    note = _("Withdrawn: the order was cancelled, so this message was not sent.")
+    return (BuyerMessage.objects.filter(order=order, status__in=UNSENT).exclude(event=MessageEvent.CANCELLED)
+            .update(status=MessageStatus.FAILED, last_error=note[:ERROR_LENGTH]))

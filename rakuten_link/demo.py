@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import requests
 from django.db import transaction
 
 from accounts.models import EcAccount
@@ -13,9 +14,17 @@ from orders.models import MailTemplate, PaymentMethod
 from rakuten_link.models import PaymentMethodMapping, ProductMapping
 from rakuten_link.rms import RmsItem, RmsVariant
 from rakuten_link.rms.parse_catalog import parse_item
-from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, demo_catalogue, item_json
+from rakuten_link.sandbox.state.catalogue import (
+    DEMO_LICENSE_KEY,
+    DEMO_SERVICE_SECRET,
+    DEMO_SHOP,
+    demo_catalogue,
+    item_json,
+)
 
 DEMO_ACCOUNT = "楽天デモ店"
+# What the demo's local relay (manage.py demo_mail_relay) accepts as SMTP AUTH; nothing real.
+DEMO_SMTP_ID, DEMO_SMTP_PASSWORD = "demo-smtp", "demo-smtp-password"
 STORES = (("S01", "本店"), ("S02", "物流倉庫"))
 PAYMENT_METHODS = (
     ("card", "クレジットカード", (1, 12)),
@@ -60,6 +69,14 @@ def load_demo_data() -> EcAccount:
     return account
 
 
+def match_sandbox_rounding(account: EcAccount, sandbox_url: str) -> None:
+    """Give the sandbox shop the demo account's tax rounding, as a real shop sets the same rule in RMS and
+    here; otherwise every order's per-rate tax would differ by a yen and arrive flagged."""
+    body = {"tax_rounding_by_shop": {DEMO_SHOP: account.tax_rounding}}
+    response = requests.patch(f"{sandbox_url.rstrip('/')}/_sandbox/config", json=body, timeout=10)
+    response.raise_for_status()
+
+
 def _templates(account: EcAccount) -> None:
     """Shared templates, picked by the demo account only where it has none picked yet."""
     for field, (name, subject, body) in TEMPLATES.items():
@@ -76,15 +93,16 @@ def _account(stores) -> EcAccount:
             "shop_url": "https://www.rakuten.co.jp/rakutenlink-demo/",
             "service_secret": DEMO_SERVICE_SECRET,
             "license_key": DEMO_LICENSE_KEY,
-            "smtp_id": "demo-smtp",
-            "smtp_password": "demo-smtp-password",
+            "smtp_id": DEMO_SMTP_ID,
+            "smtp_password": DEMO_SMTP_PASSWORD,
             "smtp_from_address": "shop@example.com",
             "alert_email": "alerts@example.com",
             "safety_stock": 1,
             "invoice_issuer_name": "株式会社ラクテンリンク デモ",
             "invoice_registration_number": "T7000012050002",
             "prohibited_words": "最安値\n日本一\n激安",
-            # The demo has no real relay: its buyer messages wait in the outbox for approval (shown, never sent).
+            # Staff approve each buyer message in the outbox first; approved ones go out through the demo's
+            # local relay (manage.py demo_mail_relay), which keeps them as .eml files in var/demo-mail/.
             "hold_messages": True,
         },
     )

@@ -224,3 +224,81 @@ stop_redis() {
         REDIS_PID=""
     fi
 }
+
+# --- the demo (scripts/run-demo.sh) ---------------------------------------------------------------
+
+# True when the project's .env sets NAME: the demo then leaves that setting to it.
+env_file_sets() {
+    [ -f "$REPO_ROOT/.env" ] && grep -Eq "^[[:space:]]*(export[[:space:]]+)?$1[[:space:]]*=" "$REPO_ROOT/.env"
+}
+
+# demo_field_key VAR_DIR: without a FIELD_ENCRYPTION_KEY, read (or make) the development key in VAR_DIR once
+# and export it, so the demo says so once instead of every Django process printing the same warning.
+# The file is the one config/settings.py falls back to, so a database made before stays readable.
+demo_field_key() {
+    local file="$1/dev-field-encryption.key"
+    if [ -n "${FIELD_ENCRYPTION_KEY:-}" ] || env_file_sets FIELD_ENCRYPTION_KEY; then
+        return 0
+    fi
+    if [ ! -s "$file" ]; then
+        mkdir -p "$1"
+        (umask 077 && "$VENV/bin/python" -c \
+            'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' >"$file")
+    fi
+    FIELD_ENCRYPTION_KEY="$(tr -d '[:space:]' <"$file")"
+    export FIELD_ENCRYPTION_KEY
+    log "FIELD_ENCRYPTION_KEY is not set; using the development key in $file."
+}
+
+# demo_environment VAR_DIR: what every demo process shares. Needs SANDBOX_PORT, WEB_PORT and DEMO_SMTP_PORT.
+# SITE_URL (the links in alert mails) follows WEB_PORT unless the user set it; buyer messages go to the demo's
+# local relay on DEMO_SMTP_PORT, which takes SMTP AUTH without STARTTLS (loopback, no certificate).
+demo_environment() {
+    export DEBUG=True
+    export RMS_API_BASE_URL="http://127.0.0.1:$SANDBOX_PORT"
+    if [ -z "${SITE_URL:-}" ] && ! env_file_sets SITE_URL; then
+        export SITE_URL="http://127.0.0.1:$WEB_PORT"
+    fi
+    export RAKUTEN_SMTP_HOST=127.0.0.1 RAKUTEN_SMTP_PORT="$DEMO_SMTP_PORT" RAKUTEN_SMTP_STARTTLS=False
+    demo_field_key "$1"
+}
+
+# start_service NAME COMMAND...: run COMMAND in the background in its own session, so a Ctrl-C on the
+# terminal reaches only this script, which then stops the services in order (stop_service). Records the pid
+# (also the process group of everything the service starts, such as the cluster's workers) in SERVICE_PIDS.
+declare -A SERVICE_PIDS=()
+start_service() {
+    local name="$1"
+    shift
+    setsid "$@" &
+    SERVICE_PIDS[$name]=$!
+}
+
+# A service that has exited stays a zombie, still in its process group, until this shell waits for it.
+reap_if_exited() {
+    local stat
+    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+    stat="${stat##*) }"
+    if [ "${stat%% *}" = Z ]; then wait "$1" 2>/dev/null || true; fi
+}
+
+# stop_service NAME SECONDS: TERM to the service itself (the Q cluster then lets its workers finish their
+# task), up to SECONDS for its whole process group to go, then KILL whatever of the group is left.
+stop_service() {
+    local name="$1" seconds="$2" pid="${SERVICE_PIDS[$1]:-}" i
+    [ -n "$pid" ] || return 0
+    unset "SERVICE_PIDS[$name]"
+    kill -0 -- "-$pid" 2>/dev/null || return 0
+    log "stopping $name"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < seconds * 5; i++)); do
+        reap_if_exited "$pid"
+        kill -0 -- "-$pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    if kill -0 -- "-$pid" 2>/dev/null; then
+        log "$name did not stop within $seconds s: killing it"
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The main job (`make run`): on a fresh machine, sets up everything and runs the demo:
-# the RMS sandbox (demo shop, rate limits on, a new random order every 30 s), a Django-Q2 cluster
-# running the sync jobs, and the admin at http://127.0.0.1:8000/. Ctrl-C stops all three.
+# the RMS sandbox (demo shop, rate limits on, a new random order every 30 s), a local mail relay for the
+# buyer messages, a Django-Q2 cluster running the sync jobs, the poller, and the admin at
+# http://127.0.0.1:8000/. Ctrl-C (or TERM) stops the admin, the poller, the cluster (its running tasks
+# finish first) and then the relay and the sandbox, in that order.
+#
+# Ports: WEB_PORT (admin, 8000), SANDBOX_PORT (RMS sandbox, 8765), DEMO_SMTP_PORT (mail relay, 8025).
+# SITE_URL, the base of the links in alert mails, follows WEB_PORT unless you set it.
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -10,8 +15,11 @@ cd "$REPO_ROOT"
 
 SANDBOX_PORT="${SANDBOX_PORT:-8765}"
 WEB_PORT="${WEB_PORT:-8000}"
+DEMO_SMTP_PORT="${DEMO_SMTP_PORT:-8025}"
 DEMO_USER="${DEMO_USER:-admin}"
 DEMO_PASSWORD="${DEMO_PASSWORD:-rakuten-demo}"
+VAR_DIR="${RAKUTEN_LINK_VAR_DIR:-$REPO_ROOT/var}"
+MAIL_DIR="$VAR_DIR/demo-mail"
 
 if ! command -v msgfmt >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     log "installing gettext for the Japanese UI"
@@ -19,28 +27,19 @@ if ! command -v msgfmt >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; th
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gettext
 fi
 ensure_slip_packages
-ensure_venv
+ensure_venv  # the project with its dev extras: aiosmtpd, the demo's mail relay, is one of them
 PY="$VENV/bin/python"
+mkdir -p "$VAR_DIR"
+demo_environment "$VAR_DIR"
 (DEBUG=True "$PY" manage.py compilemessages --ignore=.venv -v 0) || log "compilemessages failed: UI in English"
 
-export DEBUG=True
-export RMS_API_BASE_URL="http://127.0.0.1:$SANDBOX_PORT"
-
-PIDS=()
-# Polite TERM first (the Q cluster finishes its tasks), then KILL whatever is still there after 5 s.
 stop_all() {
-    local pid alive
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for _ in $(seq 1 20); do
-        alive=0
-        for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-        [ "$alive" = 0 ] && break
-        sleep 0.25
-    done
-    for pid in "${PIDS[@]}"; do
-        pkill -KILL -P "$pid" 2>/dev/null || true
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+    trap '' INT TERM  # a second Ctrl-C does not cut the orderly stop short; each step has its own limit
+    stop_service web 10
+    stop_service poller 10
+    stop_service cluster 60
+    stop_service "mail relay" 5
+    stop_service sandbox 5
 }
 trap stop_all EXIT
 trap 'exit 130' INT
@@ -49,15 +48,16 @@ trap 'exit 143' TERM
 "$PY" manage.py migrate --noinput -v 0
 
 log "starting the RMS sandbox on $RMS_API_BASE_URL"
-"$PY" manage.py rms_sandbox --port "$SANDBOX_PORT" --seed demo --auto-orders-every 30 \
-    --processing-delay 60 --rate-limits &
-PIDS+=($!)
+start_service sandbox "$PY" manage.py rms_sandbox --port "$SANDBOX_PORT" --seed demo --auto-orders-every 30 \
+    --processing-delay 60 --rate-limits
 for _ in $(seq 1 50); do
     "$PY" -c "import requests,sys; requests.get('$RMS_API_BASE_URL/_sandbox/config', timeout=1)" 2>/dev/null && break
     sleep 0.2
 done
+log "starting the mail relay on 127.0.0.1:$DEMO_SMTP_PORT (sent buyer messages go to $MAIL_DIR)"
+start_service "mail relay" "$PY" manage.py demo_mail_relay --port "$DEMO_SMTP_PORT" --dir "$MAIL_DIR"
 
-"$PY" manage.py demo_data
+"$PY" manage.py demo_data --sandbox-url "$RMS_API_BASE_URL"
 "$PY" manage.py setup_schedules
 # Verify the demo mappings against the sandbox and push the demo stock once, so the shop is in sync
 # before the schedules take over.
@@ -71,18 +71,20 @@ user.set_password('$DEMO_PASSWORD'); user.save()
 "
 
 log "starting the Django-Q2 cluster (sync jobs)"
-"$PY" manage.py qcluster &
-PIDS+=($!)
+start_service cluster "$PY" manage.py qcluster
 log "starting the poller (schedules on time, fast order fetch)"
-"$PY" manage.py rakuten_poll &
-PIDS+=($!)
+start_service poller "$PY" manage.py rakuten_poll
 
 cat <<MSG
 
   Rakuten Link demo
-  admin:        http://127.0.0.1:$WEB_PORT/admin/
-  user / pass:  $DEMO_USER / $DEMO_PASSWORD   (demo only)
-  RMS sandbox:  $RMS_API_BASE_URL/_sandbox/config
+  admin:          http://127.0.0.1:$WEB_PORT/admin/
+  user / pass:    $DEMO_USER / $DEMO_PASSWORD   (demo only)
+  RMS sandbox:    $RMS_API_BASE_URL/_sandbox/config
+  buyer messages: held for approval in the admin (購入者メッセージ); approved ones are sent through the
+                  local relay and kept as .eml files in $MAIL_DIR
+  Ctrl-C stops everything.
 
 MSG
-"$PY" manage.py runserver "127.0.0.1:$WEB_PORT" --noreload
+start_service web "$PY" manage.py runserver "127.0.0.1:$WEB_PORT" --noreload
+wait "${SERVICE_PIDS[web]}"

@@ -29,7 +29,7 @@ from orders.services import cancel_order
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError
 from rakuten_link.rms.codes import CANCEL_REASONS
 from rakuten_link.sync.clients import client_for
-from rakuten_link.sync.messages.queueing import queue_cancelled_message
+from rakuten_link.sync.messages.queueing import queue_cancelled_message, withdraw_unsent_messages
 from rakuten_link.sync.orders.batch import OrderBatches
 from rakuten_link.sync.orders.manual import fetch_order_by_number
 from rakuten_link.sync.runner import pause_after_auth_failure
@@ -122,6 +122,7 @@ def cancel_order_in_rms(order: Order, reason_code: int, user) -> ActionResult:
                                      "changed here.") % {"number": order.order_number, "error": error_text(refused)})
         return result
     order = _cancel_here(order)
+    withdraw_unsent_messages(order)  # the re-read may have withdrawn them already; a second call finds none
     result.done.append(order)
     reason = f"{reason_code} {CANCEL_REASONS[reason_code]}"
     record_action(user, order, _("Cancelled in RMS (reason: %(reason)s).") % {"reason": reason})

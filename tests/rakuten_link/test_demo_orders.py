@@ -32,3 +32,14 @@ def test_generated_demo_orders_arrive_with_stock_allocated(db, sandbox, settings
 def test_the_demo_shop_holds_its_buyer_messages_since_it_has_no_real_relay(db, sandbox):
     account = load_demo_data()
     assert account.hold_messages and account.template_new_order is not None
+
+
+def test_demo_data_sets_the_sandbox_rounding_to_the_demo_accounts(db, sandbox):
+    from django.core.management import call_command
+
+    account = load_demo_data()
+    account.tax_rounding = "ceil"
+    account.save(update_fields=["tax_rounding"])
+    call_command("demo_data", "--no-check", "--sandbox-url", sandbox.url)
+    assert sandbox.state.config.tax_rounding_for("000001") == "ceil"
+    assert sandbox.state.config.tax_rounding == "floor"  # other shops keep the default

@@ -14,7 +14,7 @@ This module holds the route table and the dispatcher; the handlers live in endpo
     GET    inventory?shop=&manageNumber=&variantId= → {inventories: [...]}
     POST   inventory      {shop?, inventories: [{manageNumber, variantId, quantity}]} → 201 {count}
     GET    orders?shop=&orderProgress= → {orders: [{orderNumber, orderProgress, orderDatetime}]}
-    POST   orders         {shop?, orders: [partial OrderModel]} | {shop?, random: N, orderProgress?,
+    POST   orders         {shop?, orders: [partial OrderModel], force?} | {shop?, random: N, orderProgress?,
                           orderDatetime? | start?/end?, items?: [manageNumber]} → 201 {orderNumbers}
     GET    orders/{n}     → full OrderModel;  PATCH orders/{n} {fields} → merged OrderModel
     POST   orders/{n}/advance {to?: 200|300} · orders/{n}/progress {orderProgress} · orders/{n}/cancel

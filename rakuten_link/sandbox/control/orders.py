@@ -24,7 +24,11 @@ def summary(order: dict[str, Any]) -> dict[str, Any]:
 
 
 def orders(state: SandboxState, request: Request, params: dict[str, str]) -> Response:
-    """GET: list (filter by shop, orderProgress). POST: `{"orders": [...]}` or `{"random": N, ...}`."""
+    """GET: list (filter by shop, orderProgress). POST: `{"orders": [...], "force"?}` or `{"random": N, ...}`.
+
+    Orders stay within the sandbox's inventory (a shortfall is a 400); `"force": true` makes hand-written
+    orders regardless, for tests of a shop that sold what it did not have.
+    """
     if request.method == "GET":
         shop = request.param("shop")
         progress = request.param("orderProgress")
@@ -45,7 +49,10 @@ def orders(state: SandboxState, request: Request, params: dict[str, str]) -> Res
         partials = body.get("orders")
         if not isinstance(partials, list) or not all(isinstance(p, dict) for p in partials):
             raise ControlError('send {"orders": [partial OrderModel, ...]} or {"random": N}')
-        created = [create_order(state, shop, p, at, body.get("items")) for p in partials]
+        force = body.get("force", False)
+        if not isinstance(force, bool):
+            raise ControlError("force must be true or false")
+        created = [create_order(state, shop, p, at, body.get("items"), force) for p in partials]
     return Response(201, {"orderNumbers": [o["orderNumber"] for o in created]})
 
 
@@ -68,7 +75,9 @@ def one_order(state: SandboxState, request: Request, params: dict[str, str]) -> 
         changes.pop("orderNumber", None)
         deep_merge(order, changes)
         if "PackageModelList" in changes and "TaxSummaryModelList" not in changes:
-            order["TaxSummaryModelList"] = tax_summary(order, order["PointModel"].get("usedPoint", 0))
+            points = order["PointModel"].get("usedPoint", 0)
+            rounding = state.config.tax_rounding_for(order["orderNumber"][:6])
+            order["TaxSummaryModelList"] = tax_summary(order, points, rounding)
     return Response(200, copy.deepcopy(order))
 
 

@@ -8,9 +8,9 @@ cross-checks totals sees the same arithmetic as on the real API.
 from __future__ import annotations
 
 import copy
-import math
 import random
 from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
 from ..state import clock
@@ -22,6 +22,8 @@ from .lines import build_line
 FREE_POSTAGE_FROM = 3980  # Rakuten's common 送料無料ライン
 POSTAGE = 550
 COD_CHARGE = 330
+# On the magnitude, like orders/tax.py: a negative amount rounds like a positive one.
+_ROUNDING = {"floor": ROUND_DOWN, "ceil": ROUND_UP, "round": ROUND_HALF_UP}
 
 
 class OrderInputError(ValueError):
@@ -72,7 +74,7 @@ def build_order(
     packages = partial.get("PackageModelList") or [{}]
     order["PackageModelList"] = [build_package(state, shop, p, order, rng, restrict) for p in packages]
     _stamp_dates(order, ordered_at, scalars)
-    compute_totals(order, scalars)
+    compute_totals(order, scalars, state.config.tax_rounding_for(shop))
     return order
 
 
@@ -150,7 +152,7 @@ def cancel_reason(change_id: int, reason_detail: int, at: datetime) -> dict[str,
     }
 
 
-def compute_totals(order: dict[str, Any], given: dict[str, Any]) -> None:
+def compute_totals(order: dict[str, Any], given: dict[str, Any], rounding: str = "floor") -> None:
     """Derive order-level money fields from packages, coupons and points; given values win."""
     packages = order["PackageModelList"]
     coupons = order["CouponModelList"]
@@ -174,14 +176,24 @@ def compute_totals(order: dict[str, Any], given: dict[str, Any]) -> None:
         extra = order["paymentCharge"] + order["additionalFeeOccurAmountToUser"]
         order["requestPrice"] = order["totalPrice"] + extra - order["couponAllTotalPrice"] - points
     if "TaxSummaryModelList" not in given:
-        order["TaxSummaryModelList"] = tax_summary(order, points)
+        order["TaxSummaryModelList"] = tax_summary(order, points, rounding)
 
 
-def tax_summary(order: dict[str, Any], points: int) -> list[dict[str, Any]]:
+def included_tax(amount: int, rate: float, rounding: str) -> int:
+    """The tax contained in a tax-inclusive amount, amount × rate / (1 + rate), rounded once by the shop's rule.
+
+    Decimal, not float: in floating point 550 × 0.1 / 1.1 is 49.999…, which floors to 49 where RMS says 50.
+    """
+    exact = Decimal(amount) * Decimal(str(rate)) / (1 + Decimal(str(rate)))
+    return int(exact.quantize(Decimal(1), rounding=_ROUNDING.get(rounding, ROUND_DOWN)))
+
+
+def tax_summary(order: dict[str, Any], points: int, rounding: str = "floor") -> list[dict[str, Any]]:
     """Per-rate summary; postage and fees go to 10%, coupons and points to the largest group.
 
     RMS's own allocation rule is not public; this one keeps the sums consistent, which is what
-    invoice code needs to be tested against.
+    invoice code needs to be tested against. The tax of each rate is worked out on its billed amount
+    with the shop's rounding (the sandbox's ``tax_rounding_for(shop)``), as RMS does.
     """
     groups: dict[float, int] = {}
     for package in order["PackageModelList"]:
@@ -201,7 +213,7 @@ def tax_summary(order: dict[str, Any], points: int) -> list[dict[str, Any]]:
             {
                 "taxRate": rate,
                 "reqPrice": request,
-                "reqPriceTax": math.floor(request * rate / (1 + rate)),
+                "reqPriceTax": included_tax(request, rate, rounding),
                 "totalPrice": groups[rate],
                 "paymentCharge": charge,
                 "couponPrice": coupon,

@@ -13,16 +13,29 @@ from typing import Any
 from ..state import clock
 from ..state.codes import CANCELLABLE_PROGRESS, ORDER_PROGRESS
 from ..state.state import SandboxState
-from ..state.stock import adjust_for_order, order_sku_lines
-from .factory import build_order, cancel_reason
+from ..state.stock import adjust_for_order, order_sku_lines, shortages
+from .factory import OrderInputError, build_order, cancel_reason
 from .random import random_partial
 
 
 def create_order(
-    state: SandboxState, shop: str, partial: dict[str, Any], at: datetime, restrict: list[str] | None = None
+    state: SandboxState,
+    shop: str,
+    partial: dict[str, Any],
+    at: datetime,
+    restrict: list[str] | None = None,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """Build, store and (if configured) take stock for one order; returns the stored order."""
+    """Build, store and (if configured) take stock for one order; returns the stored order.
+
+    While the sandbox keeps Rakuten's count, an order for more than a SKU's inventory row holds is refused
+    (OrderInputError), as Rakuten refuses the purchase; `force` lets a test make one all the same.
+    """
     order = build_order(state, shop, partial, at, state.rng, restrict)
+    counted = state.config.order_decrements_inventory and order["orderProgress"] != 900
+    short = shortages(state, order) if counted and not force else []
+    if short:
+        raise OrderInputError("not enough stock on Rakuten: " + "; ".join(short))
     if 500 <= order["orderProgress"] < 900:
         _ensure_shipped_rows(state, order, state.rng)
     state.orders[order["orderNumber"]] = order

@@ -11,6 +11,7 @@ import zlib
 from typing import Any
 
 from ..state.state import SandboxState
+from ..state.stock import quantity_of
 from .defaults import item_skeleton
 
 # Used when a shop has no items yet, so `{"random": N}` works on an empty sandbox.
@@ -83,11 +84,48 @@ def shop_catalogue(state: SandboxState, shop: str, restrict: list[str] | None) -
     return [items[mn] for mn in sorted(items)] or [FALLBACK_ITEM]
 
 
-def random_line(state: SandboxState, shop: str, rng: random.Random, restrict: list[str] | None) -> dict[str, Any]:
-    """A partial line naming a random variant and 1–3 units (mostly 1)."""
-    item = rng.choice(shop_catalogue(state, shop, restrict))
-    variant_id = rng.choice(sorted(item["variants"]))
+class SoldOut(ValueError):
+    """Nothing the shop sells has stock left on Rakuten, so no random order can be made."""
+
+
+def _left(state: SandboxState, shop: str, item: dict[str, Any], variant_id: str, taken: dict) -> int | None:
+    """Units of one SKU still to sell (its inventory row less what this order took); None = not counted.
+
+    Only while the sandbox keeps Rakuten's count (`order_decrements_inventory`): then, as on Rakuten,
+    a SKU whose row is at 0 cannot be bought.
+    """
+    if not state.config.order_decrements_inventory:
+        return None
+    left = quantity_of(state, shop, item["manageNumber"], variant_id)
+    return None if left is None else left - taken.get((item["manageNumber"].lower(), variant_id), 0)
+
+
+def _in_stock(left: int | None) -> bool:
+    return left is None or left > 0
+
+
+def random_line(
+    state: SandboxState, shop: str, rng: random.Random, restrict: list[str] | None, taken: dict | None = None
+) -> dict[str, Any]:
+    """A partial line naming a random variant in stock and 1–3 units (mostly 1), no more than are left.
+
+    ``taken`` counts what the order being built already holds of each SKU; raises SoldOut when nothing is left.
+    """
+    taken = {} if taken is None else taken
+    sellable = {}
+    for item in shop_catalogue(state, shop, restrict):
+        variants = [v for v in sorted(item["variants"]) if _in_stock(_left(state, shop, item, v, taken))]
+        if variants:
+            sellable[item["manageNumber"]] = (item, variants)
+    if not sellable:
+        raise SoldOut(f"shop {shop}: no stock left on Rakuten for any item, so no order can be made")
+    item, variants = rng.choice(list(sellable.values()))
+    variant_id = rng.choice(variants)
     units = rng.choices((1, 2, 3), weights=(8, 3, 1))[0]
+    left = _left(state, shop, item, variant_id, taken)
+    units = units if left is None else min(units, left)
+    key = (item["manageNumber"].lower(), variant_id)
+    taken[key] = taken.get(key, 0) + units
     return {"manageNumber": item["manageNumber"], "variantId": variant_id, "units": units}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..state import clock
 from ..state.state import SandboxState
-from .lines import random_line
+from .lines import SoldOut, random_line
 
 FAMILY_NAMES = (
     ("佐藤", "サトウ"),
@@ -108,9 +108,19 @@ def random_partial(
     code = rng.choices([c for c, _ in SETTLEMENT_WEIGHTS], weights=[w for _, w in SETTLEMENT_WEIGHTS])[0]
     basket_count = 2 if rng.random() < 0.1 else 1
     packages = []
+    taken: dict[tuple[str, str], int] = {}  # what this order already holds, so its lines stay within stock
     for index in range(basket_count):
         sender = orderer if index == 0 else random_person(rng)
-        lines = [random_line(state, shop, rng, restrict) for _ in range(rng.choices((1, 2, 3), (6, 3, 1))[0])]
+        lines = []
+        for _ in range(rng.choices((1, 2, 3), (6, 3, 1))[0]):
+            try:
+                lines.append(random_line(state, shop, rng, restrict, taken))
+            except SoldOut:
+                if not lines and not packages:
+                    raise
+                break  # the rest of the shop is sold out: a smaller basket
+        if not lines:
+            break
         packages.append({"SenderModel": _sender(sender), "ItemModelList": _merge_same_sku(lines)})
     partial: dict[str, Any] = {
         "orderDatetime": clock.format_order_dt(random_ordered_at(rng, at, options)),

@@ -9,6 +9,7 @@ import threading
 import time
 
 from ..orders.lifecycle import create_random_order
+from ..orders.lines import SoldOut
 from . import clock
 from .state import SandboxState
 
@@ -40,7 +41,13 @@ class AutoOrderGenerator:
                 self.generate_once()
 
     def generate_once(self) -> list[str]:
-        """One random order for every shop that has credentials; returns the new order numbers."""
+        """One random order for every shop that has credentials and stock left; returns the new order numbers."""
+        created = []
         with self.state.lock:
             at = clock.now()
-            return [create_random_order(self.state, shop, at, {})["orderNumber"] for shop in self.state.shops()]
+            for shop in self.state.shops():
+                try:
+                    created.append(create_random_order(self.state, shop, at, {})["orderNumber"])
+                except SoldOut:
+                    continue  # a sold-out shop gets no orders, as on Rakuten
+        return created

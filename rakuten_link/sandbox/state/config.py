@@ -13,6 +13,8 @@ from typing import Any
 from .codes import DEFAULT_RATE_LIMITS, ORDER_PROGRESS
 
 AUTH_SHAPES = ("errors", "results")
+# The shop's 消費税1円未満端数 setting in RMS, under the names accounts.TaxRounding stores.
+TAX_ROUNDINGS = ("floor", "ceil", "round")
 
 
 def _too_many_requests() -> dict[str, Any]:
@@ -50,9 +52,17 @@ class SandboxConfig:
     # updateOrderShippingAsync checks every order first and, when one would be refused, refuses the whole
     # batch as Rakuten's own example shows: HTTP 200, an ERROR per refused order, no requestId, nothing applied.
     async_refuse_batch: bool = False
+    # How RMS rounds the tax in each order's per-rate summary (TaxSummaryModelList.reqPriceTax): the shop's
+    # 消費税端数 setting, one of TAX_ROUNDINGS; per shop number in tax_rounding_by_shop (replaced as a whole by
+    # a patch), else tax_rounding. The demo sets its shop's to the demo account's rule.
+    tax_rounding: str = "floor"
+    tax_rounding_by_shop: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return copy.deepcopy(asdict(self))
+
+    def tax_rounding_for(self, shop: str) -> str:
+        return self.tax_rounding_by_shop.get(shop, self.tax_rounding)
 
     def patch(self, values: dict[str, Any]) -> None:
         """Apply `values` after checking every key; raises ValueError and changes nothing on a bad one."""
@@ -82,6 +92,12 @@ def _check(name: str, value: Any) -> Any:
         if value not in AUTH_SHAPES:
             raise ValueError(f"auth_error_shape must be one of {AUTH_SHAPES}")
         return value
+    if name == "tax_rounding":
+        return _rounding(name, value)
+    if name == "tax_rounding_by_shop":
+        if not isinstance(value, dict) or not all(isinstance(k, str) and len(k) == 6 and k.isdigit() for k in value):
+            raise ValueError("tax_rounding_by_shop must be an object of 6-digit shop number → rounding")
+        return {shop: _rounding(f"tax_rounding_by_shop.{shop}", rule) for shop, rule in value.items()}
     if name == "processing_delay_s":
         return None if value is None else _number(name, value, 0.0, None)
     if name in ("latency_ms", "rate_limit_status", "random_seed"):
@@ -100,6 +116,12 @@ def _check(name: str, value: Any) -> Any:
         return {str(k): _number(f"rate_limit_per_s.{k}", v, 0.0, None) for k, v in value.items()}
     if not isinstance(value, dict):  # rate_limit_body
         raise ValueError(f"{name} must be a JSON object")
+    return value
+
+
+def _rounding(name: str, value: Any) -> str:
+    if value not in TAX_ROUNDINGS:
+        raise ValueError(f"{name} must be one of {TAX_ROUNDINGS}")
     return value
 
 

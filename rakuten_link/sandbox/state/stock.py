@@ -46,6 +46,27 @@ def put_quantity(
     return False
 
 
+def quantity_of(state: SandboxState, shop: str, manage_number: str, variant_id: str) -> int | None:
+    """Rakuten's count of one SKU, or None when the SKU has no inventory row (the sandbox then does not limit it)."""
+    row = state.inventory_of(shop).get((manage_number.lower(), variant_id))
+    return None if row is None else row["quantity"]
+
+
+def shortages(state: SandboxState, order: dict[str, Any]) -> list[str]:
+    """`manageNumber/variantId: N ordered, M in stock` for each SKU the order wants more of than Rakuten holds."""
+    shop = order["orderNumber"][:6]
+    wanted: dict[tuple[str, str], int] = {}
+    for manage_number, variant_id, units, _line in order_sku_lines(order):
+        key = (manage_number.lower(), variant_id)
+        wanted[key] = wanted.get(key, 0) + units
+    short = []
+    for (manage_number, variant_id), units in wanted.items():
+        left = quantity_of(state, shop, manage_number, variant_id)
+        if left is not None and units > left:
+            short.append(f"{manage_number}/{variant_id}: {units} ordered, {left} in stock")
+    return short
+
+
 def order_sku_lines(order: dict[str, Any]) -> list[tuple[str, str, int, dict[str, Any]]]:
     """(manageNumber, variantId, units, line) for every line that names a SKU."""
     result = []

@@ -55,6 +55,12 @@ def queue_cancelled_message(order: Order) -> bool:
     return outbox.queue(order, MessageEvent.CANCELLED) is not None
 
 
+def withdraw_unsent_messages(order: Order) -> int:
+    """A cancelled order: the messages it still had waiting (the order-received one held for approval, a
+    queued shipped one) are withdrawn with a note, through the outbox. The cancellation message is not."""
+    return outbox.withdraw_unsent(order)
+
+
 def queue_follow_up_messages(account: EcAccount) -> int:
     """Orders whose parcel was reported ``follow_up_days`` ago (within the message age window) get a follow-up.
 

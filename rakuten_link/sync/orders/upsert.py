@@ -32,7 +32,11 @@ from orders.models import (
 from orders.services import Entry, allocate_orders, cancel_order, mark_shipped, save_orders, snapshot
 from orders.tax import tax_mismatch_reasons
 from rakuten_link.rms import RmsOrder
-from rakuten_link.sync.messages.queueing import queue_cancelled_message, queue_new_order_messages
+from rakuten_link.sync.messages.queueing import (
+    queue_cancelled_message,
+    queue_new_order_messages,
+    withdraw_unsent_messages,
+)
 from rakuten_link.sync.orders.changes import diff_order
 from rakuten_link.sync.orders.fields import MappedOrder, map_order
 from rakuten_link.sync.orders.lines import sync_lines, sync_packages
@@ -212,6 +216,7 @@ def _cancel(order: Order, lines: list[OrderLine]) -> None:
     if goods_left:
         order.attention_reasons = [*order.attention_reasons, AttentionReason.CANCELLED_AFTER_SHIPPING.value]
     cancel_order(order, lines, release=not goods_left)
+    withdraw_unsent_messages(order)  # nothing that was waiting goes out for a cancelled order
     if not goods_left:
         queue_cancelled_message(order)  # an order fetched before, cancelled while waiting: the buyer hears once
 

@@ -118,6 +118,8 @@ def test_iter_order_numbers_covers_a_range_longer_than_63_days(client, shop):
 
 def test_iter_order_numbers_bisects_past_the_15000_hit_cap(client, shop):
     day = now() - timedelta(days=3)
+    # 15,050 orders are more than the demo shop has in stock; this test is about searching, not stock.
+    control(shop, "PATCH", "config", {"order_decrements_inventory": False})
     control(
         shop,
         "POST",

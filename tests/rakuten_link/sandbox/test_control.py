@@ -78,6 +78,8 @@ def test_random_orders_are_realistic_and_use_seeded_skus(sandbox_client):
 
 def test_random_orders_respect_items_and_date_range(sandbox_client):
     sandbox_client.control("POST", "reset", {"seed": "demo"})
+    stock = {"inventories": [{"manageNumber": "tea01", "variantId": "tea01", "quantity": 100}]}
+    sandbox_client.control("POST", "inventory", stock)  # the seed's own count may be too small for 10 orders
     body = {"random": 10, "items": ["tea01"], "start": "2026-01-01", "end": "2026-03-31T00:00:00+09:00"}
     orders = get_orders(sandbox_client, sandbox_client.control("POST", "orders", body).json()["orderNumbers"])
     assert {line["manageNumber"] for o in orders for line in lines_of(o)} == {"tea01"}
