@@ -163,4 +163,6 @@ class OrderChange(models.Model):
         ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.old_value} → {self.new_value}"
+        from orders.change_text import describe  # it labels fields with this package's models
+
+        return describe(self.field, self.old_value, self.new_value)
