@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from lib.adminviews import html_table
 
-from .change_text import RAW_PREFIX, is_raw, progress_text, value_text, what_text  # noqa: F401
 from .models import AttentionReason, OrderChange, OrderLine
+from .models.change_text import RAW_PREFIX, is_raw, progress_text, value_text, what_text  # noqa: F401
 
 REASON_LABELS = dict(AttentionReason.choices)
 BADGE = '<span style="background:{};color:#fff;border-radius:3px;padding:1px 6px;white-space:nowrap">{}</span>'

@@ -38,15 +38,16 @@ FUNCTION_NAMES = {
     "itemapi_2.0.items.search": gettext_lazy("item search"),
     "license.expiryDate.get": gettext_lazy("licenseKey expiry lookup"),
 }
-ORDER_PREFIX = "rpay.order."
+ORDER_PREFIXES = ("rpay.order.", "order.")
 
 
 def function_label(function: str) -> str:
-    """`受注検索 (searchOrder)`; an id not in the table is shown as it is."""
-    name = FUNCTION_NAMES.get(function)
+    """`受注検索 (searchOrder)` (older runs stored order ids without ``rpay.``); an unknown id is shown as it is."""
+    name = FUNCTION_NAMES.get(function) or FUNCTION_NAMES.get(f"rpay.{function}")
     if name is None:
         return function
-    return f"{name} ({function.removeprefix(ORDER_PREFIX)})"
+    short = next((function.removeprefix(p) for p in ORDER_PREFIXES if function.startswith(p)), function)
+    return f"{name} ({short})"
 
 
 _FUNCTION = r"RMS (?P<function>[^\s:]+)"

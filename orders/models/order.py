@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import EcAccount
 from inventory.models import Sku
 
+from .change_text import describe
 from .choices import FINAL_PROGRESS, OrderProgress, OrderState
 from .payment import PaymentMethod
 
@@ -163,6 +164,4 @@ class OrderChange(models.Model):
         ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:
-        from orders.change_text import describe  # it labels fields with this package's models
-
         return describe(self.field, self.old_value, self.new_value)

@@ -3,18 +3,20 @@
 The sync stores changes under our field names (``order_progress``, ``line:<id>:units``) or, for marketplace
 data we do not map, under the raw path (``raw:PackageModelList[1]…``). Staff see the field's verbose name
 and the value as the order page shows it (``楽天ステータス: 300 発送待ち → 500 発送済``); a raw path is only
-said to be marketplace data here (the order page folds the path itself, admin_display.py).
+said to be marketplace data here (the order page folds the path itself, admin_display.py). The models are
+looked up by name: OrderChange's ``__str__`` uses this module, so it cannot import them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Order, OrderLine, OrderPackage, OrderProgress
+from .choices import OrderProgress
 
 RAW_PREFIX = "raw:"
 YES_NO = {"True": gettext_lazy("yes"), "False": gettext_lazy("no")}
@@ -40,10 +42,10 @@ def what_text(field: str) -> str:
     scope, _sep, rest = field.partition(":")
     if scope in ("line", "package") and rest:
         ident, _sep, name = rest.partition(":")
-        model = OrderLine if scope == "line" else OrderPackage
+        model = apps.get_model("orders", "OrderLine" if scope == "line" else "OrderPackage")
         head = (_("line %(id)s") if scope == "line" else _("package %(id)s")) % {"id": ident}
         return f"{head} › {verbose(model, name)}" if name else head
-    return verbose(Order, field)
+    return verbose(apps.get_model("orders", "Order"), field)
 
 
 def value_text(field: str, value: str) -> str:
