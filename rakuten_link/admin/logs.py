@@ -130,6 +130,9 @@ class FunctionFilter(admin.SimpleListFilter):
 class ApiCallAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "account", "function_shown", "http_status", "error_code", "attempt", "duration_ms")
     list_filter = (FunctionFilter, "http_status", "account")
+    fields = ("created_at", "account", "sync_run", "function_shown", "method", "path", "http_status", "error_code",
+              "error_class", "attempt", "duration_ms")
+    readonly_fields = fields
     list_select_related = ("account",)
     search_fields = ("function", "error_code")
     date_hierarchy = "created_at"

@@ -136,6 +136,8 @@ def recorded(order_shop, rms_orders, admin_user, monkeypatch):
 def test_no_english_in_histories_runs_and_api_calls(logged_in, live_server, recorded):  # noqa: F811
     from django.contrib.admin.models import LogEntry
 
+    from rakuten_link.models import ApiCall
+
     account, order = recorded["account"], recorded["order"]
     assert order.changes.filter(field="order_progress", new_value="500").exists()
     assert LogEntry.objects.filter(object_id=str(account.pk)).count() >= 2
@@ -144,6 +146,7 @@ def test_no_english_in_histories_runs_and_api_calls(logged_in, live_server, reco
              "account-history": f"/admin/accounts/ecaccount/{account.pk}/history/",
              "audit-list": "/admin/admin/logentry/",
              "api-calls": "/admin/rakuten_link/apicall/",
+             "api-call": f"/admin/rakuten_link/apicall/{ApiCall.objects.order_by('pk').first().pk}/change/",
              "sync-runs-all": "/admin/rakuten_link/syncrun/?runs=all",
              **{f"run-{kind}": f"/admin/rakuten_link/syncrun/{pk}/change/" for kind, pk in recorded["runs"].items()}}
     found = _walk(logged_in, live_server.url, pages, shapes=True)
