@@ -73,9 +73,17 @@ def change_message(form, formsets, add: bool) -> list:
     ("safety stock", translated where shown) is stored instead; a form field with a label of its own keeps it.
     """
     message = construct_change_message(form, formsets, add)
+    # Django lists the inline objects' changes in this order, after the form's own.
+    inline_changes = iter([(formset.forms[0], fields) for formset in formsets or ()
+                           for _obj, fields in formset.changed_objects])
     for part in message:
         changed = part.get("changed")
-        if changed is not None and "object" not in changed:
+        if changed is None:
+            continue
+        if "object" in changed:
+            inline_form, fields = next(inline_changes)
+            changed["fields"] = [_label_msgid(inline_form, name) for name in fields]
+        else:
             changed["fields"] = [_label_msgid(form, name) for name in form.changed_data]
     return message
 

@@ -38,3 +38,23 @@ def test_a_history_entry_names_the_changed_fields_in_japanese(make_account):
     assert message.startswith("変更した項目：") and "licenseKey" in message, message
     assert "安全在庫" in message and "出品禁止ワード" in message
     assert "Safety stock" not in message and "Prohibited" not in message and "LicenseKey" not in message
+
+
+def test_inline_changes_are_named_by_their_labels_too(make_sku):
+    from django.forms import inlineformset_factory, modelform_factory
+
+    from inventory.models import Product, Sku
+
+    sku = make_sku("TEE-RED")
+    product = sku.product
+    data = {"code": product.code, "name": product.name, "price": "1200", "skus-TOTAL_FORMS": "1",
+            "skus-INITIAL_FORMS": "1", "skus-0-id": str(sku.pk), "skus-0-product": str(product.pk),
+            "skus-0-code": sku.code, "skus-0-name": "Tシャツ 赤", "skus-0-options": '{"カラー": "赤"}'}
+    form = modelform_factory(Product, fields=("code", "name", "price"))(data, instance=product)
+    formset = inlineformset_factory(Product, Sku, fields=("code", "name", "options"), extra=0)(
+        data, instance=product, prefix="skus")
+    assert form.is_valid() and formset.is_valid(), (form.errors, formset.errors)
+    formset.save()
+    message = change_message(form, [formset], False)
+    inline = next(part["changed"] for part in message if "object" in part.get("changed", {}))
+    assert inline["fields"] == ["SKU name", "options"]  # Django stored "Options", which no catalogue entry matches
