@@ -9,6 +9,7 @@ after ``DETAIL`` so that pages fold it (``as_html``) and mails put it on its own
 
 from __future__ import annotations
 
+import errno
 import re
 import socket
 
@@ -68,8 +69,16 @@ _FRAMES = (
 )
 
 
+# An operating-system error as str(OSError) writes it, stored before this module explained them.
+_OS_ERROR = re.compile(r"^\[Errno (?P<errno>-?\d+)\] ")
+_HOST_UNKNOWN = {-2, -3, -5}  # EAI_NONAME, EAI_AGAIN, EAI_NODATA
+
+
 def framed(text: str) -> str:
     """A stored RMS error in a translated sentence (technical part after ``DETAIL``); other text as it is."""
+    os_error = _OS_ERROR.match(text or "")
+    if os_error:
+        return f"{_('Network error (%(why)s).') % {'why': _reason(int(os_error['errno']))}}{DETAIL}{text}"
     for pattern, sentence, technical in _FRAMES:
         match = pattern.match(text or "")
         if match:
@@ -82,14 +91,26 @@ def framed(text: str) -> str:
 def network_error(exc: BaseException) -> str:
     """What a failed connection means for staff, then (after ``DETAIL``) the system's own text."""
     if isinstance(exc, socket.gaierror):
-        why = _("the host name cannot be resolved")
+        why = _reason(-2)
     elif isinstance(exc, ConnectionRefusedError):
-        why = _("the server refused the connection")
+        why = _reason(errno.ECONNREFUSED)
     elif isinstance(exc, TimeoutError | socket.timeout):
-        why = _("the server did not answer in time")
+        why = _reason(errno.ETIMEDOUT)
     else:
-        why = _("the connection failed")
+        why = _reason(getattr(exc, "errno", None))
     return f"{_('Cannot connect to the mail server (%(why)s).') % {'why': why}}{DETAIL}{exc}"
+
+
+def _reason(number: int | None) -> str:
+    if number in _HOST_UNKNOWN:
+        return _("the host name cannot be resolved")
+    if number == errno.ECONNREFUSED:
+        return _("the server refused the connection")
+    if number == errno.ETIMEDOUT:
+        return _("the server did not answer in time")
+    if number == errno.ECONNRESET:
+        return _("the server closed the connection")
+    return _("the connection failed")
 
 
 def as_html(text: str) -> str:

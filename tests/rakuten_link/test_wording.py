@@ -47,3 +47,18 @@ def test_the_messages_job_counts_have_labels():
     with override("ja"):
         labels = {key: count_label(key) for key in ("sent", "failed", "unknown", "queued", "follow_up")}
     assert all(label != key and label.isascii() is False for key, label in labels.items()), labels
+
+
+def test_a_stored_system_error_is_explained_where_a_message_shows_it(admin_client, make_account, make_order):
+    from orders.models import BuyerMessage
+
+    order = make_order(make_account())
+    message = BuyerMessage.objects.create(order=order, event="shipped", status="unknown", recipient="b@example.com",
+                                          subject="発送のお知らせ", body="本文",
+                                          last_error="[Errno 104] Connection reset by peer")
+    page = admin_client.get(f"/admin/orders/buyermessage/{message.pk}/change/").content.decode()
+    explained = "ネットワークエラー（サーバーが接続を切断しました）。"
+    assert explained in page and page.index(explained) < page.index("<details") < page.index("Connection reset")
+    with override("ja"):
+        assert as_plain("[Errno -3] Temporary failure in name resolution") == \
+            "ネットワークエラー（ホスト名を解決できません）。"
