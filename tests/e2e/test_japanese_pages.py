@@ -29,7 +29,8 @@ ENGLISH = ("Django Q", "Failed tasks", "Successful tasks", "Scheduled tasks", "Q
 WORDS = re.compile("|".join(rf"(?<![\w.]){re.escape(word)}(?![\w.])" for word in ENGLISH), re.IGNORECASE)
 # licenseKey and serviceSecret stay as they are (locale/GLOSSARY.md), but not upper-cased by the admin's CSS;
 # settings and commands (FIELD_ENCRYPTION_KEY, manage.py rakuten_poll, qcluster) belong in docs, not on pages.
-UPPER_CASED = re.compile(r"LICENSEKEY|SERVICESECRET|LicenseKey|ServiceSecret|\b[A-Z]+(?:_[A-Z]+)+\b|\bmanage\.py\b|\bqcluster\b")
+UPPER_CASED = re.compile(r"LICENSEKEY|SERVICESECRET|LicenseKey|ServiceSecret|\b[A-Z]+(?:_[A-Z]+)+\b"
+                         r"|\bmanage\.py\b|\bqcluster\b")
 # Shapes of English and internal names beyond the list: field names (shipping_reported_at), RMS paths
 # (raw:PackageModelList…), a function id not inside its Japanese name's parentheses (order.searchOrder), and
 # two or more English words in a row ("Name or service not known", "Cancellation message").
