@@ -118,3 +118,9 @@ DJANGO_Q = [
     gettext_noop('n = n times, -1 = forever'),
     gettext_noop('success'),
 ]
+
+# Django's admin capitalises the first letter of each history message; its Japanese "{fields} を変更しました。"
+# begins with a field name, so licenseKey read "LicenseKey". Ours puts the field names after a word.
+DJANGO_ADMIN = [
+    gettext_noop('Changed {fields}.'),
+]

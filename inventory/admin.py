@@ -182,7 +182,7 @@ class StockLevelAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     _("%(sku)s in %(store)s is now %(on_hand)d.")
-                    % {"sku": movement.sku.code, "store": movement.store.code, "on_hand": movement.on_hand_after},
+                    % {"sku": movement.sku.code, "store": movement.store.name, "on_hand": movement.on_hand_after},
                 )
                 return redirect("admin:inventory_stocklevel_changelist")
         return render_admin_form(request, self, title=_("Adjust stock"), form=form,

@@ -147,14 +147,14 @@ def _refuse_remaining_excess(counts, levels) -> None:
         if counted < allocated:
             raise StockError(
                 _("%(sku)s in %(store)s: the count %(counted)d is below the %(allocated)d units open orders hold.")
-                % {"sku": sku.code, "store": store.code, "counted": counted, "allocated": allocated}
+                % {"sku": sku.code, "store": store.name, "counted": counted, "allocated": allocated}
             )
 
 
 def _movement(spec: MovementSpec, state: dict[tuple[int, int], tuple[int, int]]) -> StockMovement:
     on_hand, allocated = state[spec.pair]
     new_on_hand, new_allocated = on_hand + spec.quantity, allocated + spec.allocated
-    names = {"sku": spec.sku.code, "store": spec.store.code}
+    names = {"sku": spec.sku.code, "store": spec.store.name}
     if new_on_hand < 0:
         raise StockError(
             _("Stock of %(sku)s in %(store)s would become negative (on hand %(on_hand)d, change %(qty)+d).")

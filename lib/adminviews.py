@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lib.audit import entries_for
+from lib.audit import change_message, entries_for
 
 
 def render_admin_form(request, model_admin: admin.ModelAdmin, *, title: str, form, extra: dict | None = None,
@@ -44,6 +44,9 @@ class AuditTrailMixin:
 
     Add ``"audit_trail"`` to the admin's ``readonly_fields`` and to a fieldset.
     """
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return change_message(form, formsets, add)
 
     @admin.display(description=gettext_lazy("audit trail"))
     def audit_trail(self, obj) -> str:

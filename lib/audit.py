@@ -14,8 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.utils import construct_change_message
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import translation
+from django.utils.text import capfirst
 
 MESSAGE_LENGTH = 1000
 
@@ -59,3 +63,37 @@ def entries_for(obj: models.Model, limit: int = 10):
         .select_related("user")
         .order_by("-action_time")[:limit]
     )
+
+
+def change_message(form, formsets, add: bool) -> list:
+    """Django's change message, naming each changed field by the msgid of its label, so that it is translated.
+
+    Django stores a field's label as ``capfirst(verbose_name)`` ("Safety stock"), which no catalogue entry
+    matches, so the history showed English field names on Japanese pages. The model field's own verbose name
+    ("safety stock", translated where shown) is stored instead; a form field with a label of its own keeps it.
+    """
+    message = construct_change_message(form, formsets, add)
+    # Django lists the inline objects' changes in this order, after the form's own.
+    inline_changes = iter([(formset.forms[0], fields) for formset in formsets or ()
+                           for _obj, fields in formset.changed_objects])
+    for part in message:
+        changed = part.get("changed")
+        if changed is None:
+            continue
+        if "object" in changed:
+            inline_form, fields = next(inline_changes)
+            changed["fields"] = [_label_msgid(inline_form, name) for name in fields]
+        else:
+            changed["fields"] = [_label_msgid(form, name) for name in form.changed_data]
+    return message
+
+
+def _label_msgid(form, name: str) -> str:
+    with translation.override(None):
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None and field.label else name
+        try:
+            verbose = str(form._meta.model._meta.get_field(name).verbose_name)
+        except (AttributeError, FieldDoesNotExist):
+            return label
+        return verbose if label in (capfirst(verbose), verbose) else label

@@ -32,7 +32,8 @@ from .slip_views import print_delivery_slips, slip_pdf_view
 
 @admin.register(PaymentMethod)
 class PaymentMethodAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "active")
+    # The name is what staff know a method by; the code (for exports) comes second.
+    list_display = ("name", "code", "active")
     list_filter = ("active",)
     search_fields = ("code", "name")
 

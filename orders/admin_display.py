@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -19,7 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from lib.adminviews import html_table
 
-from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress
+from .models import AttentionReason, OrderChange, OrderLine, OrderProgress
+from .models.change_text import RAW_PREFIX, is_raw, progress_text, value_text, what_text  # noqa: F401
 
 REASON_LABELS = dict(AttentionReason.choices)
 BADGE = '<span style="background:{};color:#fff;border-radius:3px;padding:1px 6px;white-space:nowrap">{}</span>'
@@ -37,15 +37,6 @@ SHORT_REASONS = {
     AttentionReason.TAX_MISMATCH: gettext_lazy("tax?"),
 }
 CLIP = '<span class="clip" title="{}">{}</span>'
-
-
-def progress_text(code: Any) -> str:
-    """`300 発送待ち`; unknown codes are shown as received."""
-    try:
-        label = OrderProgress.label_of(int(code))
-    except (TypeError, ValueError):
-        return str(code)
-    return f"{code} {label}".strip()
 
 
 def reason_badges(reasons: list[str], *, short: bool = False) -> str:
@@ -97,23 +88,21 @@ def sku_badge(line: OrderLine) -> str:
 
 
 def change_what(change: OrderChange) -> str:
-    """`line 100000001 › units` from the stored `line:100000001:units`; raw paths say they are marketplace data."""
-    field = change.field
-    if field.startswith("raw:"):
-        return _("marketplace data › %(path)s") % {"path": field[4:]}
-    scope, _sep, rest = field.partition(":")
-    if scope in ("line", "package") and rest:
-        ident, _sep, name = rest.partition(":")
-        model = OrderLine if scope == "line" else OrderPackage
-        head = (_("line %(id)s") if scope == "line" else _("package %(id)s")) % {"id": ident}
-        return f"{head} › {_verbose(model, name)}" if name else head
-    return _verbose(Order, field)
+    """The field's label; a raw change says "marketplace data" and folds its RMS path (for whoever asks RMS)."""
+    if not is_raw(change.field):
+        return what_text(change.field)
+    return format_html("{}{}", what_text(change.field), _fold(_("RMS field"), change.field.removeprefix(RAW_PREFIX)))
 
 
 def change_value(change: OrderChange, value: str) -> str:
-    if change.field == "order_progress" and value:
-        return progress_text(value)
-    return value
+    """The value as the order page shows it; marketplace data in JSON is folded, as the raw data is."""
+    if is_raw(change.field) and value[:1] in ("{", "["):
+        return _fold(_("show the data"), value)
+    return value_text(change.field, value)
+
+
+def _fold(summary: str, detail: str) -> str:
+    return format_html('<details class="raw-data"><summary>{}</summary><code>{}</code></details>', summary, detail)
 
 
 def pretty_json(value: Any) -> str:
@@ -158,10 +147,3 @@ def shown_as(model: type, name: str, formatter) -> Any:
 
     show.__name__ = f"{name}_shown"
     return admin.display(description=model._meta.get_field(name).verbose_name, ordering=name)(show)
-
-
-def _verbose(model: type, name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name

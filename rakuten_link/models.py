@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EcAccount
+from rakuten_link.wording import function_label
 
 
 class JobKind(models.TextChoices):
@@ -80,7 +81,7 @@ class ApiCall(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.function} {self.http_status or '-'}"
+        return f"{function_label(self.function)} {self.http_status or '-'}"
 
 
 class JobLease(models.Model):

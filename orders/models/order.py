@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import EcAccount
 from inventory.models import Sku
 
+from .change_text import describe
 from .choices import FINAL_PROGRESS, OrderProgress, OrderState
 from .payment import PaymentMethod
 
@@ -163,4 +164,4 @@ class OrderChange(models.Model):
         ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.old_value} → {self.new_value}"
+        return describe(self.field, self.old_value, self.new_value)

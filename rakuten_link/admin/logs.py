@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from lib.adminviews import html_table
 from lib.audit import record_action
-from rakuten_link.admin.run_display import count_rows, framed
+from rakuten_link.admin.run_display import count_rows
 from rakuten_link.alerts.kinds import LICENSE_REMINDER_PREFIX, RESOLVED_SUFFIX, AlertKind, label_of
 from rakuten_link.models import AlertLog, ApiCall, RunStatus, SyncRun
+from rakuten_link.wording import as_html, as_plain, function_label
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -93,11 +94,11 @@ class SyncRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description=gettext_lazy("summary"), ordering="summary")
     def summary_shown(self, obj: SyncRun) -> str:
-        return framed(obj.summary)
+        return as_plain(obj.summary)
 
     @admin.display(description=gettext_lazy("error"))
     def error_shown(self, obj: SyncRun) -> str:
-        return framed(obj.error) or "—"
+        return as_html(obj.error) or "—"
 
     @admin.display(description=gettext_lazy("counts"))
     def counts_table(self, obj: SyncRun) -> str:
@@ -111,10 +112,27 @@ class SyncRunAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">{}</a>', url, ngettext("%(n)d call", "%(n)d calls", count) % {"n": count})
 
 
+class FunctionFilter(admin.SimpleListFilter):
+    """The functions called, by their Japanese names."""
+
+    title = gettext_lazy("function")
+    parameter_name = "function"
+
+    def lookups(self, request, model_admin):
+        functions = ApiCall.objects.order_by("function").values_list("function", flat=True).distinct()
+        return [(function, function_label(function)) for function in functions]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(function=self.value()) if self.value() else queryset
+
+
 @admin.register(ApiCall)
 class ApiCallAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "account", "function", "http_status", "error_code", "attempt", "duration_ms")
-    list_filter = ("function", "http_status", "account")
+    list_display = ("created_at", "account", "function_shown", "http_status", "error_code", "attempt", "duration_ms")
+    list_filter = (FunctionFilter, "http_status", "account")
+    fields = ("created_at", "account", "sync_run", "function_shown", "method", "path", "http_status", "error_code",
+              "error_class", "attempt", "duration_ms")
+    readonly_fields = fields
     list_select_related = ("account",)
     search_fields = ("function", "error_code")
     date_hierarchy = "created_at"
@@ -122,6 +140,10 @@ class ApiCallAdmin(ReadOnlyAdmin):
     def lookup_allowed(self, lookup, value, request=None) -> bool:
         # A sync run's page links to its calls.
         return lookup == "sync_run__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=gettext_lazy("function"), ordering="function")
+    def function_shown(self, call: ApiCall) -> str:
+        return function_label(call.function)
 
 
 def _local(value) -> str:
@@ -168,7 +190,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit trail of staff actions (lib/audit.py), filterable by person, kind of object and action."""
 
     list_display = ("action_time", "user", "content_type", "object_link", "action_flag", "detail")
-    list_filter = ("user", "content_type", "action_flag", "action_time")
+    list_filter = ("user", ("content_type", admin.RelatedOnlyFieldListFilter), "action_flag", "action_time")
     list_select_related = ("user", "content_type")
     search_fields = ("object_repr", "change_message")
     date_hierarchy = "action_time"

@@ -22,6 +22,7 @@ from orders import outbox
 from orders.messages import PLACEHOLDERS, order_values, render, unknown_placeholders_error
 from orders.models import BuyerMessage, MailTemplate, Order
 from rakuten_link.rms.codes import carrier_name
+from rakuten_link.wording import as_html
 
 PLACEHOLDER_HELP = gettext_lazy("Placeholders (written with braces, e.g. {注文番号}): %(names)s. Any other name is "
                                 "refused when the template is saved.")
@@ -121,8 +122,8 @@ class BuyerMessageAdmin(admin.ModelAdmin):
     list_filter = ("status", "event", "order__account")
     search_fields = ("order__order_number", "subject")
     list_select_related = ("order", "order__account")
-    fields = ("order_link", "event", "status", "masked_recipient", "subject", "body", "attempts", "last_error",
-              "sent_at", "created_at")
+    fields = ("order_link", "event", "status", "masked_recipient", "subject", "body", "attempts",
+              "last_error_shown", "sent_at", "created_at")
     readonly_fields = fields
     actions = ["approve_messages", "resend_messages", "mark_messages_sent"]
     date_hierarchy = "created_at"
@@ -145,6 +146,10 @@ class BuyerMessageAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("recipient"))
     def masked_recipient(self, obj: BuyerMessage) -> str:
         return masked_address(obj.recipient)
+
+    @admin.display(description=gettext_lazy("last error"))
+    def last_error_shown(self, obj: BuyerMessage) -> str:
+        return as_html(obj.last_error) or "—"  # explained first, the relay's or system's own text folded
 
     def _apply(self, request, queryset, change, audit: str, done: str, refused: str) -> None:
         changed = [message for message in queryset.select_related("order") if change(message)]

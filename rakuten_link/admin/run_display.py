@@ -1,27 +1,15 @@
 """How a sync run's stored texts and counts are shown: RMS errors framed in a translated sentence, counts named.
 
 The RMS client (rakuten_link/rms/) is Django-free, so its errors are English sentences built around what
-RMS itself said; a failed run stores that text as its summary and error. They are re-framed here, when
-shown, in a sentence of the staff's language, with RMS's own message (codes and text) kept verbatim.
+RMS itself said; a failed run stores that text as its summary and error. They are re-framed when shown
+(rakuten_link/wording.py), in a sentence of the staff's language, with RMS's own message kept verbatim.
 """
 
 from __future__ import annotations
 
-import re
-
 from django.utils.translation import gettext_lazy as _
 
-# The shapes of rakuten_link/rms/errors.py and transport.py, most specific first.
-_FRAMES = (
-    (re.compile(r"^RMS (?P<function>\S+) failed \(HTTP (?P<status>\d+)\): (?P<detail>.*)$", re.S),
-     _("RMS %(function)s failed (HTTP %(status)s): %(detail)s")),
-    (re.compile(r"^RMS (?P<function>\S+): unreadable response \(HTTP (?P<status>\d+)\)$", re.S),
-     _("RMS %(function)s returned a response that could not be read (HTTP %(status)s).")),
-    (re.compile(r"^RMS (?P<function>\S+): request failed \((?P<detail>[^)]*)\)$", re.S),
-     _("The request to RMS %(function)s failed (%(detail)s).")),
-    (re.compile(r"^RMS (?P<function>[^\s:]+): (?P<detail>.*)$", re.S),
-     _("RMS %(function)s: %(detail)s")),
-)
+from rakuten_link.wording import framed  # noqa: F401  (the admin's name for it)
 
 # The keys jobs put in SyncRun.counts, as staff read them; an unknown key is shown as it is.
 COUNT_LABELS = {
@@ -36,16 +24,9 @@ COUNT_LABELS = {
     "confirmed": _("orders confirmed"), "confirm_refused": _("confirmations refused"), "ok": _("OK"),
     "error": _("errors"), "resolved": _("resolved"), "reminder_sent": _("reminder sent"),
     "awaiting_rms": _("waiting for RMS's answer"),
+    "sent": _("messages sent"), "failed": _("messages failed"), "unknown": _("messages with unknown result"),
+    "queued": _("messages queued"), "follow_up": _("follow-up messages queued"),
 }
-
-
-def framed(text: str) -> str:
-    """A stored RMS error in a translated sentence; any other text (ours, already translated) as it is."""
-    for pattern, sentence in _FRAMES:
-        match = pattern.match(text or "")
-        if match:
-            return str(sentence) % match.groupdict()
-    return text
 
 
 def count_label(key: str) -> str:

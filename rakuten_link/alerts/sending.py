@@ -77,7 +77,8 @@ def _throttled(account: EcAccount, kind: str, window: timedelta) -> bool:
 
 
 def _mail(account: EcAccount, subject: str, body: str, path: str) -> None:
-    text = f"{body}\n\n{_('Admin page: %(url)s') % {'url': absolute(path)}}"
+    link = _("Admin page: %(url)s") % {"url": absolute(path)}
+    text = f"{body}\n\n{link}"
     full_subject = f"[Rakuten Link] {account.name}: {subject}"
     send_mail(full_subject, text, settings.DEFAULT_FROM_EMAIL, [account.alert_email], fail_silently=True)
 

@@ -22,6 +22,7 @@ from rakuten_link.rms import RmsAuthError, RmsError
 from rakuten_link.sync.abandoned import alert_interrupted, close_abandoned_runs, interrupted_reason
 from rakuten_link.sync.clients import client_for
 from rakuten_link.sync.leases import lease
+from rakuten_link.wording import as_mail
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def alert_failed(run: SyncRun) -> SyncRun:
                        subject=_("A sync job failed: %(job)s") % {"job": run.get_kind_display()},
                        body=_("The %(job)s job of account %(name)s failed and will run again at its next slot.\n\n"
                               "%(error)s") % {"job": run.get_kind_display(), "name": run.account.name,
-                                              "error": run.error or run.summary})
+                                              "error": as_mail(run.error or run.summary)})
         except Exception:  # an alert must never turn a recorded failure into a crash
             logger.exception("could not alert about failed run %s", run.pk)
     return run

@@ -123,3 +123,11 @@ def test_a_batch_without_returning_moves_the_same_stock(make_store, make_sku, se
     )
     assert movement.created_at is not None
     assert StockLevel.objects.get(store=store, sku=sku).on_hand == 1
+
+
+def test_a_refusal_names_the_store_as_staff_know_it(make_store, make_sku, set_stock):
+    store, sku = make_store("S01", "渋谷店"), make_sku("HASHI01")
+    set_stock(store, sku, 1)
+    with pytest.raises(StockError) as refused:
+        apply_stock_movement(store=store, sku=sku, kind="pos_sale", quantity=-2)
+    assert "渋谷店" in str(refused.value) and "S01" not in str(refused.value) and "HASHI01" in str(refused.value)

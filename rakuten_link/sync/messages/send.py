@@ -27,6 +27,7 @@ from rakuten_link.alerts import send_alert
 from rakuten_link.alerts.links import messages_list
 from rakuten_link.sync.messages.queueing import queue_follow_up_messages
 from rakuten_link.sync.runner import JobResult
+from rakuten_link.wording import DETAIL, as_mail, network_error
 
 MAX_PER_RUN = 200
 TIMEOUT_SECONDS = 30
@@ -56,9 +57,10 @@ def send_messages(*, account: EcAccount, run=None, **_options) -> JobResult:
         return JobResult(summary=_summary(counts), counts=counts, failed=True, error=str(exc))
     except smtplib.SMTPAuthenticationError as exc:
         _refused_login(account, exc)
-        return JobResult(summary=_summary(counts, paused=True), counts=counts, failed=True, error=_smtp_error(exc))
+        error = f"{_('The relay refused the SMTP AUTH login.')}{DETAIL}{_smtp_error(exc)}"
+        return JobResult(summary=_summary(counts, paused=True), counts=counts, failed=True, error=error)
     except (OSError, smtplib.SMTPException) as exc:
-        error = _("The relay could not be reached: %(error)s") % {"error": exc}
+        error = network_error(exc)
         return JobResult(summary=_summary(counts), counts=counts, failed=True, error=error)
     error = _("%(count)d buyer messages were refused by the relay; each shows the relay's reply in the outbox, "
               "where it can be sent again once fixed.") % {"count": counts["failed"]} if counts["failed"] else ""
@@ -117,15 +119,15 @@ def _email(account: EcAccount, message: BuyerMessage) -> EmailMessage:
 
 
 def _refused_login(account: EcAccount, exc: smtplib.SMTPAuthenticationError) -> None:
-    reason = _("The relay refused the SMTP AUTH login (%(error)s): buyer messages are paused until the SMTP "
-               "AUTH password is saved again.") % {"error": _smtp_error(exc)}
+    reason = _("The relay refused the SMTP AUTH login: buyer messages are paused until the SMTP AUTH password is "
+               "saved again.")
     if pause_messages(account, reason):
         send_alert(account, kind="message_refused", throttle=None, link=messages_list(account, status__exact="queued"),
                    subject=_("Buyer messages paused: the relay refused the SMTP AUTH login"),
                    body=_("Account %(name)s: %(reason)s\nCheck the SMTP AUTH ID and password in R-Login "
                           "(あんしんメルアドサービスメニュー › メールサーバ設定情報) and save the password on the "
                           "account page. The messages stay queued and go out after that.")
-                   % {"name": account.name, "reason": reason})
+                   % {"name": account.name, "reason": as_mail(f"{reason}{DETAIL}{_smtp_error(exc)}")})
 
 
 def _refused_sender(account: EcAccount, message: BuyerMessage, exc: smtplib.SMTPSenderRefused) -> None:
@@ -161,4 +163,4 @@ def _smtp_error(exc: Exception) -> str:
 
 def _summary(counts: dict, *, paused: bool = False) -> str:
     text = _("%(sent)d sent, %(failed)d failed, %(unknown)d unknown of %(queued)d queued") % counts
-    return f"{text}; {_('messages paused')}" if paused else text
+    return "; ".join((text, _("messages paused"))) if paused else text

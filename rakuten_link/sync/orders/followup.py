@@ -17,6 +17,7 @@ from orders.models import Order, OrderChange, OrderProgress
 from rakuten_link.alerts import send_alert
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError
 from rakuten_link.sync.orders.upsert import BatchOutcome
+from rakuten_link.wording import as_mail
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def alert_fetch_failure(account: EcAccount, error: str) -> None:
         subject=_("Fetching Rakuten orders failed"),
         body=_("The order fetch of account %(name)s failed and will be retried at the next run. "
                "Orders stored before the failure are kept; none is lost or fetched twice.\n\n%(error)s")
-        % {"name": account.name, "error": error},
+        % {"name": account.name, "error": as_mail(error)},
     )
 
 

@@ -61,7 +61,7 @@ def test_the_user_page_shows_translated_permission_names(admin_client, django_us
 def test_an_rms_error_is_framed_and_keeps_what_rms_said():
     with override("ja"):
         shown = framed(RMS_ERROR)
-    assert "ES01-01: Un-Authorised" in shown and "HTTP 401" in shown and "order.searchOrder" in shown
+    assert "ES01-01: Un-Authorised" in shown and "HTTP 401" in shown and "受注検索 (searchOrder)" in shown
     assert framed("3件送信") == "3件送信"
     with override("en"):
         assert count_label("pushed") == "pushed" and count_label("something_new") == "something_new"
