@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.contrib import admin
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.adminviews import html_table
+from lib.money import yen_sign
 
 from .models import AttentionReason, OrderChange, OrderLine, OrderProgress
 from .models.change_text import RAW_PREFIX, is_raw, progress_text, value_text, what_text  # noqa: F401
@@ -115,18 +117,13 @@ def tax_table(rows: list[dict]) -> str:
         return "—"
     return html_table(
         [_("tax rate"), _("billed"), _("of which tax"), _("goods")],
-        ((percent(r.get("tax_rate")), _yen(r.get("request_price")), _yen(r.get("request_tax")),
-          _yen(r.get("total_price"))) for r in rows),
+        ((percent(r.get("tax_rate")), yen_sign(r.get("request_price")), yen_sign(r.get("request_tax")),
+          yen_sign(r.get("total_price"))) for r in rows),
     )
 
 
-def _yen(value: Any) -> str:
-    return f"¥{value:,}" if isinstance(value, int) else ""
-
-
-def yen(value: Any) -> str:
-    """¥1,234 as staff read money; "—" when there is none."""
-    return _yen(value) or "—"
+# A money field on the order page: ¥1,234, "—" when there is none.
+yen = partial(yen_sign, missing="—")
 
 
 def percent(rate: Any) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from lib.money import yen
 from lib.placeholders import Placeholders
 
 MESSAGE_PLACEHOLDERS = Placeholders(
@@ -16,10 +17,6 @@ PLACEHOLDERS = MESSAGE_PLACEHOLDERS.names
 unknown_placeholders = MESSAGE_PLACEHOLDERS.unknown
 unknown_placeholders_error = MESSAGE_PLACEHOLDERS.unknown_error
 render = MESSAGE_PLACEHOLDERS.render
-
-
-def yen(amount: int | None) -> str:
-    return f"{amount or 0:,}円"
 
 
 def line_items(lines: Iterable) -> str:
@@ -35,7 +32,7 @@ def order_values(order, *, carrier: str = "", tracking_number: str = "", shop_na
         "注文日": order.ordered_at.astimezone().strftime("%Y-%m-%d %H:%M") if order.ordered_at else "",
         "購入者名": order.buyer_name,
         "商品明細": line_items(lines),
-        "合計": yen(order.request_price or order.total_price),
+        "合計": yen(order.request_price or order.total_price, missing="0円"),
         "配送会社": carrier,
         "お問い合わせ番号": tracking_number,
         "店舗名": shop_name or order.account.name,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.utils.html import escape
 
+from lib.money import yen
 from lib.placeholders import Placeholders
 
 # No product description exists in inventory yet: {商品説明} joins the set when one does.
@@ -14,10 +15,6 @@ PLACEHOLDERS = LISTING_PLACEHOLDERS.names
 unknown_placeholders = LISTING_PLACEHOLDERS.unknown
 unknown_placeholders_error = LISTING_PLACEHOLDERS.unknown_error
 render = LISTING_PLACEHOLDERS.render
-
-
-def yen(amount: int | None) -> str:
-    return f"{amount:,}円" if amount is not None else ""
 
 
 def sku_table(rows: Iterable[tuple[str, str]]) -> str:

@@ -76,14 +76,14 @@ def kind_of(shipment: Shipment) -> str | None:
     return DELETE if shipment.deleted else CORRECT
 
 
-def send_order(shipments: Iterable[Shipment]) -> list[Shipment]:
+def in_sending_order(shipments: Iterable[Shipment]) -> list[Shipment]:
     """Shipments in the order their rows go in a call (see the module docstring)."""
     return sorted(shipments, key=lambda s: (s.package.basket_id, s.created_at, s.pk))
 
 
 def rows_as_sent(shipments: Iterable[Shipment]) -> list[Row]:
     """The rows of a call rebuilt from the shipments it left 'sending' (for a batch read in a later run)."""
-    return [Row(s, kind_of(s) or ADD) for s in send_order(shipments)]
+    return [Row(s, kind_of(s) or ADD) for s in in_sending_order(shipments)]
 
 
 def plan_orders(account) -> list[OrderPlan]:
@@ -110,7 +110,7 @@ def rows_held(order_ids: Iterable[int]) -> dict[int, int]:
 def _plan(order: Order, shipments: list[Shipment], held: dict[int, int]) -> OrderPlan:
     plan = OrderPlan(order=order)
     baskets: dict[int, list[Row]] = defaultdict(list)
-    for shipment in send_order(shipments):
+    for shipment in in_sending_order(shipments):
         kind = kind_of(shipment)
         if kind is None:
             plan.forgotten.append(shipment)

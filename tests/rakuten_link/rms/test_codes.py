@@ -11,11 +11,9 @@ from rakuten_link.rms.codes import (
     carrier_code,
     carrier_name,
 )
-from rakuten_link.sandbox.state.codes import DELIVERY_COMPANIES as SANDBOX_CARRIERS
 
 
-def test_the_table_is_the_one_rms_and_the_sandbox_use():
-    assert DELIVERY_COMPANIES == SANDBOX_CARRIERS
+def test_the_table_holds_rakutens_carriers_in_rmss_order():
     assert len(DELIVERY_COMPANIES) == 32 and carrier_choices()[1] == ("1001", "ヤマト運輸")
 
 
