@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -17,7 +21,8 @@ from django.utils.translation import gettext_lazy
 from lib.audit import entries_for
 
 
-def render_admin_form(request, model_admin: admin.ModelAdmin, *, title: str, form, extra: dict | None = None,
+def render_admin_form(request: HttpRequest, model_admin: admin.ModelAdmin[Any], *, title: str,
+                      form: forms.BaseForm, extra: dict[str, Any] | None = None,
                       template: str = "admin/form_page.html") -> TemplateResponse:
     """Render a form page that looks and navigates like the rest of the admin."""
     context = {
@@ -30,7 +35,7 @@ def render_admin_form(request, model_admin: admin.ModelAdmin, *, title: str, for
     return TemplateResponse(request, template, context)
 
 
-def html_table(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
+def html_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A small read-only table for an admin field (drift rows, tax summary); every cell is escaped."""
     head = format_html("<tr>{}</tr>", format_html_join("", "<th>{}</th>", ((h,) for h in headers)))
     body = format_html_join(
@@ -46,7 +51,7 @@ class AuditTrailMixin:
     """
 
     @admin.display(description=gettext_lazy("audit trail"))
-    def audit_trail(self, obj) -> str:
+    def audit_trail(self, obj: Model | None) -> str:
         if obj is None or obj.pk is None:
             return "—"
         rows = [
