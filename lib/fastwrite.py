@@ -16,6 +16,8 @@ from django.db import connection, connections, router
 from django.db.models import Field, Model
 from django.utils import timezone
 
+from lib.modelfields import column_of, concrete_field
+
 _M = TypeVar("_M", bound=Model)
 _K = TypeVar("_K")
 
@@ -33,7 +35,7 @@ def insert_rows(objs: Sequence[Model]) -> None:
         obj._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
         rows.append([field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields])
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(_column(field)) for field in fields)
+    columns = ", ".join(quote(column_of(field)) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
@@ -61,15 +63,15 @@ def update_rows(objs: Sequence[Model], field_names: Sequence[str]) -> None:
     model = type(objs[0])
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    fields = [_concrete_field(model, name) for name in field_names]
+    fields = [concrete_field(model, name) for name in field_names]
     stamp = _updated_at(model)
     now = timezone.now()
     if stamp is not None:
         for obj in objs:
             setattr(obj, stamp.attname, now)
         fields.append(stamp)
-    assignments = ", ".join(f"{quote(_column(field))} = %s" for field in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(_column(model._meta.pk))} = %s"
+    assignments = ", ".join(f"{quote(column_of(field))} = %s" for field in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(column_of(model._meta.pk))} = %s"
     rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objs]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -77,24 +79,10 @@ def update_rows(objs: Sequence[Model], field_names: Sequence[str]) -> None:
 
 def _updated_at(model: type[Model]) -> Field[Any, Any] | None:
     try:
-        return _concrete_field(model, "updated_at")
+        return concrete_field(model, "updated_at")
     except FieldDoesNotExist:
         return None
 
-
-def _concrete_field(model: type[Model], name: str) -> Field[Any, Any]:
-    """The field called ``name``, refused when it has no column (a reverse relation or a many-to-many)."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, Field) or not field.concrete:
-        raise FieldDoesNotExist(f"{model.__name__}.{name} has no column to write")
-    return field
-
-
-def _column(field: Field[Any, Any]) -> str:
-    """A concrete field's column (django-stubs types ``column`` as optional for fields that have none)."""
-    if field.column is None:
-        raise FieldDoesNotExist(f"{field} has no column to write")
-    return field.column
 
 
 # set_by_id: fast per-id integer updates (pushed and read quantities of mappings), one statement per
@@ -111,7 +99,7 @@ def set_by_id(model: type[Model], values: dict[int, int | None], *, columns: tup
     if not values:
         return
     quote = connection.ops.quote_name
-    pk = quote(_column(model._meta.pk))
+    pk = quote(column_of(model._meta.pk))
     whens = " ".join(f"WHEN {int(key)} THEN {'NULL' if v is None else int(v)}" for key, v in values.items())
     # The CAST matters on PostgreSQL: a CASE whose branches are all NULL would otherwise be text.
     assignments = [f"{quote(column)} = CAST(CASE {pk} {whens} END AS INTEGER)" for column in columns]
