@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,13 +22,13 @@ from lib.adminviews import html_table
 
 from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress
 
-REASON_LABELS = dict(AttentionReason.choices)
+REASON_LABELS: dict[str, str] = dict(AttentionReason.choices)
 BADGE = '<span style="background:{};color:#fff;border-radius:3px;padding:1px 6px;white-space:nowrap">{}</span>'
 FLAG = ('<span class="flag" title="{}" style="background:{};color:#fff;border-radius:3px;padding:1px 5px;'
         'white-space:nowrap">{}</span>')
-REASON_COLOURS = {AttentionReason.UNMATCHED_LINE: "#c62828", AttentionReason.SHORT_STOCK: "#e65100"}
+REASON_COLOURS: dict[str, str] = {AttentionReason.UNMATCHED_LINE: "#c62828", AttentionReason.SHORT_STOCK: "#e65100"}
 # A badge's word: the list has room for a few characters per reason; the full reason is its title.
-SHORT_REASONS = {
+SHORT_REASONS: dict[str, Promise] = {
     AttentionReason.UNMATCHED_LINE: gettext_lazy("SKU?"),
     AttentionReason.SHORT_STOCK: gettext_lazy("short"),
     AttentionReason.UNMAPPED_PAYMENT: gettext_lazy("payment?"),

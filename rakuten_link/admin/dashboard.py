@@ -121,7 +121,7 @@ def account_states(user, now: datetime | None = None) -> list[AccountState]:
 
 
 def _state(account: EcAccount) -> AccountState:
-    levels = {AccountStatus.VALID: "ok", AccountStatus.INVALID: "red"}
+    levels: dict[str, str] = {AccountStatus.VALID: "ok", AccountStatus.INVALID: "red"}
     status = account.get_status_display()
     if account.jobs_paused:
         status = _("%(status)s, jobs paused") % {"status": status}

@@ -23,7 +23,8 @@ from rakuten_link.mappings.rules import request_verification
 from rakuten_link.models import DriftReport, MappingStatus, PaymentMethodMapping, ProductMapping
 from rakuten_link.sync.inventory.pending import request_push
 
-STATUS_COLOURS = {MappingStatus.OK: "#2e7d32", MappingStatus.ERROR: "#c62828", MappingStatus.UNCHECKED: "#9e9e9e"}
+STATUS_COLOURS: dict[str, str] = {MappingStatus.OK: "#2e7d32", MappingStatus.ERROR: "#c62828",
+                                  MappingStatus.UNCHECKED: "#9e9e9e"}
 
 
 class DriftFilter(admin.SimpleListFilter):
