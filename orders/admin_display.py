@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
@@ -19,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.adminviews import html_table
+from lib.modelfields import concrete_field
 
 from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress
 
-REASON_LABELS: dict[str, str] = dict(AttentionReason.choices)
+REASON_LABELS: dict[str, str | Promise] = dict(AttentionReason.choices)
 BADGE = '<span style="background:{};color:#fff;border-radius:3px;padding:1px 6px;white-space:nowrap">{}</span>'
 FLAG = ('<span class="flag" title="{}" style="background:{};color:#fff;border-radius:3px;padding:1px 5px;'
         'white-space:nowrap">{}</span>')
@@ -158,11 +160,11 @@ def shown_as(model: type, name: str, formatter) -> Any:
         return formatter(getattr(obj, name))
 
     show.__name__ = f"{name}_shown"
-    return admin.display(description=model._meta.get_field(name).verbose_name, ordering=name)(show)
+    return admin.display(description=concrete_field(model, name).verbose_name, ordering=name)(show)
 
 
-def _verbose(model: type, name: str) -> str:
+def _verbose(model: type[Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(concrete_field(model, name).verbose_name)
     except FieldDoesNotExist:
         return name

@@ -123,7 +123,7 @@ class ProductMappingAdmin(AuditTrailMixin, admin.ModelAdmin):
         return mapping_views.export_view(self, request, "csv" if fmt == "csv" else "xlsx")
 
     def changelist_view(self, request, extra_context=None):
-        latest = {}
+        latest: dict[int, DriftReport] = {}
         for report in DriftReport.objects.select_related("account").order_by("-created_at")[:50]:
             latest.setdefault(report.account_id, report)
         extra_context = {**(extra_context or {}), "drift_reports": list(latest.values())}
