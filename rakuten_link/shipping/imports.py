@@ -105,13 +105,16 @@ def _load_orders(numbers: set[str]) -> dict[str, list[Order]]:
     live = Prefetch("shipments", queryset=Shipment.objects.filter(deleted=False), to_attr="live_shipments")
     for start in range(0, len(wanted), 500):
         chunk = Order.objects.filter(order_number__in=wanted[start:start + 500]).select_related("account")
-        for order in chunk.prefetch_related("packages", live):
+        # django-stubs counts Order's annotation of live_shipments as a clash with to_attr; Django does not (the
+        # annotation makes no attribute).
+        for order in chunk.prefetch_related("packages", live):  # type: ignore[no-redef]
             found.setdefault(order.order_number, []).append(order)
     return found
 
 
 def _parse_row(row: CsvRow, account: EcAccount, orders: dict, report: ImportReport) -> ParsedRow | None:
-    v, errors = row.values, []
+    v = row.values
+    errors: list[RowError] = []
     order = _order(row, account, orders, errors)
     package = _package(row, order, errors) if order is not None else None
     code = carrier_code(v["carrier"])
@@ -134,7 +137,7 @@ def _parse_row(row: CsvRow, account: EcAccount, orders: dict, report: ImportRepo
                                                                  "YYYY-MM-DD or YYYY/MM/DD.")
                                % {"value": v["shipped_on"]}))
     report.errors.extend(errors)
-    if errors:
+    if errors or order is None or package is None:  # no order or package was reported as an error
         return None
     values = {"delivery_company": code, "tracking_number": number, "shipped_on": shipped_on}
     return ParsedRow(row.line, order, package, values)
@@ -240,6 +243,7 @@ def _write(parsed: list[ParsedRow], user) -> None:
                 if row.action == NEW:
                     record_shipment(package=row.package, user=user, **row.values)
                 elif row.action in (FILL, CORRECT):
+                    assert row.shipment is not None  # _match_existing gives these actions their parcel
                     change_shipment(row.shipment, **row.values)
             except ShippingError as exc:
                 raise _RowFailed(row.line, str(exc)) from None
