@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,16 +11,12 @@ from inventory.models import Sku
 from .choices import FINAL_PROGRESS, OrderProgress, OrderState
 from .payment import PaymentMethod
 
-if TYPE_CHECKING:
-    from .shipment import Shipment
-
 
 class Order(models.Model):
     """One marketplace order. order_progress is stored as received; `state` is our own processing state."""
 
-    # Filled only by a Prefetch(to_attr=...): the order list's lines, the shipment import's undeleted shipments.
+    # Filled only by the order list's Prefetch(to_attr=...) of the lines it shows.
     listed_lines: list[OrderLine]
-    live_shipments: list[Shipment]
 
     account = models.ForeignKey(EcAccount, on_delete=models.PROTECT, related_name="orders", verbose_name=_("account"))
     order_number = models.CharField(_("order number"), max_length=40)

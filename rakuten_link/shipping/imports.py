@@ -105,9 +105,7 @@ def _load_orders(numbers: set[str]) -> dict[str, list[Order]]:
     live = Prefetch("shipments", queryset=Shipment.objects.filter(deleted=False), to_attr="live_shipments")
     for start in range(0, len(wanted), 500):
         chunk = Order.objects.filter(order_number__in=wanted[start:start + 500]).select_related("account")
-        # django-stubs counts Order's annotation of live_shipments as a clash with to_attr; Django does not (the
-        # annotation makes no attribute).
-        for order in chunk.prefetch_related("packages", live):  # type: ignore[no-redef]
+        for order in chunk.prefetch_related("packages", live):
             found.setdefault(order.order_number, []).append(order)
     return found
 
@@ -199,7 +197,8 @@ def _plan(parsed: list[ParsedRow], report: ImportReport) -> None:
                                           _("duplicate of line %(line)d") % {"line": seen[key]}))
             continue
         seen[key] = row.line
-        live = [s for s in row.order.live_shipments if s.package_id == row.package.pk]
+        # The plugin types live_shipments (Prefetch to_attr) on the orders _load_orders yields, not on a plain Order.
+        live = [s for s in row.order.live_shipments if s.package_id == row.package.pk]  # type: ignore[attr-defined]
         _match_existing(row, live, claimed)
         if row.action != NEW:
             continue
