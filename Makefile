@@ -1,11 +1,14 @@
 # `make test` is the one test command; pass pytest arguments with ARGS, e.g. make test ARGS="-k account".
-.PHONY: test lint run
+.PHONY: test lint typecheck run
 
 test:
 	bash scripts/test.sh $(ARGS)
 
-lint:
+lint: typecheck
 	.venv/bin/ruff check .
+
+typecheck:
+	.venv/bin/mypy
 
 run:
 	bash scripts/run-demo.sh

@@ -19,7 +19,8 @@ from .models import AccountStatus, EcAccount
 from .secrets import SECRET_FIELDS, masked
 
 MASKED_DISPLAY = {name: f"{name}_masked" for name in SECRET_FIELDS}
-BADGE_COLOURS = {AccountStatus.VALID: "#1a7f37", AccountStatus.INVALID: "#cf222e", AccountStatus.UNCHECKED: "#6e7781"}
+BADGE_COLOURS: dict[str, str] = {AccountStatus.VALID: "#1a7f37", AccountStatus.INVALID: "#cf222e",
+                                 AccountStatus.UNCHECKED: "#6e7781"}
 
 
 def status_badge(account: EcAccount) -> str:
@@ -34,12 +35,12 @@ def status_badge(account: EcAccount) -> str:
 
 
 def license_countdown(account: EcAccount) -> str:
-    days = account.license_days_left
-    if days is None:
+    days, expires = account.license_days_left, account.license_expires_at
+    if days is None or expires is None:
         return "—"
     colour = "#cf222e" if account.license_expiring_soon else "inherit"
     label = _("expired") if days < 0 else _("%(days)d days left") % {"days": days}
-    local = account.license_expires_at.astimezone()
+    local = expires.astimezone()
     return format_html(
         '<span class="license-days" style="color:{}">{} ({})</span>', colour, local.strftime("%Y-%m-%d"), label
     )

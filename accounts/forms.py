@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -77,7 +79,7 @@ class EcAccountForm(forms.ModelForm):
 
     def full_clean(self) -> None:
         super().full_clean()
-        if self.is_bound and self._errors:
+        if self.is_bound and self.errors:
             self._note_secrets_to_type_again()
 
     def _note_secrets_to_type_again(self) -> None:
@@ -127,12 +129,13 @@ class EcAccountForm(forms.ModelForm):
     def clean_shop_url(self) -> str:
         return normalise_shop_url(self.cleaned_data.get("shop_url", ""))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         self._refuse_a_second_account_for_the_shop(cleaned)
         return cleaned
 
-    def _refuse_a_second_account_for_the_shop(self, cleaned: dict) -> None:
+    def _refuse_a_second_account_for_the_shop(self, cleaned: dict[str, Any]) -> None:
         """One shop, one account: a second one would import every order twice.
 
         The shop URL is checked by the model (EcAccount.clean and the shop key's UNIQUE constraint). The

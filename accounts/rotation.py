@@ -17,6 +17,8 @@ import cryptography.fernet
 from django.conf import settings
 from django.db import connection, transaction
 
+from lib.modelfields import column_of, concrete_field
+
 from .models import EcAccount
 from .secrets import SECRET_FIELDS
 
@@ -99,10 +101,11 @@ def _stored_tokens():
     """(pk, name, {field: ciphertext}) per account, read raw so no field decrypts anything on the way."""
     meta = EcAccount._meta
     quote = connection.ops.quote_name
-    columns = [meta.get_field(name).column for name in SECRET_FIELDS]
+    columns = [column_of(concrete_field(EcAccount, name)) for name in SECRET_FIELDS]
     sql = "SELECT {}, {}, {} FROM {} ORDER BY {}".format(
-        quote(meta.pk.column), quote(meta.get_field("name").column), ", ".join(quote(c) for c in columns),
-        quote(meta.db_table), quote(meta.pk.column),
+        quote(column_of(meta.pk)), quote(column_of(concrete_field(EcAccount, "name"))),
+        ", ".join(quote(c) for c in columns),
+        quote(meta.db_table), quote(column_of(meta.pk)),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)

@@ -139,7 +139,7 @@ class SkuAdmin(admin.ModelAdmin):
 
 @admin.register(StockLevel)
 class StockLevelAdmin(admin.ModelAdmin):
-    list_display = ("sku", "sku_name", "store", "on_hand", "allocated", "available", "updated_at")
+    list_display: tuple[str, ...] = ("sku", "sku_name", "store", "on_hand", "allocated", "available", "updated_at")
     list_filter = ("store",)
     list_select_related = ("store", "sku")
     search_fields = ("sku__code", "sku__name", "sku__product__name")

@@ -26,6 +26,7 @@ class StockAdjustmentForm(forms.Form):
         # A shop has thousands of SKUs: the admin's search-as-you-type picker (SkuAdmin.search_fields) instead of
         # a <select> of all of them. The widget needs a relation to a registered model: a movement's SKU.
         sku = self.fields["sku"]
+        assert isinstance(sku, forms.ModelChoiceField)  # the model form's field for a foreign key
         sku.widget = AutocompleteSelect(StockMovement._meta.get_field("sku"), admin_site)
         sku.widget.choices = sku.choices  # what ModelChoiceField does for the widget it was built with
 

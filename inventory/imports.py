@@ -42,7 +42,7 @@ def _validate(data: bytes, report: ImportReport) -> list[tuple[Store, Sku, int]]
         sku = skus.get(row.values["sku"])
         errors = _row_errors(row.line, row.values, store, sku, seen)
         report.errors.extend(errors)
-        if not errors:
+        if not errors and store is not None and sku is not None:  # no errors: both were found
             counted = parse_int(row.values["quantity"], maximum=9_999_999)
             counts.append((store, sku, counted))
             report.preview.append({"line": row.line, "store": store.code, "sku": sku.code, "quantity": counted})

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Greatest
@@ -178,7 +179,7 @@ def _movement(spec: MovementSpec, state: dict[tuple[int, int], tuple[int, int]])
         allocated_after=new_allocated,
         reference=spec.reference[:100],
         note=spec.note[:255],
-        created_by=spec.user if getattr(spec.user, "pk", None) else None,
+        created_by=spec.user if isinstance(spec.user, User) and spec.user.pk else None,
         idempotency_key=spec.idempotency_key or None,
     )
 
@@ -203,7 +204,7 @@ def _read_locked(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLeve
     return {(row.store_id, row.sku_id): row for row in rows if (row.store_id, row.sku_id) in pairs}
 
 
-def _existing_movements(keys: list[str]) -> dict[str, StockMovement]:
+def _existing_movements(keys: list[str]) -> dict[str | None, StockMovement]:
     if not keys:
         return {}
     return {m.idempotency_key: m for m in StockMovement.objects.filter(idempotency_key__in=keys)}

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from lib.csvfile import Column, CsvFormatError, CsvRow, RowError, parse_int
+from lib.modelfields import concrete_field
 
 from .models import Product, Sku
 
@@ -89,7 +90,7 @@ def _field_errors(line: int, model: type[models.Model], cells: dict[str, tuple[s
         if not value:
             continue
         try:
-            model._meta.get_field(name).clean(value, None)
+            concrete_field(model, name).clean(value, None)
         except ValidationError as exc:
             errors += [RowError(line, LABELS[key], message) for message in exc.messages]
     return errors

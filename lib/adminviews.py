@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.forms.formsets import BaseFormSet
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -17,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from lib.audit import change_message, entries_for
 
 
-def render_admin_form(request, model_admin: admin.ModelAdmin, *, title: str, form, extra: dict | None = None,
+def render_admin_form(request: HttpRequest, model_admin: admin.ModelAdmin[Any], *, title: str,
+                      form: forms.BaseForm, extra: dict[str, Any] | None = None,
                       template: str = "admin/form_page.html") -> TemplateResponse:
     """Render a form page that looks and navigates like the rest of the admin."""
     context = {
@@ -30,7 +36,7 @@ def render_admin_form(request, model_admin: admin.ModelAdmin, *, title: str, for
     return TemplateResponse(request, template, context)
 
 
-def html_table(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
+def html_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A small read-only table for an admin field (drift rows, tax summary); every cell is escaped."""
     head = format_html("<tr>{}</tr>", format_html_join("", "<th>{}</th>", ((h,) for h in headers)))
     body = format_html_join(
@@ -45,11 +51,13 @@ class AuditTrailMixin:
     Add ``"audit_trail"`` to the admin's ``readonly_fields`` and to a fieldset.
     """
 
-    def construct_change_message(self, request, form, formsets, add=False):
+    def construct_change_message(
+        self, request: HttpRequest, form: forms.Form, formsets: Iterable[BaseFormSet[Any]], add: bool = False
+    ) -> list[dict[str, dict[str, list[str]]]]:
         return change_message(form, formsets, add)
 
     @admin.display(description=gettext_lazy("audit trail"))
-    def audit_trail(self, obj) -> str:
+    def audit_trail(self, obj: Model | None) -> str:
         if obj is None or obj.pk is None:
             return "—"
         rows = [

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lib.csvfile import CsvFormatError
+from lib.csvfile import CsvFormatError, ImportReport
+
+_Report = TypeVar("_Report", bound=ImportReport)
 
 
-def run_csv_import(command: BaseCommand, path: str, importer: Callable[[bytes], object]):
+def run_csv_import(command: BaseCommand, path: str, importer: Callable[[bytes], _Report]) -> _Report:
     """Read ``path``, import it, print every row error; a refused file ends the command with exit status 1."""
     try:
         data = Path(path).read_bytes()
@@ -27,5 +30,5 @@ def run_csv_import(command: BaseCommand, path: str, importer: Callable[[bytes], 
     return report
 
 
-def dry_run_prefix(report) -> str:
+def dry_run_prefix(report: ImportReport) -> str:
     return "dry run, nothing written: " if report.dry_run else ""

@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -62,7 +63,7 @@ class ImportReport:
     # Worth a look but not wrong (e.g. one SKU mapped twice): shown with the preview, never blocking.
     warnings: list[RowError] = field(default_factory=list)
     dry_run: bool = False
-    preview: list[dict] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
@@ -74,7 +74,7 @@ class ExportEncodingError(ValueError):
              "encoding": ENCODING_NAMES.get(self.encoding, self.encoding)}
 
 
-def neutralise(value):
+def neutralise(value: str) -> str:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -88,7 +88,7 @@ def export_format(key: str) -> ExportFormat:
 # --- CSV -------------------------------------------------------------------------------------------------
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -98,7 +98,8 @@ def _csv_cell(value) -> str:
     return neutralise(value) if isinstance(value, str) else str(value)
 
 
-def write_csv(rows: Iterable[Sequence], stream: BinaryIO, *, encoding: str = "utf-8-sig", key_column: int = 0) -> int:
+def write_csv(rows: Iterable[Sequence[Any]], stream: BinaryIO, *, encoding: str = "utf-8-sig",
+              key_column: int = 0) -> int:
     """Write rows as CSV (CRLF) to a binary stream, one row at a time; returns the number of data rows.
 
     The incremental encoder writes the UTF-8 BOM once, before the header. On a character the encoding cannot
@@ -140,7 +141,7 @@ def _encoding_error(cells: list[str], header: list[str], row: int, key_column: i
 # --- XLSX ------------------------------------------------------------------------------------------------
 
 
-def _xlsx_cell(value):
+def _xlsx_cell(value: object) -> object:
     """Blank cells are left out (faster, smaller); control characters XML cannot carry are dropped."""
     if isinstance(value, str):
         if not value:
@@ -149,7 +150,7 @@ def _xlsx_cell(value):
     return value
 
 
-def write_xlsx(rows: Iterable[Sequence], stream: BinaryIO, *, sheet_title: str = "data") -> int:
+def write_xlsx(rows: Iterable[Sequence[Any]], stream: BinaryIO, *, sheet_title: str = "data") -> int:
     """Write rows to one sheet of a write-only workbook (openpyxl streams the sheet to a temp file)."""
     from openpyxl import Workbook
 
@@ -166,13 +167,13 @@ def write_xlsx(rows: Iterable[Sequence], stream: BinaryIO, *, sheet_title: str =
 # --- files and responses ---------------------------------------------------------------------------------
 
 
-def write(rows: Iterable[Sequence], stream: BinaryIO, fmt: ExportFormat, *, sheet_title: str = "data") -> int:
+def write(rows: Iterable[Sequence[Any]], stream: BinaryIO, fmt: ExportFormat, *, sheet_title: str = "data") -> int:
     if fmt.is_csv:
         return write_csv(rows, stream, encoding=fmt.encoding)
     return write_xlsx(rows, stream, sheet_title=sheet_title)
 
 
-def write_file(rows: Iterable[Sequence], path: str | os.PathLike, fmt: ExportFormat, *,
+def write_file(rows: Iterable[Sequence[Any]], path: str | os.PathLike[str], fmt: ExportFormat, *,
                sheet_title: str = "data") -> int:
     """Write to a temporary file beside `path`, then rename it: on any error no file (nor a half one) is left."""
     target = Path(path)
@@ -187,7 +188,7 @@ def write_file(rows: Iterable[Sequence], path: str | os.PathLike, fmt: ExportFor
     return count
 
 
-def file_response(rows: Iterable[Sequence], *, filename: str, fmt: ExportFormat) -> FileResponse:
+def file_response(rows: Iterable[Sequence[Any]], *, filename: str, fmt: ExportFormat) -> FileResponse:
     """A download built completely in a temporary file first, so an error is raised before anything is sent."""
     stream = tempfile.TemporaryFile()
     try:
@@ -203,20 +204,20 @@ def file_response(rows: Iterable[Sequence], *, filename: str, fmt: ExportFormat)
 # --- small exports kept in memory (stock, mappings) ------------------------------------------------------
 
 
-def to_xlsx(rows: Iterable[Sequence], *, sheet_title: str = "data") -> bytes:
+def to_xlsx(rows: Iterable[Sequence[Any]], *, sheet_title: str = "data") -> bytes:
     buffer = io.BytesIO()
     write_xlsx(rows, buffer, sheet_title=sheet_title)
     return buffer.getvalue()
 
 
-def to_csv(rows: Iterable[Sequence], *, encoding: str = "utf-8-sig") -> bytes:
+def to_csv(rows: Iterable[Sequence[Any]], *, encoding: str = "utf-8-sig") -> bytes:
     """UTF-8 with BOM by default: Excel then opens Japanese text correctly."""
     buffer = io.BytesIO()
     write_csv(rows, buffer, encoding=encoding)
     return buffer.getvalue()
 
 
-def download(rows: Iterable[Sequence], *, filename: str, fmt: str = "xlsx") -> HttpResponse:
+def download(rows: Iterable[Sequence[Any]], *, filename: str, fmt: str = "xlsx") -> HttpResponse:
     if fmt == "csv":
         body, content_type = to_csv(rows), "text/csv; charset=utf-8"
     else:

@@ -8,13 +8,18 @@ stock rows and pushed mappings those dominated. These prepare values with the sa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
+
+from lib.modelfields import column_of, concrete_field
+
+_M = TypeVar("_M", bound=Model)
+_K = TypeVar("_K")
 
 
 def insert_rows(objs: Sequence[Model]) -> None:
@@ -26,16 +31,17 @@ def insert_rows(objs: Sequence[Model]) -> None:
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     rows = []
     for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="insert_rows")
+        # Private Django API (what save() runs to refuse an unsaved related object), absent from django-stubs.
+        obj._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
         rows.append([field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields])
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(column_of(field)) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
 
 
-def adopt_keys(objs: Sequence[Model], keys: dict, key_of) -> None:
+def adopt_keys(objs: Sequence[_M], keys: Mapping[_K, Any], key_of: Callable[[_M], _K]) -> None:
     """Give rows inserted by insert_rows their primary keys, read back in one query by the caller.
 
     ``keys`` maps a natural key to the pk; ``key_of(obj)`` gives an object's natural key.
@@ -57,25 +63,26 @@ def update_rows(objs: Sequence[Model], field_names: Sequence[str]) -> None:
     model = type(objs[0])
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in field_names]
+    fields = [concrete_field(model, name) for name in field_names]
     stamp = _updated_at(model)
     now = timezone.now()
     if stamp is not None:
         for obj in objs:
             setattr(obj, stamp.attname, now)
         fields.append(stamp)
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    assignments = ", ".join(f"{quote(column_of(field))} = %s" for field in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(column_of(model._meta.pk))} = %s"
     rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objs]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
-def _updated_at(model: type[Model]):
+def _updated_at(model: type[Model]) -> Field[Any, Any] | None:
     try:
-        return model._meta.get_field("updated_at")
+        return concrete_field(model, "updated_at")
     except FieldDoesNotExist:
         return None
+
 
 
 # set_by_id: fast per-id integer updates (pushed and read quantities of mappings), one statement per
@@ -92,7 +99,7 @@ def set_by_id(model: type[Model], values: dict[int, int | None], *, columns: tup
     if not values:
         return
     quote = connection.ops.quote_name
-    pk = quote(model._meta.pk.column)
+    pk = quote(column_of(model._meta.pk))
     whens = " ".join(f"WHEN {int(key)} THEN {'NULL' if v is None else int(v)}" for key, v in values.items())
     # The CAST matters on PostgreSQL: a CASE whose branches are all NULL would otherwise be text.
     assignments = [f"{quote(column)} = CAST(CASE {pk} {whens} END AS INTEGER)" for column in columns]

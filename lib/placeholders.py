@@ -40,7 +40,7 @@ class Placeholders:
     def render(self, text: str, values: Mapping[str, str]) -> str:
         """Replace each known placeholder by its value (missing → ""); anything else stays as written."""
 
-        def replace(match: re.Match) -> str:
+        def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             return str(values.get(name, "")) if name in self.names else match.group(0)
 

@@ -17,8 +17,8 @@ def lf_lines(value: str | None) -> str | None:
 class MultilineField(forms.CharField):
     widget = forms.Textarea
 
-    def to_python(self, value):
+    def to_python(self, value: str | None) -> str | None:
         return super().to_python(lf_lines(value))
 
-    def has_changed(self, initial, data) -> bool:
+    def has_changed(self, initial: str | None, data: str | None) -> bool:
         return super().has_changed(lf_lines(initial), data)

@@ -9,6 +9,7 @@ which registers a subclass of OrderAdmin.
 from __future__ import annotations
 
 from functools import partial
+from typing import ClassVar
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -52,9 +53,10 @@ class ReadOnlyInline(admin.TabularInline):
 
 class PackageInline(ReadOnlyInline):
     model = OrderPackage
-    fields = ("basket_id", "recipient_name", "recipient_kana", "recipient_zip", "recipient_address",
-              "recipient_phone", "postage_price_shown", "delivery_price_shown", "goods_price_shown",
-              "total_price_shown", "default_delivery_company")
+    fields: ClassVar[tuple[str, ...]] = (
+        "basket_id", "recipient_name", "recipient_kana", "recipient_zip", "recipient_address", "recipient_phone",
+        "postage_price_shown", "delivery_price_shown", "goods_price_shown", "total_price_shown",
+        "default_delivery_company")
     readonly_fields = fields
     postage_price_shown = display.shown_as(OrderPackage, "postage_price", display.yen)
     delivery_price_shown = display.shown_as(OrderPackage, "delivery_price", display.yen)

@@ -13,23 +13,25 @@ from typing import Any
 
 from django.contrib import admin
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.adminviews import html_table
+from lib.modelfields import concrete_field
 from lib.money import yen_sign
 
 from .models import AttentionReason, OrderChange, OrderLine, OrderProgress
 from .models.change_text import RAW_PREFIX, is_raw, progress_text, value_text, what_text  # noqa: F401
 
-REASON_LABELS = dict(AttentionReason.choices)
+REASON_LABELS: dict[str, str | Promise] = dict(AttentionReason.choices)
 BADGE = '<span style="background:{};color:#fff;border-radius:3px;padding:1px 6px;white-space:nowrap">{}</span>'
 FLAG = ('<span class="flag" title="{}" style="background:{};color:#fff;border-radius:3px;padding:1px 5px;'
         'white-space:nowrap">{}</span>')
-REASON_COLOURS = {AttentionReason.UNMATCHED_LINE: "#c62828", AttentionReason.SHORT_STOCK: "#e65100"}
+REASON_COLOURS: dict[str, str] = {AttentionReason.UNMATCHED_LINE: "#c62828", AttentionReason.SHORT_STOCK: "#e65100"}
 # A badge's word: the list has room for a few characters per reason; the full reason is its title.
-SHORT_REASONS = {
+SHORT_REASONS: dict[str, Promise] = {
     AttentionReason.UNMATCHED_LINE: gettext_lazy("SKU?"),
     AttentionReason.SHORT_STOCK: gettext_lazy("short"),
     AttentionReason.UNMAPPED_PAYMENT: gettext_lazy("payment?"),
@@ -143,4 +145,4 @@ def shown_as(model: type, name: str, formatter) -> Any:
         return formatter(getattr(obj, name))
 
     show.__name__ = f"{name}_shown"
-    return admin.display(description=model._meta.get_field(name).verbose_name, ordering=name)(show)
+    return admin.display(description=concrete_field(model, name).verbose_name, ordering=name)(show)

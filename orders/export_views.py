@@ -21,7 +21,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,7 +65,8 @@ def export_filtered_view(model_admin, request: HttpRequest) -> HttpResponseBase:
     _require_view(model_admin, request)
     params = request.GET.copy()
     fmt = params.pop("format", [DEFAULT_FORMAT])[-1]
-    request.GET = params  # `format` is ours: the change list would take it for a filter and refuse it
+    # `format` is ours: the change list would take it for a filter and refuse it
+    request.GET = QueryDict(params.urlencode())
     changelist_url = reverse(f"admin:{Order._meta.app_label}_{Order._meta.model_name}_changelist")
     try:
         queryset = model_admin.get_changelist_instance(request).get_queryset(request)

@@ -110,6 +110,8 @@ def read_ledgers(entries: Sequence[tuple[Order, Sequence[OrderLine]]]) -> dict[L
     ).select_related("store")
     ledgers: dict[LineId, LineLedger] = {}
     for movement in rows:
+        if movement.idempotency_key is None:  # none here (the query wants the prefix); tells the type checker
+            continue
         ident, verb = parse_key(movement.idempotency_key)
         if ident in wanted:
             ledgers.setdefault(ident, LineLedger()).record(movement.store, verb, movement.allocated_change,

@@ -29,7 +29,7 @@ UNSENT = (MessageStatus.HELD, MessageStatus.QUEUED)
 
 def template_for(account, event: str) -> MailTemplate | None:
     """The template the account sends for ``event``, or None (blank = that message is not sent)."""
-    return getattr(account, TEMPLATE_FIELDS[event])
+    return getattr(account, TEMPLATE_FIELDS[MessageEvent(event)])
 
 
 def queue(order: Order, event: str, *, values: dict[str, str] | None = None) -> BuyerMessage | None:

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +49,7 @@ def report_status_view(model_admin, request, job_id: int) -> JsonResponse:
     return JsonResponse(_state(job))
 
 
-def report_download_view(model_admin, request, job_id: int) -> HttpResponse:
+def report_download_view(model_admin, request, job_id: int) -> HttpResponseBase:
     job = _job_for(model_admin, request, job_id)
     if job is None or job.expired:
         return _gone(model_admin, request, job)

@@ -72,7 +72,7 @@ def run_report_job(job_id: int) -> str:
 
 def _make(job: ReportJob) -> None:
     """Build, store, mark done, and only then audit the print or export (a failed job hands nothing out)."""
-    content, audit = BUILDERS[job.kind](job)
+    content, audit = BUILDERS[ReportKind(job.kind)](job)
     try:
         job.file.save(f"{job.pk}-{job.filename}", content, save=False)
     finally:

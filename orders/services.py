@@ -210,6 +210,8 @@ def _reconcile_line(order: Order, line: OrderLine, book: StockBook, ledger: Line
 
 def _take(order: Order, line: OrderLine, need: int, book: StockBook, ledger: LineLedger, planned: list) -> None:
     """Allocate from the store with the most stock available first; what no store has stays short (欠品)."""
+    if line.sku_id is None:  # an unmatched line has nothing to take stock of (_reconcile_line's target is 0)
+        return
     for store in book.most_stock_first(line.sku_id):
         available = book.available(store.pk, line.sku_id)
         if need <= 0 or available <= 0:
@@ -248,7 +250,9 @@ def plan_line_movement(
     on_hand_per_unit, allocated_per_unit = EFFECTS[verb]
     on_hand_change = on_hand_per_unit * units
     allocated_change = allocated_per_unit * units if allocated else 0
-    sku = book.sku(line.sku_id) if book else line.sku
+    sku = book.sku(line.sku_id) if book and line.sku_id is not None else line.sku
+    if sku is None:  # the matcher releases a line's stock before it changes or drops the SKU
+        raise ValueError(f"line #{line.item_detail_id} of {order.order_number} has no SKU to move stock of")
     planned.append(
         MovementSpec(
             store=store, sku=sku, kind=KINDS[verb], quantity=on_hand_change, allocated=allocated_change,

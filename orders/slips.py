@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from django.db.models import prefetch_related_objects
+from django.template import Engine
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -165,6 +166,7 @@ def render_slips(slips: Sequence[Slip], *, progress: Callable[[int], None] | Non
         pages += document.pages
         if progress is not None:
             progress(min(start + SLIPS_PER_LAYOUT, len(slips)))
+    assert first is not None  # the loop lays out at least once, even for no slips
     return SlipPdf(data=first.copy(pages).write_pdf(), pages=len(pages), slips=len(slips))
 
 
@@ -191,7 +193,8 @@ def _by_package(order: Order, lines: Sequence[OrderLine]) -> list[tuple[OrderPac
     marketplace gets no slip, unless nothing else is left (a cancelled order still prints one).
     """
     packages = sorted(order.packages.all(), key=lambda p: (p.basket_id, p.pk))
-    groups = [(p, [line for line in lines if line.package_id == p.pk]) for p in packages]
+    groups: list[tuple[OrderPackage | None, list[OrderLine]]] = [
+        (p, [line for line in lines if line.package_id == p.pk]) for p in packages]
     loose = [line for line in lines if line.package_id is None or line.package_id not in {p.pk for p in packages}]
     if loose:
         if groups:
@@ -223,7 +226,7 @@ def _options(line: OrderLine) -> list[str]:
 
 
 def _template_dir() -> Path:
-    return Path(get_template(TEMPLATE).origin.name).parent
+    return Path(Engine.get_default().get_template(TEMPLATE).origin.name).parent
 
 
 def _weasyprint():

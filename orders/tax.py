@@ -35,7 +35,8 @@ RATE_PLACES = Decimal("0.001")
 # The two rates a Japanese invoice always states, even when one of them has nothing in it.
 STATED_RATES = (STANDARD_RATE, REDUCED_RATE)
 # 切り捨て and 切り上げ work on the magnitude, so a negative amount (a correction) rounds like a positive one.
-_ROUNDING = {TaxRounding.FLOOR: ROUND_DOWN, TaxRounding.CEIL: ROUND_UP, TaxRounding.HALF_UP: ROUND_HALF_UP}
+_ROUNDING: dict[str, str] = {TaxRounding.FLOOR: ROUND_DOWN, TaxRounding.CEIL: ROUND_UP,
+                             TaxRounding.HALF_UP: ROUND_HALF_UP}
 # Reasons evaluate_state derives by itself; any other non-sticky reason is a marketplace one it must be given.
 _DERIVED_REASONS = frozenset({AttentionReason.UNMATCHED_LINE, AttentionReason.SHORT_STOCK,
                               AttentionReason.UNMAPPED_PAYMENT})

@@ -34,7 +34,8 @@ def accounts_selling(sku_ids, store_ids) -> set[tuple[int, int]]:
     """(account, SKU) pairs to push: verified mappings of accounts bound to a moved store, updates on."""
     if not sku_ids or not store_ids:
         return set()
-    sku_ids, pairs = sorted(sku_ids), set()
+    sku_ids = sorted(sku_ids)
+    pairs: set[tuple[int, int]] = set()
     # A batch of movements (an order fetch, a stock CSV) arrives as one notice: keep each IN list small.
     for start in range(0, len(sku_ids), SLICE):
         rows = ProductMapping.objects.filter(

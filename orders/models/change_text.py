@@ -13,8 +13,11 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from lib.modelfields import concrete_field
 
 from .choices import OrderProgress
 
@@ -66,8 +69,8 @@ def describe(field: str, old: str, new: str) -> str:
     return f"{what_text(field)}: {value_text(field, old)} → {value_text(field, new)}"
 
 
-def verbose(model: type, name: str) -> str:
+def verbose(model: type[Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(concrete_field(model, name).verbose_name)
     except FieldDoesNotExist:
         return name

@@ -16,6 +16,9 @@ from .payment import PaymentMethod
 class Order(models.Model):
     """One marketplace order. order_progress is stored as received; `state` is our own processing state."""
 
+    # Filled only by the order list's Prefetch(to_attr=...) of the lines it shows.
+    listed_lines: list[OrderLine]
+
     account = models.ForeignKey(EcAccount, on_delete=models.PROTECT, related_name="orders", verbose_name=_("account"))
     order_number = models.CharField(_("order number"), max_length=40)
     order_progress = models.PositiveSmallIntegerField(_("Rakuten status"), choices=OrderProgress.choices,

@@ -26,7 +26,7 @@ _TRACKING_NUMBER = re.compile(rf"[A-Za-z0-9-]{{1,{MAX_TRACKING_NUMBER}}}")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
 
 
-def normalize_tracking_number(value: str) -> str:
+def normalize_tracking_number(value: str | None) -> str:
     """Full-width digits, letters and hyphens as carriers print them, surrounding spaces dropped."""
     return unicodedata.normalize("NFKC", value or "").translate(_DASHES).strip()
 

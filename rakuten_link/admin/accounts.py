@@ -46,7 +46,7 @@ class RakutenEcAccountAdmin(EcAccountAdmin):
         status = refresh_status(obj)
         if not status.open:
             return _("No open orders.")
-        if status.never:
+        if status.never or status.oldest is None:
             return _("Open orders: %(n)d; not refreshed yet: %(never)d") % {"n": status.open, "never": status.never}
         return _("Open orders: %(n)d; oldest refresh: %(age)s ago") % {
             "n": status.open, "age": timesince(status.oldest, depth=1)}

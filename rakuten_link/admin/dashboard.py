@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, Max, Min, Q, Sum
@@ -80,7 +81,7 @@ class AccountState:
 
 def dashboard_index(request: HttpRequest) -> HttpResponse:
     """Django's index with the accounts' state above it and our own groups before the third-party ones."""
-    context = {"app_list": ordered_apps(admin.site.get_app_list(request)), "account_states": None}
+    context: dict[str, Any] = {"app_list": ordered_apps(admin.site.get_app_list(request)), "account_states": None}
     if request.user.has_perm("accounts.view_ecaccount"):
         context["account_states"] = account_states(request.user)
     return admin.site.index(request, extra_context=context)
@@ -121,7 +122,7 @@ def account_states(user, now: datetime | None = None) -> list[AccountState]:
 
 
 def _state(account: EcAccount) -> AccountState:
-    levels = {AccountStatus.VALID: "ok", AccountStatus.INVALID: "red"}
+    levels: dict[str, str] = {AccountStatus.VALID: "ok", AccountStatus.INVALID: "red"}
     status = account.get_status_display()
     if account.jobs_paused:
         status = _("%(status)s, jobs paused") % {"status": status}

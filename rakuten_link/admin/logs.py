@@ -73,11 +73,11 @@ class SyncRunAdmin(ReadOnlyAdmin):
               "api_calls", "error_shown")
     readonly_fields = fields
 
-    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The page's subtitle is the model's str(), which formats started_at in UTC: show local time there too.
         if obj is not None:
             context["subtitle"] = f"{obj.account} {obj.get_kind_display()} {_local(obj.started_at)}"
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @admin.display(description=gettext_lazy("duration (s)"))
     def duration(self, obj: SyncRun):

@@ -6,6 +6,8 @@ bytes kept under var/uploads, so nothing the staff did not see can slip in betwe
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -29,7 +31,7 @@ CHANGELIST = "admin:rakuten_link_productmapping_changelist"
 def import_view(model_admin, request):
     _require(model_admin.has_add_permission(request) and model_admin.has_change_permission(request))
     form = MappingUploadForm(request.POST or None, request.FILES or None)
-    context = {"report": None, "preview_token": None}
+    context: dict[str, Any] = {"report": None, "preview_token": None}
     if request.method == "POST" and request.POST.get("preview_token"):
         return _confirm(model_admin, request, form)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +102,7 @@ def payment_mapping_view(model_admin, request, account_id: int | None = None):
         return redirect("admin:rakuten_link_paymentmethodmapping_edit", account_id=accounts[0].pk)
     account = get_object_or_404(EcAccount, pk=account_id) if account_id is not None else None
     form = PaymentMappingForm(request.POST or None, account=account) if account else None
-    if form is not None and request.method == "POST" and form.is_valid():
+    if form is not None and account is not None and request.method == "POST" and form.is_valid():
         saved, removed = save_payment_mappings(account=account, choices=form.choices())
         record_action(request.user, account, _("Saved the payment-method mappings: %(saved)d mapped, "
                                                "%(removed)d removed.") % {"saved": saved, "removed": removed})

@@ -23,7 +23,8 @@ from rakuten_link.mappings.rules import request_verification
 from rakuten_link.models import DriftReport, MappingStatus, PaymentMethodMapping, ProductMapping
 from rakuten_link.sync.inventory.pending import request_push
 
-STATUS_COLOURS = {MappingStatus.OK: "#2e7d32", MappingStatus.ERROR: "#c62828", MappingStatus.UNCHECKED: "#9e9e9e"}
+STATUS_COLOURS: dict[str, str] = {MappingStatus.OK: "#2e7d32", MappingStatus.ERROR: "#c62828",
+                                  MappingStatus.UNCHECKED: "#9e9e9e"}
 
 
 class DriftFilter(admin.SimpleListFilter):
@@ -122,7 +123,7 @@ class ProductMappingAdmin(AuditTrailMixin, admin.ModelAdmin):
         return mapping_views.export_view(self, request, "csv" if fmt == "csv" else "xlsx")
 
     def changelist_view(self, request, extra_context=None):
-        latest = {}
+        latest: dict[int, DriftReport] = {}
         for report in DriftReport.objects.select_related("account").order_by("-created_at")[:50]:
             latest.setdefault(report.account_id, report)
         extra_context = {**(extra_context or {}), "drift_reports": list(latest.values())}

@@ -6,6 +6,8 @@ from the same bytes kept under var/uploads, so nothing the staff did not see can
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -15,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import EcAccount
+from inventory.models import Store
 from lib.audit import record_action, record_actions
 from lib.csvfile import CsvFormatError
 from lib.uploads import PreviewStore
+from orders.models import Order
 from rakuten_link.rms.codes import carrier_name
 from rakuten_link.shipping.actions import confirm_orders_in_rms, numbers_text
 from rakuten_link.shipping.bulk import ship_selected as ship_orders
@@ -68,9 +72,10 @@ def ship_selected(model_admin, request, queryset):
     })
 
 
-def _stores_of(orders: list) -> list:
+def _stores_of(orders: list[Order]) -> list[Store]:
     """The stores of the orders' accounts, the first order's account first: its first store is the default."""
-    stores, accounts = {}, list(dict.fromkeys(order.account for order in orders))
+    stores: dict[int, Store] = {}
+    accounts = list(dict.fromkeys(order.account for order in orders))
     for account in accounts:
         stores.update((store.pk, store) for store in account.stores.all() if store.pk not in stores)
     return list(stores.values())
@@ -83,7 +88,7 @@ def import_view(model_admin, request):
     if request.method == "POST" and request.POST.get("preview_token"):
         return _confirm(model_admin, request)
     form = ShipmentUploadForm(request.POST or None, request.FILES or None)
-    context = {"report": None, "preview_token": None}
+    context: dict[str, Any] = {"report": None, "preview_token": None}
     if request.method == "POST" and form.is_valid():
         account, data = form.cleaned_data["account"], form.cleaned_data["file"].read()
         try:

@@ -114,7 +114,7 @@ class RakutenOrderAdmin(OrderAdmin):
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    self.message_user(request, error, messages.ERROR)
+                    self.message_user(request, str(error), messages.ERROR)  # an ErrorList yields its texts
             return redirect("admin:orders_order_changelist")
         account, number = form.cleaned_data["account"], form.cleaned_data["order_number"]
         request.session[LAST_FETCH_ACCOUNT] = account.pk

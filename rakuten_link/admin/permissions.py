@@ -8,6 +8,9 @@ the model's translated verbose name; other (custom) permissions are looked up in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -37,16 +40,27 @@ def permission_label(permission: Permission) -> str:
     return f"{permission.content_type} | {permission_name(permission)}"
 
 
-class TranslatedPermissionsMixin:
+# The mixin's super() is the ModelAdmin it is mixed into; the type checker is told so.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class TranslatedPermissionsMixin(_AdminBase):
     """Relabels the choices of the permission field(s) of a user or group form."""
 
     permission_fields = ("user_permissions", "permissions")
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and db_field.name in self.permission_fields:
-            field.label_from_instance = permission_label
-        return field
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in self.permission_fields:
+            kwargs.setdefault("form_class", PermissionChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Permission) -> str:
+        return permission_label(obj)
 
 
 User = get_user_model()

@@ -16,6 +16,8 @@ job functions (``JOB_FUNCTIONS``) and no hook.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.apps import apps
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
@@ -49,7 +51,14 @@ def resubmit_tasks(model_admin, request, queryset):
                                  % {"functions": ", ".join(refused)}, messages.ERROR)
 
 
-class ReadOnlyTaskMixin:
+# The mixins' super() is the ModelAdmin they are mixed into; the type checker is told so.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class ReadOnlyTaskMixin(_AdminBase):
     """A task's page only shows it; the list's resubmit action (which asks for "change") stays."""
 
     def has_change_permission(self, request, obj=None):
@@ -70,7 +79,7 @@ class GroupFilter(admin.SimpleListFilter):
         return queryset.filter(group=self.value()) if self.value() else queryset
 
 
-class ScheduleLabelMixin:
+class ScheduleLabelMixin(_AdminBase):
     """The task's group (a schedule's name for a scheduled task) shown by the schedule's translated label."""
 
     list_filter = (GroupFilter, "cluster")

@@ -7,6 +7,8 @@ the order list's ``progress`` and ``reason``), so a link opens the list with its
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,30 +17,34 @@ from accounts.models import EcAccount
 from rakuten_link.alerts.kinds import AlertKind, base_kind
 
 
-def admin_path(name: str, *args, **query) -> str:
+def admin_path(name: str, *args: object, **query: object) -> str:
     """``admin:<name>`` with optional query parameters (values are sent as given, lists comma-joined)."""
     path = reverse(f"admin:{name}", args=args)
-    query = {key: ",".join(value) if isinstance(value, list | tuple) else value for key, value in query.items()}
-    return f"{path}?{urlencode(query)}" if query else path
+    # Django's urlencode takes any value (str() of it); django-stubs lists only str, bytes and int.
+    params: dict[str, Any] = {
+        key: ",".join(value) if isinstance(value, list | tuple) else value for key, value in query.items()
+    }
+    return f"{path}?{urlencode(params)}" if params else path
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    site: str = settings.SITE_URL
+    return site.rstrip("/") + path
 
 
 def account_page(account: EcAccount) -> str:
     return admin_path("accounts_ecaccount_change", account.pk)
 
 
-def orders_list(account: EcAccount, **query) -> str:
+def orders_list(account: EcAccount, **query: object) -> str:
     return admin_path("orders_order_changelist", account__id__exact=account.pk, **query)
 
 
-def runs_list(account: EcAccount, **query) -> str:
+def runs_list(account: EcAccount, **query: object) -> str:
     return admin_path("rakuten_link_syncrun_changelist", account__id__exact=account.pk, **query)
 
 
-def messages_list(account: EcAccount, **query) -> str:
+def messages_list(account: EcAccount, **query: object) -> str:
     return admin_path("orders_buyermessage_changelist", order__account__id__exact=account.pk, **query)
 
 

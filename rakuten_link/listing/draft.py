@@ -45,7 +45,7 @@ def default_template(account) -> ListingTemplate:
 
 
 def template_of(listing: Listing) -> ListingTemplate:
-    return listing.template if listing.template_id else default_template(listing.account)
+    return listing.template if listing.template is not None else default_template(listing.account)
 
 
 def build_draft(listing: Listing, *, hidden: bool | None = None) -> ListingDraft:

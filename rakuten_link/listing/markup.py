@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 # Elements that run or embed code, or change where the page's links and scripts come from.
@@ -50,7 +51,7 @@ def script_problems(html: str) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
-def problem_message(field: str, problem: Problem) -> str:
+def problem_message(field: str | Promise, problem: Problem) -> str:
     """What staff read: the field (its label), what was found, and what to do."""
     values = {"field": field, "tag": problem.tag, "found": problem.found}
     if problem.kind == "tag":

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EcAccount
+from lib.modelfields import concrete_field
 
 from .markup import problem_message, script_problems
 from .templates import unknown_placeholders_error
@@ -66,12 +67,12 @@ class ListingTemplate(models.Model):
     def clean(self) -> None:
         errors = {f: [unknown_placeholders_error(getattr(self, f))] for f in PATTERN_FIELDS}
         for f in HTML_FIELDS:  # the pre-flight check finds these too; here staff hear it as they save
-            label = self._meta.get_field(f).verbose_name
+            label = str(concrete_field(self, f).verbose_name)
             errors[f] += [problem_message(label, problem) for problem in script_problems(getattr(self, f))]
         errors = {f: [m for m in messages if m] for f, messages in errors.items() if any(messages)}
         mapping_error = _mapping_error(self.variant_mapping)
         if mapping_error:
-            errors["variant_mapping"] = mapping_error
+            errors["variant_mapping"] = [mapping_error]
         if errors:
             raise ValidationError(errors)
 
@@ -81,7 +82,7 @@ class ListingTemplate(models.Model):
         return [(str(row["option"]), str(row.get("display_name") or row["option"])) for row in rows]
 
 
-def _mapping_error(value) -> str | None:
+def _mapping_error(value: object) -> str | None:
     rows_ok = isinstance(value, list) and all(
         isinstance(row, dict) and isinstance(row.get("option"), str) and row["option"].strip()
         and isinstance(row.get("display_name", ""), str)
@@ -152,7 +153,7 @@ class Listing(models.Model):
     def clean(self) -> None:
         errors = {f: unknown_placeholders_error(getattr(self, f)) for f in ("title", "tagline")}
         errors = {f: message for f, message in errors.items() if message}
-        if self.template_id and self.account_id and self.template.account_id != self.account_id:
-            errors["template"] = _("This template belongs to another account. Choose one of this account's.")
+        if self.template is not None and self.account_id and self.template.account_id != self.account_id:
+            errors["template"] = str(_("This template belongs to another account. Choose one of this account's."))
         if errors:
             raise ValidationError(errors)

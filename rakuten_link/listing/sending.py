@@ -145,7 +145,7 @@ def _succeeded(listing: Listing, draft: ListingDraft, body: dict) -> None:
     listing.sent_json = body
     listing.listed_at = listing.listed_at or now
     listing.save(update_fields=["status", "errors", "sent_json", "listed_at", "updated_at"])
-    pairs = set()
+    pairs: set[tuple[int, int]] = set()
     for variant in draft.plan.variants:
         ProductMapping.objects.update_or_create(
             account=listing.account, manage_number=draft.manage_number, variant_id=variant.variant_id,

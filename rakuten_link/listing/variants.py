@@ -30,7 +30,7 @@ class Variant:
 
     variant_id: str
     sku_code: str
-    sku_id: int | None
+    sku_id: int
     values: dict[str, str] = field(default_factory=dict)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +32,9 @@ class ProductMappingForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:  # the page of a saved mapping says it too
             self.warnings = shared_sku_warnings(self.instance.account_id, self.instance.sku_id, self.instance.pk)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         try:
             key = mapping_key(data.get("manage_number") or "", data.get("variant_id") or "",
                               data.get("legacy_h_choice") or "", data.get("legacy_v_choice") or "")
@@ -76,8 +79,10 @@ def shared_sku_warnings(account_id: int | None, sku_id: int | None, exclude_pk: 
     """The warning for our SKU already mapped to other Rakuten SKUs of the account ([] when it is not)."""
     if account_id is None or sku_id is None:
         return []
-    others = ProductMapping.objects.filter(account_id=account_id, sku_id=sku_id).exclude(pk=exclude_pk)
-    others = list(others.select_related("sku").order_by("manage_number", "variant_id")[:6])
+    mapped = ProductMapping.objects.filter(account_id=account_id, sku_id=sku_id)
+    if exclude_pk is not None:
+        mapped = mapped.exclude(pk=exclude_pk)
+    others = list(mapped.select_related("sku").order_by("manage_number", "variant_id")[:6])
     if not others:
         return []
     return shared_sku_messages(others[0].sku.code, [], others)

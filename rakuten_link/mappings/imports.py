@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -117,14 +118,15 @@ def _parse(rows: list[CsvRow], skus: dict[str, int], report: ImportReport) -> li
                                        _("duplicate of line %(line)d") % {"line": seen[lookup]}))
             seen.setdefault(lookup, row.line)
         report.errors.extend(errors)
-        if not errors:
+        if not errors and values is not None:  # values is None only with errors
             parsed.append(ParsedRow(row.line, values))
     return parsed
 
 
-def _parse_row(row: CsvRow, skus: dict[str, int]) -> tuple[dict | None, list[RowError]]:
+def _parse_row(row: CsvRow, skus: dict[str, int]) -> tuple[dict[str, Any] | None, list[RowError]]:
     v = row.values
-    errors, values = [], None
+    errors: list[RowError] = []
+    values: dict[str, Any] | None = None
     try:
         key = mapping_key(v["manage_number"], v.get("variant_id", ""), v.get("h_choice", ""), v.get("v_choice", ""))
         values = {"key": key, "merchant_defined_sku_id": check_merchant_sku(v.get("merchant_sku", ""))}
@@ -140,7 +142,7 @@ def _parse_row(row: CsvRow, skus: dict[str, int]) -> tuple[dict | None, list[Row
             safety = parse_int(v["safety_stock"], maximum=MAX_QUANTITY)
         except ValueError as exc:
             errors.append(RowError(row.line, LABELS["safety_stock"], str(exc)))
-    if errors:
+    if errors or values is None:
         return values, errors
     values.update(sku_id=sku_id, sku_code=v["sku"], safety_stock=safety)
     return values, []

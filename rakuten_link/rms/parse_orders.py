@@ -135,7 +135,7 @@ def parse_coupon(model: Any) -> RmsCoupon:
     )
 
 
-def _settlement_code(settlement: dict) -> int | None:
+def _settlement_code(settlement: dict[str, Any]) -> int | None:
     """settlementMethodCode, or for answers that carry only settlementMethod (2018/2019) the name's code."""
     code = as_int(settlement.get("settlementMethodCode"))
     return code if code is not None else settlement_code(as_str(settlement.get("settlementMethod")))

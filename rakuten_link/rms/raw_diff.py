@@ -49,7 +49,7 @@ def raw_differences(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
     return found
 
 
-def _walk(old: Any, new: Any, path: list[str], norm: tuple[str, ...], found: list) -> None:
+def _walk(old: Any, new: Any, path: list[str], norm: tuple[str, ...], found: list[tuple[str, Any, Any]]) -> None:
     if isinstance(old, dict) and isinstance(new, dict):
         for key in dict.fromkeys([*old, *new]):
             _walk(old.get(key), new.get(key), [*path, key], (*norm, key), found)
@@ -59,7 +59,8 @@ def _walk(old: Any, new: Any, path: list[str], norm: tuple[str, ...], found: lis
         found.append((_path_text(path), old, new))
 
 
-def _walk_list(old: list, new: list, path: list[str], norm: tuple[str, ...], found: list) -> None:
+def _walk_list(old: list[Any], new: list[Any], path: list[str], norm: tuple[str, ...],
+               found: list[tuple[str, Any, Any]]) -> None:
     old_items, new_items = _keyed(old, LIST_KEYS[norm[-1]]), _keyed(new, LIST_KEYS[norm[-1]])
     for key in dict.fromkeys([*old_items, *new_items]):
         element_path = [*path, f"[{key}]"]
@@ -69,7 +70,7 @@ def _walk_list(old: list, new: list, path: list[str], norm: tuple[str, ...], fou
             found.append((_path_text(element_path), old_items.get(key), new_items.get(key)))
 
 
-def _keyed(items: list, key: str) -> dict[str, Any]:
+def _keyed(items: list[Any], key: str) -> dict[str, Any]:
     if all(isinstance(i, dict) and i.get(key) is not None for i in items):
         return {str(i[key]): i for i in items}
     return {str(position): i for position, i in enumerate(items)}

@@ -158,13 +158,17 @@ def _error_code(body: Any) -> str | None:
     if not isinstance(body, dict):
         return None
     if body.get("errors"):
-        return body["errors"][0].get("code")
+        return _text(body["errors"][0].get("code"))
     if isinstance(body.get("Results"), dict):
-        return body["Results"].get("errorCode")
+        return _text(body["Results"].get("errorCode"))
     for message in body.get("MessageModelList") or ():
         if message.get("messageType") == "ERROR":
-            return message.get("messageCode")
+            return _text(message.get("messageCode"))
     return None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _log(state: SandboxState, request: Request, function_id: str | None, shop: str | None, response: Response) -> None:

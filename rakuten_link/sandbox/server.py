@@ -26,6 +26,10 @@ class _DroppingHandler(ServerHandler):
     """Sends nothing at all when the app flagged the request as dropped."""
 
     _dropped = False
+    # Set by BaseHandler.setup_environ and by _RequestHandler.handle (as wsgiref's own handler does); typeshed
+    # declares neither.
+    environ: dict[str, Any]
+    request_handler: WSGIRequestHandler
 
     def finish_response(self) -> None:
         if self.environ.get("sandbox.drop"):
@@ -42,6 +46,8 @@ class _DroppingHandler(ServerHandler):
 
 
 class _RequestHandler(WSGIRequestHandler):
+    server: _ThreadingServer
+
     def get_environ(self) -> dict[str, Any]:
         environ = super().get_environ()
         environ["sandbox.can_drop"] = True
@@ -58,9 +64,14 @@ class _RequestHandler(WSGIRequestHandler):
             return
         if not self.parse_request():
             return
-        handler = _DroppingHandler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(), multithread=True)
+        # typeshed gives StreamRequestHandler.rfile as BufferedIOBase but SimpleHandler wants IO[bytes]; wsgiref's
+        # own WSGIRequestHandler.handle passes the very same stream.
+        handler = _DroppingHandler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(),  # type: ignore[arg-type]
+                                   multithread=True)
         handler.request_handler = self
-        handler.run(self.server.get_app())
+        app = self.server.get_app()
+        assert app is not None  # SandboxServer sets the app before it serves
+        handler.run(app)
 
 
 class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
@@ -89,8 +100,7 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self._httpd.server_name}:{self._httpd.server_port}"
 
     @property
     def port(self) -> int:

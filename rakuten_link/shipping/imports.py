@@ -111,7 +111,8 @@ def _load_orders(numbers: set[str]) -> dict[str, list[Order]]:
 
 
 def _parse_row(row: CsvRow, account: EcAccount, orders: dict, report: ImportReport) -> ParsedRow | None:
-    v, errors = row.values, []
+    v = row.values
+    errors: list[RowError] = []
     order = _order(row, account, orders, errors)
     package = _package(row, order, errors) if order is not None else None
     code = carrier_code(v["carrier"])
@@ -134,7 +135,7 @@ def _parse_row(row: CsvRow, account: EcAccount, orders: dict, report: ImportRepo
                                                                  "YYYY-MM-DD or YYYY/MM/DD.")
                                % {"value": v["shipped_on"]}))
     report.errors.extend(errors)
-    if errors:
+    if errors or order is None or package is None:  # no order or package was reported as an error
         return None
     values = {"delivery_company": code, "tracking_number": number, "shipped_on": shipped_on}
     return ParsedRow(row.line, order, package, values)
@@ -196,7 +197,8 @@ def _plan(parsed: list[ParsedRow], report: ImportReport) -> None:
                                           _("duplicate of line %(line)d") % {"line": seen[key]}))
             continue
         seen[key] = row.line
-        live = [s for s in row.order.live_shipments if s.package_id == row.package.pk]
+        # The plugin types live_shipments (Prefetch to_attr) on the orders _load_orders yields, not on a plain Order.
+        live = [s for s in row.order.live_shipments if s.package_id == row.package.pk]  # type: ignore[attr-defined]
         _match_existing(row, live, claimed)
         if row.action != NEW:
             continue
@@ -240,6 +242,7 @@ def _write(parsed: list[ParsedRow], user) -> None:
                 if row.action == NEW:
                     record_shipment(package=row.package, user=user, **row.values)
                 elif row.action in (FILL, CORRECT):
+                    assert row.shipment is not None  # _match_existing gives these actions their parcel
                     change_shipment(row.shipment, **row.values)
             except ShippingError as exc:
                 raise _RowFailed(row.line, str(exc)) from None

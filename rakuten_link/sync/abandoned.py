@@ -69,8 +69,8 @@ def _close(account: EcAccount, kind: str, runs: QuerySet) -> int:
     closed = SyncRun.objects.filter(pk__in=ids, status=RunStatus.RUNNING).update(
         status=RunStatus.FAILED, finished_at=timezone.now(), error=reason, summary=reason[:500]
     )
-    if closed:
-        first = SyncRun.objects.filter(pk__in=ids).order_by("started_at").first()
+    first = SyncRun.objects.filter(pk__in=ids).order_by("started_at").first() if closed else None
+    if first is not None:
         send_alert(
             account,
             kind="job_abandoned",

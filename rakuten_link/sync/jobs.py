@@ -34,7 +34,7 @@ JOBS: dict[str, JobFunction] = {
 NOT_BUILT: frozenset[str] = frozenset()
 
 # The account field that turns a scheduled job on; jobs not listed always run.
-JOB_SWITCHES = {
+JOB_SWITCHES: dict[str, str] = {
     JobKind.ORDERS: "job_fetch_orders",
     JobKind.OPEN_ORDERS: "job_fetch_orders",
     JobKind.INVENTORY: "job_push_inventory",

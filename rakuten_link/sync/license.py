@@ -32,11 +32,13 @@ def send_license_reminder(account: EcAccount) -> bool:
 
     A job that did not run for a few days sends one mail for the current threshold, not a backlog.
     """
-    days_left = account.license_days_left
-    due = [days for days in REMINDER_DAYS if days_left is not None and days_left < days]
+    days_left, expires_at = account.license_days_left, account.license_expires_at
+    if days_left is None or expires_at is None:
+        return False
+    due = [days for days in REMINDER_DAYS if days_left < days]
     if not due:
         return False
-    expiry_key = account.license_expires_at.isoformat()
+    expiry_key = expires_at.isoformat()
     sent = set(account.license_reminders_sent.get(expiry_key, []))
     threshold = min(due)
     if threshold in sent:
@@ -46,12 +48,12 @@ def send_license_reminder(account: EcAccount) -> bool:
         account,
         kind=f"license_reminder_{threshold}",
         subject=_("licenseKey expires on %(date)s (%(days)d days left)")
-        % {"date": _local_date(account.license_expires_at), "days": max(days_left, 0)},
+        % {"date": _local_date(expires_at), "days": max(days_left, 0)},
         body=_(
             "The RMS licenseKey of account %(name)s expires on %(date)s.\n"
             "Issue a new licenseKey in RMS (WEB APIサービス → 利用設定) and save it on the account page; "
             "a new key can take 10–30 minutes to become active."
-        ) % {"name": account.name, "date": _local_date(account.license_expires_at)},
+        ) % {"name": account.name, "date": _local_date(expires_at)},
         throttle=None,
     )
 

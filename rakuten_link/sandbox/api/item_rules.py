@@ -70,7 +70,8 @@ def _selectors(value: Any) -> tuple[dict[str, set[str]], Errors]:
                 error_entry("IE0002", f"values must hold 1..{MAX_SELECTOR_VALUES} entries.", f"{path}.values")
             )
             continue
-        selectors[key] = {v.get("displayValue") for v in values if isinstance(v, dict)}
+        named = [v.get("displayValue") for v in values if isinstance(v, dict)]
+        selectors[key] = {name for name in named if isinstance(name, str)}  # a nameless value offers no choice
     return selectors, errors
 
 

@@ -82,6 +82,7 @@ def get_order(call: Call) -> Response:
         errors.append(bad_format(GET_ORDER, "version", "の値が不正です。(3以上10以下)"))
     if errors:
         raise failure(errors, GET_NULLS)
+    assert isinstance(version, int)  # a missing or malformed version was answered above
     oldest = clock.format_order_dt(call.now - MAX_PAST)
     found = []
     for number in dict.fromkeys(numbers):
@@ -165,6 +166,7 @@ def cancel_order(call: Call) -> Response:
         errors.append(bad_format(CANCEL_ORDER, "inventoryRestoreType"))
     if errors:
         raise failure(errors)
+    assert isinstance(reason, int)  # a missing or malformed reason was answered above
     order = order_of(call, number)
     if order is None:
         raise failure([message(CANCEL_ORDER, "ERROR", 101, "指定された注文番号が存在しません。", orderNumber=number)])

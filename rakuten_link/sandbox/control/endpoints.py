@@ -77,8 +77,9 @@ def items(state: SandboxState, request: Request, params: dict[str, str]) -> Resp
     for item in given:
         manage_number = item["manageNumber"].lower()
         store_item(state, shop, manage_number, item, at)
-        for variant_id in item["variants"] if quantity is not None else ():
-            put_quantity(state, shop, manage_number, variant_id, quantity, at)
+        if quantity is not None:
+            for variant_id in item["variants"]:
+                put_quantity(state, shop, manage_number, variant_id, quantity, at)
     return Response(201, {"manageNumbers": [i["manageNumber"].lower() for i in given]})
 
 

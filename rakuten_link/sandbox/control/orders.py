@@ -43,7 +43,8 @@ def orders(state: SandboxState, request: Request, params: dict[str, str]) -> Res
         count = body["random"]
         if not is_int(count) or not 1 <= count <= MAX_RANDOM:
             raise ValueError(f"random must be 1..{MAX_RANDOM}")
-        options = {k: body[k] for k in ("orderProgress", "orderDatetime", "start", "end", "items") if k in body}
+        names = ("orderProgress", "orderDatetime", "start", "end", "items")
+        options: dict[str, Any] = {k: body[k] for k in names if k in body}
         created = [create_random_order(state, shop, at, options) for _ in range(count)]
     else:
         partials = body.get("orders")

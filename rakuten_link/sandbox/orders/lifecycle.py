@@ -90,7 +90,7 @@ def advance(order: dict[str, Any], at: datetime, to: int | None = None) -> None:
         finish_processing(order, at)
 
 
-def set_progress(order: dict[str, Any], progress: int, at: datetime) -> None:
+def set_progress(order: dict[str, Any], progress: object, at: datetime) -> None:
     """Force any orderProgress (for tests of states the sandbox does not otherwise reach)."""
     if progress not in ORDER_PROGRESS:
         raise ValueError(f"orderProgress must be one of {ORDER_PROGRESS}")

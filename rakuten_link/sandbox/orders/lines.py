@@ -88,7 +88,8 @@ class SoldOut(ValueError):
     """Nothing the shop sells has stock left on Rakuten, so no random order can be made."""
 
 
-def _left(state: SandboxState, shop: str, item: dict[str, Any], variant_id: str, taken: dict) -> int | None:
+def _left(state: SandboxState, shop: str, item: dict[str, Any], variant_id: str,
+          taken: dict[tuple[str, str], int]) -> int | None:
     """Units of one SKU still to sell (its inventory row less what this order took); None = not counted.
 
     Only while the sandbox keeps Rakuten's count (`order_decrements_inventory`): then, as on Rakuten,
@@ -105,7 +106,8 @@ def _in_stock(left: int | None) -> bool:
 
 
 def random_line(
-    state: SandboxState, shop: str, rng: random.Random, restrict: list[str] | None, taken: dict | None = None
+    state: SandboxState, shop: str, rng: random.Random, restrict: list[str] | None,
+    taken: dict[tuple[str, str], int] | None = None
 ) -> dict[str, Any]:
     """A partial line naming a random variant in stock and 1–3 units (mostly 1), no more than are left.
 

@@ -107,7 +107,7 @@ def random_partial(
     orderer = random_person(rng)
     code = rng.choices([c for c, _ in SETTLEMENT_WEIGHTS], weights=[w for _, w in SETTLEMENT_WEIGHTS])[0]
     basket_count = 2 if rng.random() < 0.1 else 1
-    packages = []
+    packages: list[dict[str, Any]] = []
     taken: dict[tuple[str, str], int] = {}  # what this order already holds, so its lines stay within stock
     for index in range(basket_count):
         sender = orderer if index == 0 else random_person(rng)

@@ -12,6 +12,7 @@ shippingDate, 5 shippingCmplRptDatetime, 6 (決済確定日, no field in OrderMo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -157,7 +158,7 @@ def matches(order: dict[str, Any], query: SearchQuery) -> bool:
         return False
     f = query.filters
     rows = [row for p in order["PackageModelList"] for row in p["ShippingModelList"]]
-    checks = (
+    checks: tuple[tuple[str, Callable[[Any], bool]], ...] = (
         ("orderProgressList", lambda v: order["orderProgress"] in v),
         ("orderTypeList", lambda v: order["orderType"] in v),
         ("subStatusIdList", lambda v: (order["subStatusId"] if order["subStatusId"] is not None else -1) in v),

@@ -122,7 +122,7 @@ def _check(name: str, value: Any) -> Any:
 def _rounding(name: str, value: Any) -> str:
     if value not in TAX_ROUNDINGS:
         raise ValueError(f"{name} must be one of {TAX_ROUNDINGS}")
-    return value
+    return str(value)
 
 
 def _latency_by_shop(value: Any) -> dict[str, int]:

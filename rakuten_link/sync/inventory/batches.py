@@ -66,7 +66,8 @@ class BatchPusher:
     def _accepted(self, rows: list[PushRow]) -> None:
         """Stored only now that RMS answered 204: what we believe Rakuten holds is what it holds."""
         now = timezone.now()
-        columns, also = ("last_pushed_quantity",), {"last_pushed_at": now}
+        columns: tuple[str, ...] = ("last_pushed_quantity",)
+        also = {"last_pushed_at": now}
         if self.record_rakuten:  # a drift fix: we now know what Rakuten holds
             columns, also = (*columns, "rakuten_quantity"), {**also, "rakuten_read_at": now}
         set_by_id(ProductMapping, {r.mapping_id: r.quantity for r in rows}, columns=columns, also=also)

@@ -40,7 +40,7 @@ def queue_shipped_messages(account: EcAccount) -> int:
                                          deleted=False, reported_at__gte=_cutoff())
                  .exclude(order__buyer_messages__event=MessageEvent.SHIPPED)
                  .select_related("order", "order__account").order_by("order_id", "created_at"))
-    first = {}
+    first: dict[int, Shipment] = {}
     for shipment in shipments:
         first.setdefault(shipment.order_id, shipment)
     queued = 0

@@ -14,8 +14,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
+from lib.modelfields import concrete_field
 from orders.models import Order, OrderLine, OrderPackage
 from rakuten_link.rms import RmsOrder, RmsOrderItem, RmsPackage
 
@@ -157,14 +159,14 @@ def _kana(family: str, first: str) -> str:
     return f"{family} {first}".strip()
 
 
-_MAX_LENGTHS: dict[tuple[type, str], int] = {}
+_MAX_LENGTHS: dict[tuple[type[Model], str], int] = {}
 
 
-def _clip(model: type, name: str, value: str | None) -> str:
+def _clip(model: type[Model], name: str, value: str | None) -> str:
     """Cut to the column's length: PostgreSQL refuses longer text, and RMS limits are not all documented."""
     key = (model, name)
     if key not in _MAX_LENGTHS:
-        _MAX_LENGTHS[key] = model._meta.get_field(name).max_length or 0
+        _MAX_LENGTHS[key] = concrete_field(model, name).max_length or 0
     text = value or ""
     limit = _MAX_LENGTHS[key]
     return text[:limit] if limit else text

@@ -15,9 +15,10 @@ lease serialises and the poll period's check then finds not due.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Max, Q
@@ -92,7 +93,7 @@ def load_states(now: datetime) -> list[AccountState]:
     )
     if not accounts:
         return []
-    runs = {
+    runs: dict[int, Mapping[str, Any]] = {
         row["account_id"]: row for row in
         SyncRun.objects.filter(account_id__in=accounts, kind=JobKind.ORDERS).values("account_id").annotate(
             started=Max("started_at", filter=~Q(status=RunStatus.SKIPPED)), seen=Max("started_at"))

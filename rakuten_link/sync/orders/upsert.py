@@ -107,7 +107,7 @@ def _write(ctx: IntakeContext, mapped: list[MappedOrder]) -> BatchOutcome:
     if changed:
         _update(ctx, changed, matcher, outcome)
     _mark_refreshed(list(existing.values()))
-    outcome.orders = [existing.get(m.number) for m in mapped if m.number in existing] + outcome.created
+    outcome.orders = [existing[m.number] for m in mapped if m.number in existing] + outcome.created
     dates = [m.fields["ordered_at"] for m in mapped]
     outcome.latest_ordered_at = max(dates) if dates else None
     return outcome
@@ -115,7 +115,8 @@ def _write(ctx: IntakeContext, mapped: list[MappedOrder]) -> BatchOutcome:
 
 def _create(ctx: IntakeContext, fresh: list[MappedOrder], matcher: LineMatcher, outcome: BatchOutcome) -> None:
     """Allocate first, on unsaved objects, then insert orders, packages and lines with their final values."""
-    entries, packages = [], []
+    entries: list[tuple[Order, list[OrderLine]]] = []
+    packages: list[OrderPackage] = []
     for m in fresh:
         order = _new_order(ctx, m)
         order_packages = {p.basket_id: OrderPackage(order=order, **p.fields) for p in m.packages}
@@ -168,7 +169,8 @@ def _mark_refreshed(orders: list[Order]) -> None:
 def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matcher: LineMatcher,
             outcome: BatchOutcome) -> None:
     ids = [order.pk for order, _m in changed]
-    packages, lines = defaultdict(dict), defaultdict(dict)
+    packages: defaultdict[int, dict[int, OrderPackage]] = defaultdict(dict)
+    lines: defaultdict[int, dict[int, OrderLine]] = defaultdict(dict)
     for package in OrderPackage.objects.filter(order_id__in=ids):
         packages[package.order_id][package.basket_id] = package
     for line in OrderLine.objects.filter(order_id__in=ids).select_related("sku"):

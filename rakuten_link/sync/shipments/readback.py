@@ -85,8 +85,9 @@ def _settle_new(shipment: Shipment, rows: Iterable[RmsShipping], claimed: set[st
     if row is None:
         mark_pending(shipment)  # RMS never applied the add: send it again (or drop it, if deleted meanwhile)
         return
-    claimed.add(str(row.shipping_detail_id))
-    mark_held(shipment, row.shipping_detail_id, values_of(row))
+    detail_id = str(row.shipping_detail_id)
+    claimed.add(detail_id)
+    mark_held(shipment, detail_id, values_of(row))
     tally.adopted += 1
 
 

@@ -146,3 +146,13 @@ def test_search_refuses_offset_with_cursor_and_sort_with_cursor(sandbox_client):
     assert both.json()["errors"][0]["code"] == "IE1003"
     sorted_cursor = sandbox_client.get(SEARCH, params={"cursorMark": "*", "sortKey": "created"})
     assert sorted_cursor.json()["errors"][0]["code"] == "IE1004"
+
+
+def test_a_selector_value_without_a_display_value_offers_no_choice(sandbox_client):
+    body = tee(sizes=("M",))
+    body["variantSelectors"][0]["values"].append({})
+    body["variants"]["tee01-m"]["selectorValues"] = {"size": None}
+    response = sandbox_client.put(ITEM.format(mn="tee01"), body)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["code"], error["metadata"]["propertyPath"]) == ("IE0002", "variants.tee01-m.selectorValues.size")
