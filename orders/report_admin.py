@@ -30,8 +30,8 @@ class ReportJobAdmin(admin.ModelAdmin):
         return jobs.filter(requested_by=request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        """Whoever may print or export orders (or holds this model's own view permission): each sees their own."""
-        return request.user.has_perm("orders.view_order") or super().has_view_permission(request, obj)
+        """Whoever may view orders (the files are orders; this model's own view permission alone is not enough)."""
+        return request.user.has_perm("orders.view_order")
 
     def has_module_permission(self, request) -> bool:
         return self.has_view_permission(request)

@@ -75,7 +75,7 @@ def test_the_command_fetches_refreshes_and_fails_clearly(order_shop, rms_orders,
     call_command("fetch_order", number, "--account", order_shop.account.name)
     assert number in capsys.readouterr().out and Order.objects.count() == 1
     call_command("fetch_order", number)  # the only account needs no --account
-    assert "refreshed" in capsys.readouterr().out
+    assert "再取得して更新しました" in capsys.readouterr().out  # commands speak the project language (ja)
     with pytest.raises(CommandError, match="123456-20240501-00000001") as bad:
         call_command("fetch_order", "nonsense", "--account", order_shop.account.name)
     assert bad.value.returncode == 1
