@@ -15,6 +15,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.keys import field_encryption_key
 from config.placeholders import refuse_placeholder_secret_key, refuse_unusable_fernet_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -152,35 +153,7 @@ AXES_VERBOSE = False
 
 
 # --- Secrets at rest ------------------------------------------------------------------------------
-def _field_encryption_key() -> str | list[str]:
-    """Credentials are Fernet-encrypted; without the key nothing stored can be read back.
-
-    Several comma-separated keys become a list: the first encrypts, every one decrypts (so a rotation can
-    run with the new key first and the old one after it, then rotate_encryption_key). In development a
-    generated key is kept in var/ so the web process and the workers share it.
-    """
-    key = env.str("FIELD_ENCRYPTION_KEY", default="")
-    if "," in key:
-        return [part.strip() for part in key.split(",") if part.strip()]
-    if key:
-        return key
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEY must be set when DEBUG is off: it encrypts the RMS credentials at rest. "
-            'Generate one with: python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"'
-        )
-    key_file = VAR_DIR / "dev-field-encryption.key"
-    if not key_file.exists():
-        from cryptography.fernet import Fernet
-
-        key_file.write_text(Fernet.generate_key().decode())
-        key_file.chmod(0o600)
-    logger.warning("FIELD_ENCRYPTION_KEY is not set; using the development key in %s.", key_file)
-    return key_file.read_text().strip()
-
-
-FIELD_ENCRYPTION_KEY = _field_encryption_key()
+FIELD_ENCRYPTION_KEY = field_encryption_key(env.str("FIELD_ENCRYPTION_KEY", default=""), debug=DEBUG, var_dir=VAR_DIR)
 if not DEBUG:
     refuse_unusable_fernet_keys(FIELD_ENCRYPTION_KEY)
 
