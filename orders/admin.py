@@ -263,7 +263,7 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Retry stock allocation"), permissions=["change"])
     def retry_allocation(self, request, queryset):
         for order in queryset:
-            allocate_order(order)
+            allocate_order(order, user=request.user)
         record_actions(request.user, queryset, _("Retried stock allocation."))
         self.message_user(request, ngettext("Allocation retried for %(n)d order.",
                                             "Allocation retried for %(n)d orders.", queryset.count())
@@ -272,7 +272,7 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Mark as checked (clear change / return flags)"), permissions=["change"])
     def mark_as_checked(self, request, queryset):
         for order in queryset:
-            mark_checked(order)
+            mark_checked(order, user=request.user)
         record_actions(request.user, queryset, _("Marked as checked (change / return flags cleared)."))
         self.message_user(request, _("%(n)d orders marked as checked.") % {"n": queryset.count()}, messages.SUCCESS)
 

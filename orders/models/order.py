@@ -63,6 +63,8 @@ class Order(models.Model):
     # the open-orders refresh takes the least recently refreshed first (NULL first), so none starves.
     refreshed_at = models.DateTimeField(_("last refreshed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # (state, attention reasons) as last read or written; None for an order not stored yet (see from_db).
+    stored_state: tuple | None = None
 
     class Meta:
         verbose_name = _("order")
@@ -74,6 +76,14 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.order_number
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the state and reasons as read, so the timeline can tell what a transition changed."""
+        order = super().from_db(db, field_names, values)
+        if "state" in order.__dict__ and "attention_reasons" in order.__dict__:
+            order.stored_state = (order.state, tuple(order.attention_reasons))
+        return order
 
     @property
     def is_final(self) -> bool:

@@ -240,6 +240,6 @@ def _write(parsed: list[ParsedRow], user) -> None:
                 if row.action == NEW:
                     record_shipment(package=row.package, user=user, **row.values)
                 elif row.action in (FILL, CORRECT):
-                    change_shipment(row.shipment, **row.values)
+                    change_shipment(row.shipment, user=user, **row.values)
             except ShippingError as exc:
                 raise _RowFailed(row.line, str(exc)) from None
