@@ -26,6 +26,7 @@ from .export_views import export_filtered_view, export_selected_csv, export_sele
 from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress, PaymentMethod
 from .services import allocate_order, mark_checked
 from .slip_views import print_delivery_slips, slip_pdf_view
+from .timeline_display import timeline_html
 
 
 @admin.register(PaymentMethod)
@@ -155,9 +156,10 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_per_page = 50
     actions = ["retry_allocation", "mark_as_checked", print_delivery_slips, export_selected_xlsx,
                export_selected_csv, export_selected_csv_cp932]
-    inlines = [PackageInline, LineInline, ChangeInline]
+    inlines = [PackageInline, LineInline]  # the marketplace's changes are on the timeline (ChangeInline unused)
     fieldsets = (
         (None, {"fields": ("order_number", "account", "progress", "sub_status_name", "state", "flags")}),
+        (gettext_lazy("Timeline"), {"fields": ("timeline",)}),
         (gettext_lazy("Dates"), {"fields": ("ordered_at", "confirmed_at", "fixed_at", "shipping_reported_at",
                                             "fetched_at", "updated_at")}),
         (gettext_lazy("Buyer"), {"fields": ("buyer_name", "buyer_kana", "buyer_email", "buyer_phone", "buyer_zip",
@@ -255,6 +257,10 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("per-tax-rate summary"))
     def taxes(self, order: Order) -> str:
         return display.tax_table(order.tax_summary)
+
+    @admin.display(description=gettext_lazy("what happened, newest first"))
+    def timeline(self, order: Order) -> str:
+        return timeline_html(order)
 
     @admin.display(description=gettext_lazy("raw order data"))
     def raw_json(self, order: Order) -> str:

@@ -8,10 +8,10 @@ functions deep in a fetch need no extra parameter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -22,8 +22,18 @@ from lib.fastwrite import insert_rows
 from .models import EventKind, Order, OrderEvent, OrderState
 from .signals import order_events
 
-# Job codes (e.g. "orders") to their names; the app that runs the jobs fills this in (orders cannot import it).
-JOB_LABELS: dict[str, Any] = {}
+
+@dataclass
+class Names:
+    """Job codes (e.g. "orders") and carrier codes to names, for the timeline's reader. The app that runs the
+    jobs and owns the carrier table fills these in at start-up (orders cannot import it).
+    """
+
+    jobs: dict[str, Any] = field(default_factory=dict)
+    carrier: Callable[[str], str] = str
+
+
+NAMES = Names()
 
 
 @dataclass(frozen=True)

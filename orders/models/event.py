@@ -20,6 +20,7 @@ class EventKind(models.TextChoices):
     ATTENTION_RAISED = "attention_raised", _("Needs attention")
     ATTENTION_CLEARED = "attention_cleared", _("Attention cleared")
     CONFIRMED = "confirmed", _("Order confirmed in the marketplace")
+    CHANGED = "changed", _("Changed in the marketplace")
     SHIPMENT_RECORDED = "shipment_recorded", _("Shipment recorded")
     SHIPMENT_CORRECTED = "shipment_corrected", _("Shipment corrected")
     SHIPMENT_DELETED = "shipment_deleted", _("Shipment deleted")

@@ -88,4 +88,5 @@ def confirm_new_orders(account: EcAccount, client: RmsClient, orders: Sequence[O
                         new_value=str(confirmed.value)) for o in done
         )
         timeline.log(done, EventKind.CONFIRMED)
+        timeline.log(done, EventKind.CHANGED, data={"changes": 1})  # the change row above: who made it
     return len(done), len(results) - len(done)

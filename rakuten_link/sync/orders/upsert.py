@@ -8,7 +8,7 @@ is unchanged cost nothing; changed ones record their differences as OrderChange 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +19,17 @@ from django.utils import timezone
 from accounts.models import EcAccount
 from inventory.models import Store
 from lib.fastwrite import adopt_keys, insert_rows
-from orders.models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress, OrderState
+from orders import timeline
+from orders.models import (
+    AttentionReason,
+    EventKind,
+    Order,
+    OrderChange,
+    OrderLine,
+    OrderPackage,
+    OrderProgress,
+    OrderState,
+)
 from orders.services import Entry, follow_marketplace, record_taken_in, snapshot, take_in
 from orders.tax import tax_mismatch_reasons
 from rakuten_link.rms import RmsOrder
@@ -169,6 +179,8 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
         sync_packages(order, m, packages[order.pk])
         entries.append((order, sync_lines(order, m, lines[order.pk], packages[order.pk], matcher)))
     OrderChange.objects.bulk_create(rows)
+    timeline.write([timeline.event(order, EventKind.CHANGED, data={"changes": n})
+                    for order, n in Counter(row.order for row in rows).items()])
     outcome.changes += len(rows)
     cancelling = {order.order_number for order, _l in entries if order.order_progress == OrderProgress.CANCELLED
                   and order.state != OrderState.CANCELLED}
