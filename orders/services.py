@@ -172,7 +172,7 @@ def mark_shipped(order: Order, lines: Sequence[OrderLine]) -> None:
     order.state = OrderState.SHIPPED
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def ship_package(order: Order, lines: Sequence[OrderLine], package_lines: Sequence[OrderLine], *,
                  store: Store | None, complete: bool, user=None) -> None:
     """A parcel left for one package: its lines ship from ``store``; with ``complete`` (every package has a
