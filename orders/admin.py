@@ -23,7 +23,7 @@ from lib.audit import record_actions
 
 from . import admin_display as display
 from .export_views import export_filtered_view, export_selected_csv, export_selected_csv_cp932, export_selected_xlsx
-from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress, PaymentMethod
+from .models import AttentionReason, Order, OrderLine, OrderPackage, OrderProgress, PaymentMethod
 from .services import allocate_order, mark_checked
 from .slip_views import print_delivery_slips, slip_pdf_view
 from .timeline_display import timeline_html
@@ -84,25 +84,6 @@ class LineInline(ReadOnlyInline):
         return display.sku_badge(line)
 
 
-class ChangeInline(ReadOnlyInline):
-    model = OrderChange
-    fields = ("changed_at", "what", "old", "new")
-    readonly_fields = fields
-    verbose_name_plural = gettext_lazy("change history")
-
-    @admin.display(description=gettext_lazy("what"))
-    def what(self, change: OrderChange) -> str:
-        return display.change_what(change)
-
-    @admin.display(description=gettext_lazy("old"))
-    def old(self, change: OrderChange) -> str:
-        return display.change_value(change, change.old_value)
-
-    @admin.display(description=gettext_lazy("new"))
-    def new(self, change: OrderChange) -> str:
-        return display.change_value(change, change.new_value)
-
-
 class ProgressFilter(admin.SimpleListFilter):
     title = gettext_lazy("Rakuten status")
     parameter_name = "progress"
@@ -156,7 +137,7 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_per_page = 50
     actions = ["retry_allocation", "mark_as_checked", print_delivery_slips, export_selected_xlsx,
                export_selected_csv, export_selected_csv_cp932]
-    inlines = [PackageInline, LineInline]  # the marketplace's changes are on the timeline (ChangeInline unused)
+    inlines = [PackageInline, LineInline]  # the marketplace's changes (OrderChange) are on the timeline
     fieldsets = (
         (None, {"fields": ("order_number", "account", "progress", "sub_status_name", "state", "flags")}),
         (gettext_lazy("Timeline"), {"fields": ("timeline",)}),

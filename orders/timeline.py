@@ -76,6 +76,13 @@ def log(orders: Iterable[Order], kind: str, *, message: str = "", data: dict | N
     write([event(order, kind, message=message, data=data, user=user) for order in orders])
 
 
+def explain(order: Order, kind: str, message: str) -> None:
+    """Add the why to the newest ``kind`` row that has none (a cancellation the re-read made, then its reason)."""
+    row = OrderEvent.objects.filter(order=order, kind=kind, message="").order_by("-at", "-id").first()
+    if row is not None:
+        OrderEvent.objects.filter(pk=row.pk).update(message=message)
+
+
 def moves(order: Order, *, new: bool = False, user=None, message: str = "") -> list[OrderEvent]:
     """Rows for what changed in the order's state and reasons since it was read (or last written).
 

@@ -18,7 +18,9 @@ from .models import AttentionReason, EventKind, MessageEvent, MessageStatus, Ord
 from .timeline import NAMES
 
 SAME_FETCH = timedelta(seconds=2)  # change rows and their 'changed' row are written in one transaction
-ROW = "<tr class=\"timeline-{}\"><td style=\"white-space:nowrap\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
+NOWRAP = "white-space:nowrap"
+ROW = (f"<tr class=\"timeline-{{}}\"><td style=\"{NOWRAP}\">{{}}</td><td style=\"{NOWRAP}\">{{}}</td>"
+       f"<td style=\"overflow-wrap:anywhere\">{{}}</td><td style=\"{NOWRAP}\">{{}}</td></tr>")
 
 
 def timeline_html(order: Order) -> str:

@@ -198,4 +198,6 @@ def _cancel_here(order: Order, user, reason: str) -> Order:
     if order.state != OrderState.CANCELLED:
         cancel_order(order, list(order.lines.all()), release=order.state != OrderState.SHIPPED, user=user,
                      message=reason)
+    else:
+        timeline.explain(order, EventKind.CANCELLED, reason)  # the re-read cancelled it: say why
     return order

@@ -91,12 +91,15 @@ def test_the_timeline_tells_an_orders_story_from_fetch_to_mail(logged_in, live_s
     tab.goto(f"{live_server.url}/admin/orders/order/{other.pk}/change/")
     tab.locator("details.cancel-order summary").click()
     tab.locator("details.cancel-order select").select_option(index=1)
+    reason = tab.locator("details.cancel-order select option:checked").inner_text().strip()
     tab.locator("details.cancel-order input[type='submit']").click()  # キャンセル in RMS, by the staff member
     tab.wait_for_load_state()
     run(shop, "messages")
     tab.goto(f"{live_server.url}/admin/orders/order/{other.pk}/change/")
     tab.screenshot(path=str(SCREENSHOTS / "order_timeline_cancelled.png"), full_page=True)
-    steps = [(what, by) for _when, what, _details, by in reversed(timeline_rows(tab))]
+    rows = timeline_rows(tab)
+    steps = [(what, by) for _when, what, _details, by in reversed(rows)]
+    assert next(details for _when, what, details, _by in rows if what == "キャンセル") == reason
     assert steps[-3:] == [("キャンセル", USERNAME), ("購入者メールを送信待ちに登録", USERNAME),
                           ("購入者メール送信", "ジョブ：購入者へのメール送信")], steps
     assert len(smtp_relay.received) == 4
