@@ -69,10 +69,11 @@ def _queued_row(message: BuyerMessage):
                           data={"event": message.event, "status": message.status})
 
 
-def _logged(message: BuyerMessage, kind: str, moved: bool, text: str = "") -> bool:
-    """The timeline row of a send's outcome, when this writer moved the message (in its transaction)."""
+def _logged(message: BuyerMessage, kind: str, moved: bool, text: str = "", *, user=None) -> bool:
+    """The timeline row of a move, when this writer made it (in its transaction); ``user`` for staff's."""
     if moved:
-        timeline.log([Order(pk=message.order_id)], kind, data={"event": message.event}, message=text)
+        timeline.log([Order(pk=message.order_id)], kind, data={"event": message.event, "status": message.status},
+                     message=text, user=user)
     return moved
 
 
@@ -114,17 +115,23 @@ def mark_unknown(message: BuyerMessage, error: str = "") -> bool:
     return _set(message, (MessageStatus.SENDING,), status=MessageStatus.UNKNOWN, last_error=error[:ERROR_LENGTH])
 
 
-def approve(message: BuyerMessage) -> bool:
+@transaction.atomic
+def approve(message: BuyerMessage, *, user=None) -> bool:
     """Staff let a held message go out at the next run."""
-    return _set(message, (MessageStatus.HELD,), status=MessageStatus.QUEUED)
+    return _logged(message, EventKind.MESSAGE_QUEUED, _set(message, (MessageStatus.HELD,), status=MessageStatus.QUEUED),
+                   user=user)
 
 
-def resend(message: BuyerMessage) -> bool:
+@transaction.atomic
+def resend(message: BuyerMessage, *, user=None) -> bool:
     """Staff decide a failed or unknown message goes out (again)."""
-    return _set(message, (MessageStatus.FAILED, MessageStatus.UNKNOWN), status=MessageStatus.QUEUED)
+    return _logged(message, EventKind.MESSAGE_QUEUED, _set(
+        message, (MessageStatus.FAILED, MessageStatus.UNKNOWN), status=MessageStatus.QUEUED), user=user)
 
 
-def mark_sent_by_hand(message: BuyerMessage) -> bool:
+@transaction.atomic
+def mark_sent_by_hand(message: BuyerMessage, *, user=None) -> bool:
     """Staff know the buyer has it (an unknown outcome that was delivered, or mailed from RMS)."""
-    return _set(message, (MessageStatus.UNKNOWN, MessageStatus.FAILED, MessageStatus.HELD),
-                status=MessageStatus.SENT, sent_at=timezone.now())
+    return _logged(message, EventKind.MESSAGE_SENT, _set(
+        message, (MessageStatus.UNKNOWN, MessageStatus.FAILED, MessageStatus.HELD), status=MessageStatus.SENT,
+        sent_at=timezone.now()), user=user)

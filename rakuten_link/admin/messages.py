@@ -147,7 +147,7 @@ class BuyerMessageAdmin(admin.ModelAdmin):
         return masked_address(obj.recipient)
 
     def _apply(self, request, queryset, change, audit: str, done: str, refused: str) -> None:
-        changed = [message for message in queryset.select_related("order") if change(message)]
+        changed = [message for message in queryset.select_related("order") if change(message, user=request.user)]
         record_actions(request.user, changed, audit)
         if changed:
             self.message_user(request, done % {"count": len(changed)}, messages.SUCCESS)

@@ -108,6 +108,22 @@ def test_buyer_messages_queued_sent_and_failed_are_steps(shop, make_order):
     assert OrderEvent.objects.filter(order=order, kind="message_sent").count() == 1
 
 
+
+def test_staff_moves_of_a_buyer_message_name_them(shop, make_order, staff):
+    account, _store, sku = shop
+    account.template_new_order = MailTemplate.objects.create(name="t", subject="件名", body="本文")
+    account.save()
+    order = make_order(account, [(sku, 1)], buyer_email="a@example.jp")
+    message = outbox.queue(Order.objects.select_related("account").get(pk=order.pk), MessageEvent.NEW_ORDER)
+    outbox.mark_sending(message)
+    outbox.mark_failed(message, "552")
+    assert outbox.resend(message, user=staff)
+    outbox.mark_sending(message)
+    outbox.mark_unknown(message)
+    assert outbox.mark_sent_by_hand(message, user=staff)
+    assert steps(order)[-2:] == [("message_queued", "tanaka", ""), ("message_sent", "tanaka", "")]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_rows_roll_back_with_the_move_and_the_signal_waits_for_the_commit(shop, make_order):
     account, _store, sku = shop
