@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from lib.fastwrite import insert_rows
+from lib.fastwrite import insert_values
 
 from .models import EventKind, Order, OrderEvent, OrderState
 from .signals import order_events
@@ -55,19 +55,38 @@ def acting(*, user=None, job: str = ""):
         _actor.reset(token)
 
 
-def event(order: Order, kind: str, *, message: str = "", data: dict | None = None, user=None) -> OrderEvent:
-    """An unsaved row for ``order`` (which may not be saved yet either: its key is taken when written)."""
+@dataclass(slots=True)
+class Step:
+    """One timeline row before it is written (a plain object: a batch builds thousands of them)."""
+
+    order: Order
+    kind: str
+    user: Any
+    job: str
+    data: dict
+    message: str
+
+
+COLUMNS = ("order", "at", "kind", "user", "job", "data", "message")
+PLAIN = ("order", "kind", "user", "job", "message")  # written as they are: keys and strings
+
+
+def event(order: Order, kind: str, *, message: str = "", data: dict | None = None, user=None) -> Step:
+    """A row for ``order`` (which may not be saved yet either: its key is taken when written)."""
     actor = Actor(user, "") if getattr(user, "pk", None) else (_actor.get() or Actor())
-    return OrderEvent(order=order, at=timezone.now(), kind=kind, user=actor.user, job=actor.job,
-                      message=message, data=data or {})
+    return Step(order, kind, actor.user, actor.job, data or {}, message)
 
 
-def write(events: Sequence[OrderEvent]) -> None:
-    """Insert the rows (one statement) and announce them once the transaction commits."""
-    if not events:
+def write(steps: Sequence[Step]) -> None:
+    """Insert the rows (one statement, all stamped with this moment) and announce them once the transaction
+    commits. Rows of one write keep their order by key.
+    """
+    if not steps:
         return
-    insert_rows(list(events))
-    sent = [(e.order.pk, e.kind) for e in events]
+    now = timezone.now()
+    insert_values(OrderEvent, COLUMNS, [(s.order.pk, now, str(s.kind), getattr(s.user, "pk", None), s.job, s.data,
+                                         s.message) for s in steps], plain=PLAIN)
+    sent = [(s.order.pk, s.kind) for s in steps]
     transaction.on_commit(lambda: order_events.send(sender=OrderEvent, events=sent))
 
 
@@ -83,7 +102,7 @@ def explain(order: Order, kind: str, message: str) -> None:
         OrderEvent.objects.filter(pk=row.pk).update(message=message)
 
 
-def moves(order: Order, *, new: bool = False, user=None, message: str = "") -> list[OrderEvent]:
+def moves(order: Order, *, new: bool = False, user=None, message: str = "") -> list[Step]:
     """Rows for what changed in the order's state and reasons since it was read (or last written).
 
     A ``new`` order (just inserted) gets a row saying it was fetched, with the marketplace's status.
