@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -13,7 +13,7 @@ from orders.models import OrderEvent
 @pytest.mark.django_db
 def test_rows_are_written_with_dates_and_json_prepared_and_plain_values_as_given(make_account, make_order):
     order = make_order(make_account())
-    at = datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc)
+    at = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
     insert_values(OrderEvent, ("order", "at", "kind", "job", "data", "message"),
                   [(order.pk, at, "fetched", "orders", {"progress": 100}, ""),
                    (order.pk, at, "allocated", "orders", {}, "")], plain=("order", "kind", "job", "message"))
