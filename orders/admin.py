@@ -25,10 +25,11 @@ from lib.audit import record_actions
 from . import admin_display as display
 from . import report_admin  # noqa: F401  (registers 作成ファイル, the list of files made by a worker)
 from .export_views import export_filtered_view, export_selected_csv, export_selected_csv_cp932, export_selected_xlsx
-from .models import AttentionReason, Order, OrderChange, OrderLine, OrderPackage, OrderProgress, PaymentMethod
+from .models import AttentionReason, Order, OrderLine, OrderPackage, OrderProgress, PaymentMethod
 from .report_views import report_download_view, report_progress_view, report_status_view
 from .services import allocate_order, mark_checked
 from .slip_views import print_delivery_slips, slip_pdf_view
+from .timeline_display import timeline_html
 
 
 @admin.register(PaymentMethod)
@@ -88,25 +89,6 @@ class LineInline(ReadOnlyInline):
         return display.sku_badge(line)
 
 
-class ChangeInline(ReadOnlyInline):
-    model = OrderChange
-    fields = ("changed_at", "what", "old", "new")
-    readonly_fields = fields
-    verbose_name_plural = gettext_lazy("change history")
-
-    @admin.display(description=gettext_lazy("what"))
-    def what(self, change: OrderChange) -> str:
-        return display.change_what(change)
-
-    @admin.display(description=gettext_lazy("old"))
-    def old(self, change: OrderChange) -> str:
-        return display.change_value(change, change.old_value)
-
-    @admin.display(description=gettext_lazy("new"))
-    def new(self, change: OrderChange) -> str:
-        return display.change_value(change, change.new_value)
-
-
 class ProgressFilter(admin.SimpleListFilter):
     title = gettext_lazy("Rakuten status")
     parameter_name = "progress"
@@ -160,9 +142,10 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_per_page = 50
     actions = ["retry_allocation", "mark_as_checked", print_delivery_slips, export_selected_xlsx,
                export_selected_csv, export_selected_csv_cp932]
-    inlines = [PackageInline, LineInline, ChangeInline]
+    inlines = [PackageInline, LineInline]  # the marketplace's changes (OrderChange) are on the timeline
     fieldsets = (
         (None, {"fields": ("order_number", "account", "progress", "sub_status_name", "state", "flags")}),
+        (gettext_lazy("Timeline"), {"fields": ("timeline",)}),
         (gettext_lazy("Dates"), {"fields": ("ordered_at", "confirmed_at", "fixed_at", "shipping_reported_at",
                                             "fetched_at", "updated_at")}),
         (gettext_lazy("Buyer"), {"fields": ("buyer_name", "buyer_kana", "buyer_email", "buyer_phone", "buyer_zip",
@@ -265,6 +248,10 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     def taxes(self, order: Order) -> str:
         return display.tax_table(order.tax_summary)
 
+    @admin.display(description=gettext_lazy("what happened, newest first"))
+    def timeline(self, order: Order) -> str:
+        return timeline_html(order)
+
     @admin.display(description=gettext_lazy("raw order data"))
     def raw_json(self, order: Order) -> str:
         return display.pretty_json(order.raw)
@@ -272,7 +259,7 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Retry stock allocation"), permissions=["change"])
     def retry_allocation(self, request, queryset):
         for order in queryset:
-            allocate_order(order)
+            allocate_order(order, user=request.user)
         record_actions(request.user, queryset, _("Retried stock allocation."))
         self.message_user(request, ngettext("Allocation retried for %(n)d order.",
                                             "Allocation retried for %(n)d orders.", queryset.count())
@@ -281,7 +268,7 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Mark as checked (clear change / return flags)"), permissions=["change"])
     def mark_as_checked(self, request, queryset):
         for order in queryset:
-            mark_checked(order)
+            mark_checked(order, user=request.user)
         record_actions(request.user, queryset, _("Marked as checked (change / return flags cleared)."))
         self.message_user(request, _("%(n)d orders marked as checked.") % {"n": queryset.count()}, messages.SUCCESS)
 

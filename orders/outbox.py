@@ -14,8 +14,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import timeline
 from .messages import order_values, render
-from .models import BuyerMessage, MailTemplate, MessageEvent, MessageStatus, Order
+from .models import BuyerMessage, EventKind, MailTemplate, MessageEvent, MessageStatus, Order
 
 TEMPLATE_FIELDS = {
     MessageEvent.NEW_ORDER: "template_new_order",
@@ -32,10 +33,13 @@ def template_for(account, event: str) -> MailTemplate | None:
     return getattr(account, TEMPLATE_FIELDS[MessageEvent(event)])
 
 
-def queue(order: Order, event: str, *, values: dict[str, str] | None = None) -> BuyerMessage | None:
+@transaction.atomic(savepoint=False)
+def queue(order: Order, event: str, *, values: dict[str, str] | None = None, log: bool = True
+          ) -> BuyerMessage | None:
     """Queue (or find) the message of ``order`` for ``event``; None when the account sends none for it.
 
-    ``values`` overrides placeholder values the orders app cannot know (the carrier's name).
+    ``values`` overrides placeholder values the orders app cannot know (the carrier's name). A new message
+    is a step on the order's timeline (``log=False``: the caller writes those rows in bulk).
     """
     account = order.account
     template = template_for(account, event)
@@ -46,6 +50,8 @@ def queue(order: Order, event: str, *, values: dict[str, str] | None = None) -> 
     message, _created = BuyerMessage.objects.get_or_create(order=order, event=event, defaults={
         "status": status, "subject": render(template.subject, filled)[:255], "body": render(template.body, filled),
         "recipient": order.buyer_email})
+    if _created and log:
+        timeline.write([_queued_row(message)])
     return message
 
 
@@ -55,7 +61,22 @@ def queue_many(orders: list[Order], event: str) -> int:
         return 0
     done = set(BuyerMessage.objects.filter(order__in=[o.pk for o in orders], event=event)
                .values_list("order_id", flat=True))
-    return sum(queue(order, event) is not None for order in orders if order.pk not in done)
+    queued = [m for order in orders if order.pk not in done and (m := queue(order, event, log=False))]
+    timeline.write([_queued_row(message) for message in queued])
+    return len(queued)
+
+
+def _queued_row(message: BuyerMessage):
+    return timeline.event(message.order, EventKind.MESSAGE_QUEUED,
+                          data={"event": message.event, "status": message.status})
+
+
+def _logged(message: BuyerMessage, kind: str, moved: bool, text: str = "", *, user=None) -> bool:
+    """The timeline row of a move, when this writer made it (in its transaction); ``user`` for staff's."""
+    if moved:
+        timeline.log([Order(pk=message.order_id)], kind, data={"event": message.event, "status": message.status},
+                     message=text, user=user)
+    return moved
 
 
 def _set(message: BuyerMessage, allowed: tuple[str, ...], **values) -> bool:
@@ -72,14 +93,18 @@ def mark_sending(message: BuyerMessage) -> bool:
     return _set(message, (MessageStatus.QUEUED,), status=MessageStatus.SENDING, attempts=F("attempts") + 1)
 
 
+@transaction.atomic
 def mark_sent(message: BuyerMessage) -> bool:
-    return _set(message, (MessageStatus.SENDING,), status=MessageStatus.SENT, sent_at=timezone.now(),
-                last_error="")
+    return _logged(message, EventKind.MESSAGE_SENT, _set(
+        message, (MessageStatus.SENDING,), status=MessageStatus.SENT, sent_at=timezone.now(), last_error=""))
 
 
+@transaction.atomic
 def mark_failed(message: BuyerMessage, error: str) -> bool:
     """The relay refused the message for good (e.g. 552): staff read why, fix it and resend."""
-    return _set(message, (MessageStatus.SENDING,), status=MessageStatus.FAILED, last_error=error[:ERROR_LENGTH])
+    return _logged(message, EventKind.MESSAGE_FAILED, _set(
+        message, (MessageStatus.SENDING,), status=MessageStatus.FAILED, last_error=error[:ERROR_LENGTH]),
+        error[:ERROR_LENGTH])
 
 
 def requeue(message: BuyerMessage, error: str) -> bool:
@@ -92,20 +117,26 @@ def mark_unknown(message: BuyerMessage, error: str = "") -> bool:
     return _set(message, (MessageStatus.SENDING,), status=MessageStatus.UNKNOWN, last_error=error[:ERROR_LENGTH])
 
 
-def approve(message: BuyerMessage) -> bool:
+@transaction.atomic
+def approve(message: BuyerMessage, *, user=None) -> bool:
     """Staff let a held message go out at the next run."""
-    return _set(message, (MessageStatus.HELD,), status=MessageStatus.QUEUED)
+    return _logged(message, EventKind.MESSAGE_QUEUED, _set(message, (MessageStatus.HELD,), status=MessageStatus.QUEUED),
+                   user=user)
 
 
-def resend(message: BuyerMessage) -> bool:
+@transaction.atomic
+def resend(message: BuyerMessage, *, user=None) -> bool:
     """Staff decide a failed or unknown message goes out (again)."""
-    return _set(message, (MessageStatus.FAILED, MessageStatus.UNKNOWN), status=MessageStatus.QUEUED)
+    return _logged(message, EventKind.MESSAGE_QUEUED, _set(
+        message, (MessageStatus.FAILED, MessageStatus.UNKNOWN), status=MessageStatus.QUEUED), user=user)
 
 
-def mark_sent_by_hand(message: BuyerMessage) -> bool:
+@transaction.atomic
+def mark_sent_by_hand(message: BuyerMessage, *, user=None) -> bool:
     """Staff know the buyer has it (an unknown outcome that was delivered, or mailed from RMS)."""
-    return _set(message, (MessageStatus.UNKNOWN, MessageStatus.FAILED, MessageStatus.HELD),
-                status=MessageStatus.SENT, sent_at=timezone.now())
+    return _logged(message, EventKind.MESSAGE_SENT, _set(
+        message, (MessageStatus.UNKNOWN, MessageStatus.FAILED, MessageStatus.HELD), status=MessageStatus.SENT,
+        sent_at=timezone.now()), user=user)
 
 
 def withdraw_unsent(order: Order) -> int:

@@ -13,6 +13,12 @@ indexed query.
 
 Callers run these functions inside their own transaction (one per fetched batch) or let the single-order
 helpers open one.
+
+Every move of an order's own state (``Order.state``, ``attention_reasons``) is made here, one function per
+transition: ``take_in`` (new orders from the marketplace), ``follow_marketplace`` (a re-fetched batch),
+``allocate_order`` (retry), ``mark_checked``, ``ship_package``, ``cancel_order``; each writes its timeline rows
+(``orders.timeline``) in its transaction, and ``order_events`` goes out after the commit. The batch
+functions take many orders and cost a few queries per batch, not per order (order intake is bulk).
 """
 
 from __future__ import annotations
@@ -25,12 +31,26 @@ from django.db import transaction
 from inventory.models import Store
 from inventory.services import MovementSpec, apply_stock_movements
 
-from .ledger import ALLOC, EFFECTS, KINDS, RELEASE, SHIP, LineLedger, StockBook, line_id, read_ledgers
-from .models import STICKY_REASONS, AttentionReason, Order, OrderLine, OrderState
+from . import timeline
+from .allocation import give_back, plan_line_movement, reconcile_line, unfilled
+from .ledger import RELEASE, SHIP, LineLedger, StockBook, line_id, read_ledgers
+from .models import (
+    SHIPPED_PROGRESS,
+    STICKY_REASONS,
+    AttentionReason,
+    Order,
+    OrderLine,
+    OrderProgress,
+    OrderState,
+)
 
 ACTIVE_STATES = frozenset({OrderState.NEW, OrderState.ALLOCATED, OrderState.NEEDS_ATTENTION})
 
 Entry = tuple[Order, Sequence[OrderLine]]
+
+
+class OrderStateError(Exception):
+    """A move the order's state does not allow (shipping a cancelled order)."""
 
 
 def allocate_orders(
@@ -59,11 +79,62 @@ def allocate_orders(
                 ledger = ledgers.setdefault(line_id(order, line), LineLedger())
                 if not fresh:
                     line.allocated_units = ledger.total  # the ledger is the truth, whatever the row says
-                _reconcile_line(order, line, book, ledger, planned)
+                reconcile_line(order, line, book, ledger, planned)
         evaluate_state(order, lines, extra=(extra_reasons or {}).get(order.order_number, ()))
     apply_stock_movements(planned, returning=False)
     if save:
         save_orders(entries, before=before)
+
+
+@transaction.atomic(savepoint=False)
+def take_in(entries: Sequence[Entry], *, stores: Sequence[Store],
+            extra_reasons: Mapping[str, Iterable[str]] | None = None) -> None:
+    """New orders, not saved yet: their first state, then their allocation (the caller inserts them, then
+    calls ``record_taken_in``). One seen first already cancelled or shipped (a backfill) takes no stock.
+    """
+    for order, _lines in entries:
+        if order.order_progress == OrderProgress.CANCELLED:
+            order.state = OrderState.CANCELLED
+        elif order.order_progress in SHIPPED_PROGRESS:
+            order.state = OrderState.SHIPPED
+    allocate_orders(entries, stores=stores, fresh=True, extra_reasons=extra_reasons, save=False)
+
+
+def record_taken_in(orders: Sequence[Order]) -> None:
+    """The timeline of orders ``take_in`` prepared and the caller has now inserted: one INSERT for the batch."""
+    timeline.write([row for order in orders for row in timeline.moves(order, new=True)])
+
+
+@transaction.atomic(savepoint=False)
+def follow_marketplace(entries: Sequence[Entry], *, stores: Sequence[Store], before: dict[int, tuple],
+                       extra_reasons: Mapping[str, Iterable[str]], lines_changed: set[str]) -> list[Order]:
+    """Re-fetched orders: re-allocate, follow a shipment or a cancellation made in the marketplace.
+
+    ``lines_changed`` (order numbers) get the sticky ORDER_CHANGED reason. Returns the orders cancelled with
+    their stock given back (the buyer hears of those); a cancellation after the goods left flags the return.
+    """
+    active, cancelled = [], []
+    for order, lines in entries:
+        if order.order_number in lines_changed and order.state != OrderState.CANCELLED:
+            order.attention_reasons = [*order.attention_reasons, AttentionReason.ORDER_CHANGED.value]
+        if order.order_progress == OrderProgress.CANCELLED and order.state != OrderState.CANCELLED:
+            cancelled.append((order, lines))
+        else:
+            active.append((order, lines))
+    allocate_orders(active, stores=stores, extra_reasons=extra_reasons, save=False)
+    for order, lines in active:
+        if order.order_progress in SHIPPED_PROGRESS:
+            mark_shipped(order, lines)
+    save_orders(active, before=before)
+    released = []
+    for order, lines in cancelled:
+        goods_left = order.state == OrderState.SHIPPED or order.shipping_reported_at is not None
+        if goods_left:
+            order.attention_reasons = [*order.attention_reasons, AttentionReason.CANCELLED_AFTER_SHIPPING.value]
+        else:
+            released.append(order)
+        cancel_order(order, lines, release=not goods_left)
+    return released
 
 
 def release_lines(order: Order, lines: Sequence[OrderLine]) -> None:
@@ -74,17 +145,19 @@ def release_lines(order: Order, lines: Sequence[OrderLine]) -> None:
         ledger = ledgers.setdefault(line_id(order, line), LineLedger())
         line.allocated_units = ledger.total
         if ledger.total:
-            _give_back(order, line, ledger.total, None, ledger, planned)
+            give_back(order, line, ledger.total, None, ledger, planned)
     apply_stock_movements(planned, returning=False)
 
 
-def cancel_order(order: Order, lines: Sequence[OrderLine], *, release: bool = True) -> None:
+@transaction.atomic(savepoint=False)
+def cancel_order(order: Order, lines: Sequence[OrderLine], *, release: bool = True, user=None,
+                 message: str = "") -> None:
     """Final state cancelled; the allocation is released unless the goods have already left."""
     if release:
         release_lines(order, lines)
     order.state = OrderState.CANCELLED
     evaluate_state(order, lines)
-    save_orders([(order, lines)])
+    save_orders([(order, lines)], user=user, message=message)
 
 
 def mark_shipped(order: Order, lines: Sequence[OrderLine]) -> None:
@@ -97,6 +170,21 @@ def mark_shipped(order: Order, lines: Sequence[OrderLine]) -> None:
         return
     ship_lines(order, lines)
     order.state = OrderState.SHIPPED
+
+
+@transaction.atomic
+def ship_package(order: Order, lines: Sequence[OrderLine], package_lines: Sequence[OrderLine], *,
+                 store: Store | None, complete: bool, user=None) -> None:
+    """A parcel left for one package: its lines ship from ``store``; with ``complete`` (every package has a
+    parcel) the order is shipped. ``order`` must be locked by the caller.
+    """
+    if order.state == OrderState.CANCELLED:
+        raise OrderStateError(order.order_number)
+    if order.state in ACTIVE_STATES:
+        ship_lines(order, package_lines, store=store)
+        if complete:
+            order.state = OrderState.SHIPPED
+    save_orders([(order, lines)], user=user)
 
 
 def ship_lines(order: Order, lines: Sequence[OrderLine], *, store: Store | None = None) -> None:
@@ -121,9 +209,12 @@ def ship_lines(order: Order, lines: Sequence[OrderLine], *, store: Store | None 
     apply_stock_movements(planned, returning=False)
 
 
-def save_orders(entries: Sequence[Entry], *, before: dict[int, tuple] | None = None) -> None:
-    """Write state, reasons and line allocation figures: one UPDATE per distinct set of values, and only
-    for rows that differ from ``before`` (a snapshot taken with ``snapshot``), so a batch costs a few queries.
+def save_orders(entries: Sequence[Entry], *, before: dict[int, tuple] | None = None, user=None,
+                message: str = "") -> None:
+    """Write state, reasons and line allocation figures, and the timeline rows of what moved.
+
+    One UPDATE per distinct set of values, and only for rows that differ from ``before`` (a snapshot taken
+    with ``snapshot``), plus one INSERT of timeline rows, so a batch costs a few queries.
     """
     lines: dict[tuple, list[int]] = defaultdict(list)
     orders: dict[tuple, list[int]] = defaultdict(list)
@@ -138,6 +229,7 @@ def save_orders(entries: Sequence[Entry], *, before: dict[int, tuple] | None = N
                                                     needs_attention=flag)
     for (state, reasons), ids in orders.items():
         Order.objects.filter(pk__in=ids).update(state=state, attention_reasons=list(reasons))
+    timeline.write([row for order, _l in entries for row in timeline.moves(order, user=user, message=message)])
 
 
 def snapshot(entries: Sequence[Entry]) -> dict[int, tuple]:
@@ -162,12 +254,12 @@ def evaluate_state(order: Order, lines: Sequence[OrderLine], *, extra: Iterable[
     reasons = [r for r in order.attention_reasons if r in STICKY_REASONS]
     for line in lines:
         live = not line.removed and line.units > 0
-        line.needs_attention = live and (line.sku_id is None or (active and _unfilled(line) > 0))
+        line.needs_attention = live and (line.sku_id is None or (active and unfilled(line) > 0))
     if active:
         live_lines = [line for line in lines if not line.removed and line.units > 0]
         if any(line.sku_id is None for line in live_lines):
             reasons.append(AttentionReason.UNMATCHED_LINE)
-        if any(line.sku_id and _unfilled(line) > 0 for line in live_lines):
+        if any(line.sku_id and unfilled(line) > 0 for line in live_lines):
             reasons.append(AttentionReason.SHORT_STOCK)
         # A name without a code (answers of 2018/2019 whose name is not in RMS's table) is unmapped too.
         if order.payment_method_id is None and (order.settlement_method_code is not None
@@ -180,95 +272,22 @@ def evaluate_state(order: Order, lines: Sequence[OrderLine], *, extra: Iterable[
 
 
 @transaction.atomic
-def allocate_order(order: Order) -> Order:
+def allocate_order(order: Order, *, user=None) -> Order:
     """Retry one order's allocation (after a restock or a new mapping); safe to call any number of times."""
     order = Order.objects.select_for_update().select_related("account").get(pk=order.pk)
     lines = list(order.lines.all())
-    allocate_orders([(order, lines)], stores=list(order.account.stores.all()))
+    before = snapshot([(order, lines)])
+    allocate_orders([(order, lines)], stores=list(order.account.stores.all()), save=False)
+    save_orders([(order, lines)], before=before, user=user)
     return order
 
 
 @transaction.atomic
-def mark_checked(order: Order) -> Order:
+def mark_checked(order: Order, *, user=None) -> Order:
     """Staff have looked at the order: clear the reasons only a person can clear, re-derive the rest."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     lines = list(order.lines.all())
     order.attention_reasons = [r for r in order.attention_reasons if r not in STICKY_REASONS]
     evaluate_state(order, lines)
-    save_orders([(order, lines)])
+    save_orders([(order, lines)], user=user)
     return order
-
-
-def _reconcile_line(order: Order, line: OrderLine, book: StockBook, ledger: LineLedger, planned: list) -> None:
-    target = 0 if line.removed or line.sku_id is None else max(line.units - line.shipped_units, 0)
-    need = target - line.allocated_units
-    if need > 0:
-        _take(order, line, need, book, ledger, planned)
-    elif need < 0:
-        _give_back(order, line, -need, book, ledger, planned)
-
-
-def _take(order: Order, line: OrderLine, need: int, book: StockBook, ledger: LineLedger, planned: list) -> None:
-    """Allocate from the store with the most stock available first; what no store has stays short (欠品)."""
-    if line.sku_id is None:  # an unmatched line has nothing to take stock of (_reconcile_line's target is 0)
-        return
-    for store in book.most_stock_first(line.sku_id):
-        available = book.available(store.pk, line.sku_id)
-        if need <= 0 or available <= 0:
-            break
-        need -= plan_line_movement(order, line, store, min(need, available), ALLOC, book, ledger, planned)
-
-
-def _give_back(
-    order: Order, line: OrderLine, units: int, book: StockBook | None, ledger: LineLedger, planned: list
-) -> None:
-    for store_id, held in sorted(ledger.held.items(), key=lambda item: -item[1]):
-        if units <= 0:
-            break
-        if held > 0:
-            store = ledger.stores[store_id]
-            units -= plan_line_movement(order, line, store, min(units, held), RELEASE, book, ledger, planned)
-
-
-def plan_line_movement(
-    order: Order,
-    line: OrderLine,
-    store: Store,
-    units: int,
-    verb: str,
-    book: StockBook | None,
-    ledger: LineLedger,
-    planned: list[MovementSpec],
-    *,
-    allocated: bool = True,
-) -> int:
-    """Plan one ledger movement of ``units`` (positive) and account for it at once; returns ``units``.
-
-    The book holds locked stock rows, so what it says is available is what the write will find.
-    ``allocated=False`` ships from a store that held nothing for the line (only on_hand moves).
-    """
-    on_hand_per_unit, allocated_per_unit = EFFECTS[verb]
-    on_hand_change = on_hand_per_unit * units
-    allocated_change = allocated_per_unit * units if allocated else 0
-    sku = book.sku(line.sku_id) if book and line.sku_id is not None else line.sku
-    if sku is None:  # the matcher releases a line's stock before it changes or drops the SKU
-        raise ValueError(f"line #{line.item_detail_id} of {order.order_number} has no SKU to move stock of")
-    planned.append(
-        MovementSpec(
-            store=store, sku=sku, kind=KINDS[verb], quantity=on_hand_change, allocated=allocated_change,
-            reference=order.order_number[:100], note=f"#{line.item_detail_id} {line.name}"[:255],
-            idempotency_key=ledger.key(line_id(order, line), verb, store),
-        )
-    )
-    if book:
-        book.take(store.pk, sku.pk, allocated_change)
-    ledger.record(store, verb, allocated_change, on_hand_change)
-    line.allocated_units += allocated_change
-    if verb == SHIP:
-        line.shipped_units += units
-    return units
-
-
-def _unfilled(line: OrderLine) -> int:
-    """Units neither held nor already shipped: what still needs stock."""
-    return line.units - line.allocated_units - line.shipped_units

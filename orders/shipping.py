@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from inventory.models import Store
 
-from .models import MAX_SHIPMENTS_PER_PACKAGE, Order, OrderPackage, OrderState, ReportState, Shipment
+from . import timeline
+from .models import MAX_SHIPMENTS_PER_PACKAGE, EventKind, Order, OrderPackage, OrderState, ReportState, Shipment
 from .models.shipment import normalize_tracking_number, validate_tracking_number
-from .services import ACTIVE_STATES, save_orders, ship_lines
+from .services import ship_package
 
 
 class ShippingError(Exception):
@@ -43,7 +44,8 @@ def record_shipment(*, package: OrderPackage, delivery_company: str, shipped_on:
         order=order, package=package, delivery_company=delivery_company, tracking_number=tracking_number,
         shipped_on=shipped_on, store=store, created_by=user if getattr(user, "pk", None) else None,
     )
-    _ship_goods(order, package, store)
+    timeline.log([order], EventKind.SHIPMENT_RECORDED, data=_parcel(shipment), user=user)
+    _ship_goods(order, package, store, user)
     return shipment
 
 
@@ -60,7 +62,7 @@ def ship_order(order: Order, *, delivery_company: str, shipped_on: date, trackin
 
 @transaction.atomic
 def change_shipment(shipment: Shipment, *, delivery_company: str | None = None, tracking_number: str | None = None,
-                    shipped_on: date | None = None) -> Shipment:
+                    shipped_on: date | None = None, user=None) -> Shipment:
     """A correction: sent later as an update of the same marketplace row, never as a second row."""
     if tracking_number is not None:
         tracking_number = _tracking_number(tracking_number)
@@ -74,6 +76,7 @@ def change_shipment(shipment: Shipment, *, delivery_company: str | None = None, 
     if shipment.needs_report and shipment.report_state != ReportState.SENDING:
         shipment.report_state = ReportState.PENDING
     shipment.save()
+    timeline.log([_order_of(shipment)], EventKind.SHIPMENT_CORRECTED, data=_parcel(shipment), user=user)
     return shipment
 
 
@@ -88,9 +91,11 @@ def _tracking_number(value: str) -> str:
 
 
 @transaction.atomic
-def delete_shipment(shipment: Shipment) -> None:
+def delete_shipment(shipment: Shipment, *, user=None) -> None:
     """Never reported: the row goes. Reported: it is marked deleted, and the deletion is reported."""
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if user is not None:  # the report job also deletes what RMS never held: that is no step of the order
+        timeline.log([_order_of(shipment)], EventKind.SHIPMENT_DELETED, data=_parcel(shipment), user=user)
     if not shipment.external_id and shipment.report_state != ReportState.SENDING:
         shipment.delete()
         return
@@ -134,6 +139,7 @@ def mark_batch_request(shipments: list[Shipment], request_id: str) -> None:
         shipment.report_request = request_id
 
 
+@transaction.atomic
 def mark_reported(shipment: Shipment, external_id: str | int | None) -> None:
     """The marketplace holds the row as we hold it (or, for a deleted one, no longer holds it)."""
     values = {} if shipment.deleted else shipment.values
@@ -144,6 +150,8 @@ def mark_reported(shipment: Shipment, external_id: str | int | None) -> None:
     Shipment.objects.filter(pk=shipment.pk).update(**fields)
     for name, value in fields.items():
         setattr(shipment, name, value)
+    timeline.log([_order_of(shipment)], EventKind.SHIPMENT_REPORTED,
+                 data={**_parcel(shipment), "deleted": shipment.deleted, "external_id": shipment.external_id})
 
 
 def mark_pending(shipment: Shipment) -> None:
@@ -152,13 +160,16 @@ def mark_pending(shipment: Shipment) -> None:
     shipment.report_state, shipment.report_request = ReportState.PENDING, ""
 
 
+@transaction.atomic
 def mark_refused(shipment: Shipment, error: str) -> None:
     """The marketplace refused the row: staff see why on the shipment; nothing is retried until it changes."""
     Shipment.objects.filter(pk=shipment.pk).update(report_state=ReportState.ERROR, report_error=error[:2000],
                                                    report_request="")
     shipment.report_state, shipment.report_error, shipment.report_request = ReportState.ERROR, error[:2000], ""
+    timeline.log([_order_of(shipment)], EventKind.SHIPMENT_REFUSED, data=_parcel(shipment), message=error[:2000])
 
 
+@transaction.atomic
 def mark_held(shipment: Shipment, external_id: str | int, held: dict[str, str]) -> None:
     """Read back: the marketplace holds this row with ``held`` values (a cut-off call's add, adopted).
 
@@ -172,6 +183,9 @@ def mark_held(shipment: Shipment, external_id: str | int, held: dict[str, str]) 
     Shipment.objects.filter(pk=shipment.pk).update(**fields)
     for name, value in fields.items():
         setattr(shipment, name, value)
+    if not changed:
+        timeline.log([_order_of(shipment)], EventKind.SHIPMENT_REPORTED,
+                     data={**_parcel(shipment), "external_id": shipment.external_id})
 
 
 def reopen_changed(shipments: list[Shipment]) -> int:
@@ -199,13 +213,21 @@ def _differs_from_report(shipment: Shipment) -> bool:
     return shipment.values != shipment.reported_values
 
 
-def _ship_goods(order: Order, package: OrderPackage, store: Store | None) -> None:
+def _ship_goods(order: Order, package: OrderPackage, store: Store | None, user) -> None:
     """The package's lines ship from ``store``; the order is shipped when every package has a parcel."""
     all_lines = list(order.lines.select_related("sku"))
-    if order.state in ACTIVE_STATES:
-        ship_lines(order, [line for line in all_lines if line.package_id == package.pk], store=store)
     unshipped = order.packages.exclude(pk__in=Shipment.objects.filter(order=order, deleted=False)
                                        .values("package_id"))
-    if order.state in ACTIVE_STATES and not unshipped.exclude(lines__isnull=True).exists():
-        order.state = OrderState.SHIPPED
-    save_orders([(order, all_lines)])
+    ship_package(order, all_lines, [line for line in all_lines if line.package_id == package.pk], store=store,
+                 complete=not unshipped.exclude(lines__isnull=True).exists(), user=user)
+
+
+def _order_of(shipment: Shipment) -> Order:
+    """The shipment's order as a key only: a timeline row needs no query to read the order."""
+    return Order(pk=shipment.order_id)
+
+
+def _parcel(shipment: Shipment) -> dict:
+    """What the timeline shows of a parcel: carrier code, tracking number, date."""
+    return {"carrier": shipment.delivery_company, "tracking": shipment.tracking_number,
+            "shipped_on": str(shipment.shipped_on)}

@@ -8,6 +8,7 @@ from .choices import (
     OrderProgress,
     OrderState,
 )
+from .event import EventKind, OrderEvent
 from .mail import BuyerMessage, MailTemplate, MessageEvent, MessageStatus
 from .order import Order, OrderChange, OrderLine, OrderPackage
 from .payment import PaymentMethod
@@ -16,7 +17,7 @@ from .shipment import MAX_SHIPMENTS_PER_PACKAGE, NOT_REPORTED, ReportState, Ship
 
 __all__ = [
     "FINAL_PROGRESS", "MAX_SHIPMENTS_PER_PACKAGE", "SHIPPED_PROGRESS", "STICKY_REASONS", "AttentionReason",
-    "BuyerMessage", "MailTemplate", "MessageEvent", "MessageStatus", "Order", "OrderChange", "OrderLine",
-    "OrderPackage", "OrderProgress", "OrderState", "PaymentMethod", "ReportJob", "ReportKind", "ReportState",
-    "ReportStatus", "Shipment", "NOT_REPORTED",
+    "BuyerMessage", "EventKind", "MailTemplate", "MessageEvent", "MessageStatus", "Order", "OrderChange",
+    "OrderEvent", "OrderLine", "OrderPackage", "OrderProgress", "OrderState", "PaymentMethod", "ReportJob",
+    "ReportKind", "ReportState", "ReportStatus", "Shipment", "NOT_REPORTED",
 ]

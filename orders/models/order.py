@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +70,8 @@ class Order(models.Model):
     # the open-orders refresh takes the least recently refreshed first (NULL first), so none starves.
     refreshed_at = models.DateTimeField(_("last refreshed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # (state, attention reasons) as last read or written; None for an order not stored yet (see from_db).
+    stored_state: tuple | None = None
 
     class Meta:
         verbose_name = _("order")
@@ -78,6 +83,15 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.order_number
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any],
+                **kwargs: Any) -> Order:
+        """Remember the state and reasons as read, so the timeline can tell what a transition changed."""
+        order = super().from_db(db, field_names, values, **kwargs)
+        if "state" in order.__dict__ and "attention_reasons" in order.__dict__:
+            order.stored_state = (order.state, tuple(order.attention_reasons))
+        return order
 
     @property
     def is_final(self) -> bool:

@@ -20,6 +20,7 @@ from rakuten_link.admin import mapping_views
 from rakuten_link.mappings.forms import ProductMappingForm
 from rakuten_link.mappings.payments import settlement_label
 from rakuten_link.mappings.rules import request_verification
+from rakuten_link.mappings.status import request_recheck
 from rakuten_link.models import DriftReport, MappingStatus, PaymentMethodMapping, ProductMapping
 from rakuten_link.sync.inventory.pending import request_push
 
@@ -91,7 +92,7 @@ class ProductMappingAdmin(AuditTrailMixin, admin.ModelAdmin):
     def verify_now(self, request, queryset):
         accounts = set(queryset.values_list("account_id", flat=True))
         record_actions(request.user, queryset, _("Verification against RMS requested."))
-        queryset.update(checked_at=None)
+        request_recheck(queryset)
         for account_id in accounts:
             request_verification(account_id)
         self.message_user(request, _("Verification queued for %(n)d account(s).") % {"n": len(accounts)})

@@ -152,7 +152,7 @@ class BuyerMessageAdmin(admin.ModelAdmin):
         return as_html(obj.last_error) or "—"  # explained first, the relay's or system's own text folded
 
     def _apply(self, request, queryset, change, audit: str, done: str, refused: str) -> None:
-        changed = [message for message in queryset.select_related("order") if change(message)]
+        changed = [message for message in queryset.select_related("order") if change(message, user=request.user)]
         record_actions(request.user, changed, audit)
         if changed:
             self.message_user(request, done % {"count": len(changed)}, messages.SUCCESS)

@@ -102,7 +102,7 @@ def change_shipment_view(model_admin, request, object_id: str, shipment_id: int)
                "shipped_on": shipment.shipped_on}
     form = ShipmentForm(request.POST or None, initial=initial, with_store=False)
     if request.method == "POST" and form.is_valid():
-        change_shipment(shipment, **form.cleaned_data)
+        change_shipment(shipment, user=request.user, **form.cleaned_data)
         record_action(request.user, order, _("Shipment of package %(basket)s corrected: %(carrier)s.")
                       % {"basket": shipment.package.basket_id, "carrier": _carrier(form.cleaned_data)})
         model_admin.message_user(request, _("Shipment corrected; RMS will be told at the next shipping report."),
@@ -119,7 +119,7 @@ def delete_shipment_view(model_admin, request, object_id: str, shipment_id: int)
     shipment = get_object_or_404(Shipment, pk=shipment_id, order=order, deleted=False)
     if request.method == "POST":
         basket = shipment.package.basket_id
-        delete_shipment(shipment)
+        delete_shipment(shipment, user=request.user)
         record_action(request.user, order, _("Shipment of package %(basket)s deleted.") % {"basket": basket})
         model_admin.message_user(request, _("Shipment deleted."), messages.SUCCESS)
     return _back(order)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import AccountStatus, EcAccount
 from lib.audit import record_action, record_actions
+from orders import timeline
 from orders.admin import OrderAdmin, PackageInline
 from orders.models import Order
 from rakuten_link.admin import order_bulk
@@ -118,7 +119,8 @@ class RakutenOrderAdmin(OrderAdmin):
             return redirect("admin:orders_order_changelist")
         account, number = form.cleaned_data["account"], form.cleaned_data["order_number"]
         request.session[LAST_FETCH_ACCOUNT] = account.pk
-        result = fetch_order_by_number(account, number)
+        with timeline.acting(user=request.user):
+            result = fetch_order_by_number(account, number)
         detail = _("Fetched order %(number)s by number: %(result)s") % {"number": number, "result": result.message}
         record_action(request.user, result.order or account, detail)
         level = messages.SUCCESS if result.ok else messages.ERROR
@@ -129,7 +131,8 @@ class RakutenOrderAdmin(OrderAdmin):
 
     @admin.action(description=gettext_lazy("Match lines needing a check again and allocate"), permissions=["change"])
     def rematch_lines(self, request, queryset):
-        matched = sum(rematch_order(order) for order in queryset)
+        with timeline.acting(user=request.user):
+            matched = sum(rematch_order(order) for order in queryset)
         record_actions(request.user, queryset, _("Matched 要確認 lines again: %(n)d now match a SKU.") % {"n": matched})
         self.message_user(request, ngettext("%(n)d line now matches a SKU.", "%(n)d lines now match a SKU.",
                                            matched) % {"n": matched}, messages.SUCCESS)

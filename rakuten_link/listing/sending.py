@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rakuten_link.models import MappingStatus, ProductMapping
+from rakuten_link.mappings.status import verified
+from rakuten_link.models import ProductMapping
 from rakuten_link.rms import RmsClient
 from rakuten_link.rms.errors import RmsError, RmsNotFoundError
 from rakuten_link.sync.inventory.pending import request_push
@@ -150,7 +151,7 @@ def _succeeded(listing: Listing, draft: ListingDraft, body: dict) -> None:
         ProductMapping.objects.update_or_create(
             account=listing.account, manage_number=draft.manage_number, variant_id=variant.variant_id,
             defaults={"sku_id": variant.sku_id, "merchant_defined_sku_id": variant.sku_code,
-                      "status": MappingStatus.OK, "status_message": "", "checked_at": now,
+                      **verified(now),
                       "variant_choices": draft.plan.choices(variant), "last_pushed_quantity": None},
         )
         pairs.add((listing.account_id, variant.sku_id))

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EcAccount
 from rakuten_link.mappings.rules import MappingError, check_merchant_sku, mapping_key, shared_sku_messages
-from rakuten_link.models import MappingStatus, ProductMapping
+from rakuten_link.mappings.status import mark_unchecked
+from rakuten_link.models import ProductMapping
 
 KEY_FIELDS = ("account", "manage_number", "variant_id", "legacy_h_choice", "legacy_v_choice")
 
@@ -67,7 +68,7 @@ class ProductMappingForm(forms.ModelForm):
         mapping = super().save(commit=False)
         if any(field in self.changed_data for field in KEY_FIELDS) and self.instance.pk:
             # Another Rakuten SKU: what we verified and pushed before says nothing about it.
-            mapping.status, mapping.status_message, mapping.checked_at = MappingStatus.UNCHECKED, "", None
+            mark_unchecked(mapping, forget_check=True)
             mapping.last_pushed_quantity = mapping.last_pushed_at = None
             mapping.variant_choices = None
         if commit:

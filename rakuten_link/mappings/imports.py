@@ -28,7 +28,8 @@ from rakuten_link.mappings.rules import (
     request_verification,
     shared_sku_messages,
 )
-from rakuten_link.models import MappingStatus, ProductMapping
+from rakuten_link.mappings.status import mark_unchecked
+from rakuten_link.models import ProductMapping
 
 COLUMNS = (
     Column("manage_number", ("商品管理番号", "商品管理番号（商品URL）", "manage_number")),
@@ -229,7 +230,7 @@ def _apply(mapping: ProductMapping, values: dict) -> bool:
     }
     changed = any(getattr(mapping, field) != value for field, value in wanted.items())
     if mapping.pk and wanted["variant_id"] != mapping.variant_id:
-        mapping.status, mapping.status_message = MappingStatus.UNCHECKED, ""
+        mark_unchecked(mapping)
         mapping.variant_choices = None  # they described the variant this mapping named before
     for field, value in wanted.items():
         setattr(mapping, field, value)

@@ -24,7 +24,8 @@ from django.utils.translation import ngettext
 from accounts.models import EcAccount
 from accounts.secrets import SecretUnreadable
 from lib.audit import record_action, record_actions
-from orders.models import AttentionReason, Order, OrderProgress, OrderState
+from orders import timeline
+from orders.models import AttentionReason, EventKind, Order, OrderProgress, OrderState
 from orders.services import cancel_order
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError
 from rakuten_link.rms.codes import CANCEL_REASONS
@@ -83,7 +84,10 @@ def confirm_orders_in_rms(account: EcAccount, orders: Sequence[Order], *, user=N
         elif not answer.ok:
             result.add(messages.ERROR, _("RMS refused to confirm order %(number)s: %(error)s")
                        % {"number": answer.order_number, "error": _answer_text(answer.code, answer.message)})
-    _reread(account, client, list(by_number), result)
+    with transaction.atomic():
+        timeline.log(result.done, EventKind.CONFIRMED, user=user)
+    with timeline.acting(user=user):
+        _reread(account, client, list(by_number), result)
     if result.done:
         if user is not None:
             record_actions(user, result.done, _("Confirmed in RMS (注文確認)."))
@@ -115,16 +119,17 @@ def cancel_order_in_rms(order: Order, reason_code: int, user) -> ActionResult:
         return result
     except RmsError as exc:
         refused = exc  # a cut-off call may still have been applied: the re-read tells
-    _reread(account, client, [order.order_number], result)
+    reason = f"{reason_code} {CANCEL_REASONS[reason_code]}"
+    with timeline.acting(user=user):
+        _reread(account, client, [order.order_number], result)
     order.refresh_from_db()
     if refused is not None and order.order_progress != OrderProgress.CANCELLED:
         result.add(messages.ERROR, _("Order %(number)s could not be cancelled in RMS: %(error)s. Nothing was "
                                      "changed here.") % {"number": order.order_number, "error": error_text(refused)})
         return result
-    order = _cancel_here(order)
+    order = _cancel_here(order, user, reason)
     withdraw_unsent_messages(order)  # the re-read may have withdrawn them already; a second call finds none
     result.done.append(order)
-    reason = f"{reason_code} {CANCEL_REASONS[reason_code]}"
     record_action(user, order, _("Cancelled in RMS (reason: %(reason)s).") % {"reason": reason})
     if AttentionReason.CANCELLED_AFTER_SHIPPING in order.attention_reasons:
         text = _("Order %(number)s cancelled in RMS (reason: %(reason)s). Its goods had already left: check the "
@@ -188,9 +193,12 @@ def _reread(account: EcAccount, client: RmsClient, numbers: list[str], result: A
 
 
 @transaction.atomic
-def _cancel_here(order: Order) -> Order:
+def _cancel_here(order: Order, user, reason: str) -> Order:
     """Cancelled in RMS: if the re-read did not already do it, our copy is cancelled and its stock released."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.state != OrderState.CANCELLED:
-        cancel_order(order, list(order.lines.all()), release=order.state != OrderState.SHIPPED)
+        cancel_order(order, list(order.lines.all()), release=order.state != OrderState.SHIPPED, user=user,
+                     message=reason)
+    else:
+        timeline.explain(order, EventKind.CANCELLED, reason)  # the re-read cancelled it: say why
     return order

@@ -243,6 +243,6 @@ def _write(parsed: list[ParsedRow], user) -> None:
                     record_shipment(package=row.package, user=user, **row.values)
                 elif row.action in (FILL, CORRECT):
                     assert row.shipment is not None  # _match_existing gives these actions their parcel
-                    change_shipment(row.shipment, **row.values)
+                    change_shipment(row.shipment, user=user, **row.values)
             except ShippingError as exc:
                 raise _RowFailed(row.line, str(exc)) from None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import EcAccount
 from accounts.secrets import SecretUnreadable
 from accounts.services import pause_for_auth_failure, record_credentials_unreadable
+from orders.timeline import acting
 from rakuten_link.alerts import send_alert
 from rakuten_link.models import RunStatus, SyncRun
 from rakuten_link.rms import RmsAuthError, RmsError
@@ -49,7 +50,8 @@ def run_job(account: EcAccount, kind: str, job: JobFunction, **options) -> SyncR
         close_abandoned_runs(account, kind)  # we hold the lease: an older running row has no live worker
         run = SyncRun.objects.create(account=account, kind=kind)
         try:
-            result = job(account=account, client=client_for(account, run=run), run=run, **options)
+            with acting(job=kind):  # what the job does to an order shows on its timeline as done by this job
+                result = job(account=account, client=client_for(account, run=run), run=run, **options)
         except SecretUnreadable as exc:  # wrong FIELD_ENCRYPTION_KEY: nothing was sent; no pause, no auth alert
             record_credentials_unreadable(account)
             return _finish(run, RunStatus.FAILED, error=str(exc))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import EcAccount
 from lib.fastwrite import update_rows
 from rakuten_link.mappings.rules import MappingError, normalise_manage_number
+from rakuten_link.mappings.status import apply_verdict
 from rakuten_link.mappings.verdicts import Verdict, judge
 from rakuten_link.models import MappingStatus, ProductMapping
 from rakuten_link.rms import RmsClient, RmsItem
@@ -95,9 +96,7 @@ def _taken_variants(account, numbers: list[str], resolving_ids: set[int]) -> set
 
 
 def _apply(mapping: ProductMapping, verdict: Verdict, now) -> None:
-    mapping.status = MappingStatus.OK if verdict.ok else MappingStatus.ERROR
-    mapping.status_message = verdict.message[:500]
-    mapping.checked_at = now
+    apply_verdict(mapping, verdict.ok, verdict.message, now)
     # Only a verified variant's choices are worth matching old order lines against (sync/orders/matching.py).
     mapping.variant_choices = verdict.choices if verdict.ok else None
     if verdict.variant_id:

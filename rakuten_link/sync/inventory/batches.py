@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib.fastwrite import set_by_id
-from rakuten_link.models import MappingStatus, ProductMapping
+from rakuten_link.mappings.status import mark_rejected
+from rakuten_link.models import ProductMapping
 from rakuten_link.rms import InventoryUpdate, RmsClient, RmsRequestError
 
 BATCH_SIZE = 400
@@ -75,9 +76,7 @@ class BatchPusher:
 
     def _rejected(self, row: PushRow, message: str) -> None:
         text = _("Rakuten rejected the stock update: %(error)s") % {"error": message}
-        ProductMapping.objects.filter(pk=row.mapping_id).update(
-            status=MappingStatus.ERROR, status_message=text[:500], checked_at=timezone.now()
-        )
+        mark_rejected(row.mapping_id, text)
         self.stats.rejected += 1
 
 

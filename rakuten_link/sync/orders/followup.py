@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
-from orders.models import Order, OrderChange, OrderProgress
+from orders import timeline
+from orders.models import EventKind, Order, OrderChange, OrderProgress
 from rakuten_link.alerts import send_alert
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError
 from rakuten_link.sync.orders.upsert import BatchOutcome
@@ -87,4 +88,6 @@ def confirm_new_orders(account: EcAccount, client: RmsClient, orders: Sequence[O
             OrderChange(order=o, field="order_progress", old_value=str(OrderProgress.AWAITING_CONFIRMATION.value),
                         new_value=str(confirmed.value)) for o in done
         )
+        timeline.log(done, EventKind.CONFIRMED)
+        timeline.log(done, EventKind.CHANGED, data={"changes": 1})  # the change row above: who made it
     return len(done), len(results) - len(done)

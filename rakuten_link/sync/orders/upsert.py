@@ -8,7 +8,7 @@ is unchanged cost nothing; changed ones record their differences as OrderChange 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,9 +19,10 @@ from django.utils import timezone
 from accounts.models import EcAccount
 from inventory.models import Store
 from lib.fastwrite import adopt_keys, insert_rows
+from orders import timeline
 from orders.models import (
-    SHIPPED_PROGRESS,
     AttentionReason,
+    EventKind,
     Order,
     OrderChange,
     OrderLine,
@@ -29,7 +30,7 @@ from orders.models import (
     OrderProgress,
     OrderState,
 )
-from orders.services import Entry, allocate_orders, cancel_order, mark_shipped, save_orders, snapshot
+from orders.services import Entry, follow_marketplace, record_taken_in, snapshot, take_in
 from orders.tax import tax_mismatch_reasons
 from rakuten_link.rms import RmsOrder
 from rakuten_link.sync.messages.queueing import (
@@ -124,9 +125,10 @@ def _create(ctx: IntakeContext, fresh: list[MappedOrder], matcher: LineMatcher, 
         lines = [OrderLine(order=order, package=order_packages.get(line.basket_id),
                            sku_id=_match(matcher, line.fields), **line.fields) for line in m.lines]
         entries.append((order, lines))
-    allocate_orders(entries, stores=ctx.stores, fresh=True, extra_reasons=_reasons(entries), save=False)
+    take_in(entries, stores=ctx.stores, extra_reasons=_reasons(entries))
     _insert_orders(ctx, [order for order, _l in entries], packages)
     insert_rows([line for _o, lines in entries for line in lines])  # no line is read back by pk here
+    record_taken_in([order for order, _l in entries])
     _collect(entries, outcome)
     outcome.created.extend(order for order, _l in entries)
     queue_new_order_messages([order for order, _l in entries])  # in the batch's commit: queued exactly once
@@ -149,10 +151,6 @@ def _new_order(ctx: IntakeContext, m: MappedOrder) -> Order:
     order = Order(account=ctx.account, order_number=m.number, raw=m.raw, content_hash=m.content_hash,
                   refreshed_at=timezone.now(), **m.fields)
     order.payment_method_id = ctx.payments.get(m.fields["settlement_method_code"])
-    if m.progress == OrderProgress.CANCELLED:
-        order.state = OrderState.CANCELLED  # seen first when already cancelled: nothing to allocate
-    elif m.progress in SHIPPED_PROGRESS:
-        order.state = OrderState.SHIPPED  # seen first when the goods had left (a backfill): takes no stock
     return order
 
 
@@ -177,56 +175,40 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
         lines[line.order_id][line.item_detail_id] = line
     # What the database holds now, so that only rows whose allocation or state end up different are written.
     before = snapshot([(order, list(lines[order.pk].values())) for order, _m in changed])
-    rows, active, to_cancel = [], [], []
+    rows, entries, lines_changed = [], [], set()
     for order, m in changed:
         diff = diff_order(order, packages[order.pk], lines[order.pk], m)
         rows += [OrderChange(order=order, field=c.field, old_value=c.old, new_value=c.new) for c in diff.changes]
-        _apply_fields(ctx, order, m, lines_changed=diff.lines_changed)
+        _apply_fields(ctx, order, m)
+        if diff.lines_changed:
+            lines_changed.add(order.order_number)
         sync_packages(order, m, packages[order.pk])
-        order_lines = sync_lines(order, m, lines[order.pk], packages[order.pk], matcher)
-        if m.progress == OrderProgress.CANCELLED and order.state != OrderState.CANCELLED:
-            to_cancel.append((order, order_lines))
-        else:
-            active.append((order, order_lines))
+        entries.append((order, sync_lines(order, m, lines[order.pk], packages[order.pk], matcher)))
     OrderChange.objects.bulk_create(rows)
+    timeline.write([timeline.event(order, EventKind.CHANGED, data={"changes": n})
+                    for order, n in Counter(row.order for row in rows).items()])
     outcome.changes += len(rows)
-    allocate_orders(active, stores=ctx.stores, extra_reasons=_reasons(active), save=False)
-    for order, order_lines in active:
-        _follow_progress(order, order_lines)
-    save_orders(active, before=before)
-    for order, order_lines in to_cancel:
-        _cancel(order, order_lines)
-    outcome.cancelled += len(to_cancel)
-    _collect(active, outcome)
+    cancelling = {order.order_number for order, _l in entries if order.order_progress == OrderProgress.CANCELLED
+                  and order.state != OrderState.CANCELLED}
+    released = follow_marketplace(entries, stores=ctx.stores, before=before, lines_changed=lines_changed,
+                                  extra_reasons=_reasons([e for e in entries if e[0].order_number not in cancelling]))
+    for order, _l in entries:
+        if order.order_number in cancelling:
+            withdraw_unsent_messages(order)  # nothing that was waiting goes out for a cancelled order
+    for order in released:
+        queue_cancelled_message(order)  # an order fetched before, cancelled while waiting: the buyer hears once
+    outcome.cancelled += len(cancelling)
+    _collect([e for e in entries if e[0].order_number not in cancelling], outcome)
     outcome.updated.extend(order for order, _m in changed)
 
 
-def _apply_fields(ctx: IntakeContext, order: Order, m: MappedOrder, *, lines_changed: bool) -> None:
+def _apply_fields(ctx: IntakeContext, order: Order, m: MappedOrder) -> None:
+    """The marketplace's fields; our state and reasons follow in ``orders.services.follow_marketplace``."""
     for name, value in m.fields.items():
         setattr(order, name, value)
     order.payment_method_id = ctx.payments.get(m.fields["settlement_method_code"])
     order.raw, order.content_hash = m.raw, m.content_hash
-    if lines_changed and order.state != OrderState.CANCELLED:
-        order.attention_reasons = [*order.attention_reasons, AttentionReason.ORDER_CHANGED.value]
-    names = [*m.fields, "payment_method", "raw", "content_hash", "attention_reasons", "updated_at"]
-    order.save(update_fields=names)
-
-
-def _cancel(order: Order, lines: list[OrderLine]) -> None:
-    """A cancellation gives the stock back, unless the goods had already left (then staff check the return)."""
-    goods_left = order.state == OrderState.SHIPPED or order.shipping_reported_at is not None
-    if goods_left:
-        order.attention_reasons = [*order.attention_reasons, AttentionReason.CANCELLED_AFTER_SHIPPING.value]
-    cancel_order(order, lines, release=not goods_left)
-    withdraw_unsent_messages(order)  # nothing that was waiting goes out for a cancelled order
-    if not goods_left:
-        queue_cancelled_message(order)  # an order fetched before, cancelled while waiting: the buyer hears once
-
-
-def _follow_progress(order: Order, lines: list[OrderLine]) -> None:
-    """Shipped in RMS (by our report or by hand there): what the lines hold leaves the shelf."""
-    if order.order_progress in SHIPPED_PROGRESS:
-        mark_shipped(order, lines)
+    order.save(update_fields=[*m.fields, "payment_method", "raw", "content_hash", "updated_at"])
 
 
 def _reasons(entries: Sequence[Entry]) -> dict[str, list[str]]:

@@ -143,3 +143,13 @@ def test_a_cancel_here_queues_one_cancellation_message_for_the_buyer(order_shop,
     message, = BuyerMessage.objects.filter(order=order)
     assert (message.event, message.status) == ("cancelled", "queued")
     assert message.subject == f"{order.order_number} キャンセル"
+
+
+def test_confirm_and_cancel_are_on_the_timeline_by_the_staff_member_with_the_reason(order_shop, rms_orders, staff):
+    from orders.models import OrderEvent
+
+    order, = fetch_new(order_shop.account, rms_orders)
+    confirm_orders_in_rms(order_shop.account, [order], user=staff)
+    assert cancel_order_in_rms(order, 8, staff).ok
+    rows = {e.kind: e for e in OrderEvent.objects.filter(order=order, user=staff)}
+    assert {"confirmed", "cancelled"} <= set(rows) and rows["cancelled"].message == "8 欠品"
