@@ -147,5 +147,11 @@ def withdraw_unsent(order: Order) -> int:
     its way and is left to the sender. Returns how many were withdrawn.
     """
     note = _("Withdrawn: the order was cancelled, so this message was not sent.")
-    return (BuyerMessage.objects.filter(order=order, status__in=UNSENT).exclude(event=MessageEvent.CANCELLED)
-            .update(status=MessageStatus.FAILED, last_error=note[:ERROR_LENGTH]))
+    with transaction.atomic(savepoint=False):
+        unsent = (BuyerMessage.objects.select_for_update().filter(order=order, status__in=UNSENT)
+                  .exclude(event=MessageEvent.CANCELLED))
+        events = list(unsent.values_list("event", flat=True))
+        withdrawn = unsent.update(status=MessageStatus.FAILED, last_error=note[:ERROR_LENGTH])
+        timeline.write([timeline.event(order, EventKind.MESSAGE_FAILED, message=note,
+                                       data={"event": event, "status": MessageStatus.FAILED}) for event in events])
+    return withdrawn

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from orders import outbox
-from orders.models import BuyerMessage, MailTemplate, MessageEvent, MessageStatus, Order
+from orders.models import BuyerMessage, EventKind, MailTemplate, MessageEvent, MessageStatus, Order, OrderEvent
 from rakuten_link.shipping.actions import cancel_order_in_rms
 from rakuten_link.sync.jobs import run_account_job
 
@@ -40,6 +40,8 @@ def test_a_cancellation_in_rms_withdraws_the_held_and_queued_messages(cancelling
         withdrawn = message(number, MessageEvent.NEW_ORDER)
         assert (withdrawn.status, withdrawn.last_error) == (MessageStatus.FAILED, WITHDRAWN)
         assert message(number, MessageEvent.CANCELLED).status == MessageStatus.HELD  # still for staff to approve
+        step = OrderEvent.objects.get(order__order_number=number, kind=EventKind.MESSAGE_FAILED)
+        assert (step.message, step.job, step.data["event"]) == (WITHDRAWN, "open-orders", MessageEvent.NEW_ORDER)
     assert message(kept, MessageEvent.NEW_ORDER).status == MessageStatus.HELD  # not cancelled: untouched
     send(cancelling_account)
     assert smtp_relay.received == []
