@@ -123,3 +123,36 @@ def test_the_pacing_defaults_to_the_inventory_write_rate(settings):
     assert 1.0 <= pacing_seconds() < 1.1
     settings.RMS_RATE_LIMITS = {**settings.RMS_RATE_LIMITS, "inventory_write": 0}
     assert pacing_seconds() == 0
+
+
+def test_rakuten_poll_queues_a_push_once_it_is_due_and_reads_only_when_none_is(
+    account, shop, sell, django_assert_num_queries
+):
+    from django.core.management import call_command
+
+    store, (sku, other) = shop
+    sell(store, sku)
+    run_queued()
+    sell(store, other)  # held back by the pacing
+    with django_assert_num_queries(1):  # nothing due: one read, nothing written
+        assert due_accounts() == []
+    InventoryPushClaim.objects.filter(account=account).update(next_start_at=timezone.now())
+    call_command("rakuten_poll", "--once", "--no-schedules")
+    assert queued_pushes() == [account.pk]
+
+
+def test_the_poll_loop_looks_for_due_pushes_between_its_once_a_second_passes(monkeypatch, settings):
+    import threading
+    from types import SimpleNamespace
+
+    from rakuten_link.management.commands import rakuten_poll
+
+    settings.RAKUTEN_PUSH_POLL_SECONDS = 0.05
+    passes, push_passes, stop = [], [], threading.Event()
+    monkeypatch.setattr(rakuten_poll, "_pass", lambda *_: passes.append(1))
+    monkeypatch.setattr(rakuten_poll, "_push_pass", lambda: push_passes.append(1))
+    monkeypatch.setattr(rakuten_poll, "threading", SimpleNamespace(Event=lambda: stop))
+    monkeypatch.setattr(rakuten_poll.signal, "signal", lambda *_: None)
+    threading.Timer(0.6, stop.set).start()  # stops the loop after 0.6 s
+    rakuten_poll.Command().handle(once=False, interval=1.0, no_schedules=True)
+    assert len(passes) == 1 and len(push_passes) >= 6

@@ -267,7 +267,7 @@ def test_a_task_queued_again_by_staff_claims_afresh_or_does_nothing(
     set_stock(account.stores.get(), sku, 3)
     make_mapping(account, "tee01", "tee01-m", sku)
     sell(account.stores.get(), sku)
-    assert "not run" in push_pending(account.pk, "an-old-token")  # the queued task holds the claim
+    assert "実行しませんでした" in push_pending(account.pk, "an-old-token")  # the queued task holds the claim
     run_queued()
     sell(account.stores.get(), sku)
     OrmQ.objects.all().delete()
