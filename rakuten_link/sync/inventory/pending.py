@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import EcAccount
 from rakuten_link.models import InventoryPushClaim, JobKind, JobLease, PendingInventoryPush
 from rakuten_link.rms.ratelimit import slot_seconds
 
@@ -85,9 +86,11 @@ def _due(now) -> Q:
                                          expires_at__gte=now)
     quiet_since = now - timedelta(seconds=settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS)
     waiting = PendingInventoryPush.objects.filter(account_id=OuterRef("account_id"), created_at__lte=quiet_since)
+    pushing = EcAccount.objects.filter(pk=OuterRef("account_id"), job_push_inventory=True, jobs_paused=False)
+    # Subqueries, never a join: the UPDATE stays a plain one whose row conditions PostgreSQL re-checks on the
+    # row a concurrent claimer just changed (a join would become "id IN (SELECT …)", read from an older snapshot).
     return ((Q(claimed_by="") | Q(expires_at__lt=now)) & (Q(next_start_at__isnull=True) | Q(next_start_at__lte=now))
-            & Q(account__job_push_inventory=True, account__jobs_paused=False)
-            & Exists(waiting) & ~Exists(live_lease))
+            & Exists(pushing) & Exists(waiting) & ~Exists(live_lease))
 
 
 def due_accounts() -> list[int]:
