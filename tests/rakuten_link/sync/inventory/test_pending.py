@@ -123,13 +123,13 @@ def test_a_stock_change_during_a_push_is_carried_by_the_next_push(
 def test_nothing_is_claimed_before_the_debounce_window_has_passed(
     rms, account, make_sku, set_stock, make_mapping, sell, settings
 ):
-    settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS = 0.4
+    settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS = 30
     sku = make_sku()
     set_stock(account.stores.get(), sku, 3)
     make_mapping(account, "tee01", "tee01-m", sku)
     sell(account.stores.get(), sku)
     assert queued_pushes() == [] and pending.due_accounts() == []
-    time.sleep(0.45)
+    PendingInventoryPush.objects.update(created_at=timezone.now() - timedelta(seconds=31))  # the window passed
     assert pending.due_accounts() == [account.pk]
     assert pending.claim_and_queue(pending.due_accounts()) == [account.pk]
     assert queued_pushes() == [account.pk]
