@@ -136,11 +136,14 @@ def test_rakuten_poll_queues_a_push_once_it_is_due_and_reads_only_when_none_is(
     from django.core.management import call_command
 
     store, (sku, other) = shop
+    with django_assert_num_queries(1):  # nothing pending, the usual case: one read
+        assert due_accounts() == []
     sell(store, sku)
     run_queued()
     sell(store, other)  # held back by the pacing
-    with django_assert_num_queries(1):  # nothing due: one read, nothing written
+    with django_assert_num_queries(2) as queries:  # pending but not due: reads only
         assert due_accounts() == []
+    assert all(query["sql"].startswith("SELECT") for query in queries.captured_queries)
     InventoryPushClaim.objects.filter(account=account).update(next_start_at=timezone.now())
     call_command("rakuten_poll", "--once", "--no-schedules")
     assert queued_pushes() == [account.pk]
