@@ -4,11 +4,11 @@
     REDIS_URL=redis://127.0.0.1:6379/9 .venv/bin/python bench/bench_inventory_burst.py
 
 A bench shop of 50 mapped SKUs (bench_inventory_support.build_shop) against an empty sandbox, production
-rate limits on our side, `manage.py qcluster` running. The movements (sales and receipts, random SKUs,
-evenly spread) go through inventory.services in this process, as the admin's adjustments do. Then it polls
-the sandbox until every SKU holds its final sellable quantity. Measured: how long after the last movement
-the sandbox was right for all 50, and how many inventory calls the burst cost (the pacing allows one per
-second). The last line is one JSON object.
+rate limits on our side, `manage.py qcluster` and `manage.py rakuten_poll` running. The movements (sales and
+receipts, random SKUs, evenly spread) go through inventory.services in this process, as the admin's
+adjustments do. Then it polls the sandbox until every SKU holds its final sellable quantity. Measured: how
+long after the last movement the sandbox was right for all 50, and how many inventory calls the burst cost
+(the pacing allows one per second). The last line is one JSON object.
 """
 
 from __future__ import annotations

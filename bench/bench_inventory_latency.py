@@ -3,12 +3,12 @@
     .venv/bin/python bench/bench_inventory_latency.py                 # ORM broker, 50 samples
     REDIS_URL=redis://127.0.0.1:6379/9 .venv/bin/python bench/bench_inventory_latency.py
 
-It loads the demo shop (demo_data) against a sandbox seeded with the demo catalogue, verifies the
-mappings and pushes once (the demo flow of issue 5), starts `manage.py qcluster`, then makes one stock
-movement at a time (``--interval`` seconds apart, default 3: each one after a quiet period) through
-inventory.services in this process — exactly as the admin's adjustment does — and polls the sandbox until
-it holds the new quantity. No schedule is installed, so only the event-driven path can deliver it.
-The last line is one JSON object: p50_s, p95_s, calls (inventory upserts during the samples), broker.
+It loads the demo shop (demo_data) against a sandbox seeded with the demo catalogue, verifies the mappings
+and pushes once (the demo flow of issue 5), starts `manage.py qcluster` and `manage.py rakuten_poll`, then
+makes one stock movement at a time (``--interval`` seconds apart, default 3: each one after a quiet period)
+through inventory.services in this process — exactly as the admin's adjustment does — and polls the sandbox
+until it holds the new quantity. No schedule is installed, so only the event-driven path can deliver it. The
+last line is one JSON object: p50_s, p95_s, calls (inventory upserts during the samples), broker.
 """
 
 from __future__ import annotations
@@ -23,18 +23,23 @@ import time
 from bench_inventory_support import REPO, SandboxProcess, configure
 
 
-def start_cluster(env: dict) -> subprocess.Popen:
-    command = [sys.executable, "manage.py", "qcluster"]
-    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start_cluster(env: dict) -> list[subprocess.Popen]:
+    """`qcluster` and, beside it as in production, `rakuten_poll`, which queues the pushes the pacing held back."""
+    commands = [[sys.executable, "manage.py", "qcluster"],
+                [sys.executable, "manage.py", "rakuten_poll", "--no-schedules"]]
+    return [subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for command in commands]
 
 
-def stop_cluster(process: subprocess.Popen) -> None:
-    process.terminate()  # qcluster stops its workers on SIGTERM
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def stop_cluster(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()  # qcluster stops its workers on SIGTERM, rakuten_poll after its pass
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def sellable(mapping) -> int:
@@ -120,7 +125,7 @@ def main() -> None:
     from rakuten_link.sync.inventory.pending import pacing_seconds
 
     print(f"broker {broker}, debounce {settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS} s, pacing {pacing_seconds():.2f} s, "
-          f"sandbox {sandbox.url}")
+          f"push poll {settings.RAKUTEN_PUSH_POLL_SECONDS} s, sandbox {sandbox.url}")
     account = prepare()
     cluster = start_cluster(env)
     try:

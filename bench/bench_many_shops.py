@@ -20,7 +20,7 @@ scheduled runs of (account, job) are matched in order to the firings of its sche
 exactly one task per account, and the queue is FIFO). The lag of D for an account is the SyncRun.started_at
 of the first run queued by a firing at or after D, minus D; it includes the scheduler's own delay (it looks
 at schedules only every 30 s of its guard loop) and the wait for a free worker. Event-driven inventory
-pushes are not scheduled runs and are left out (they are push_after_debounce tasks, not run_for_account).
+pushes are not scheduled runs and are left out (they are push_pending tasks, not run_for_account).
 A run that found the job already running ("skipped") counts as a start in ``worst_lag_s``; the *_strict
 figures count only runs that did their work. A due time whose run had not started by the end counts with
 lag ≥ end − D when D + period is before the end (late for sure), and is left out otherwise.

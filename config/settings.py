@@ -219,10 +219,12 @@ if RAKUTEN_SHIPPING_READBACK_MINUTES < 1:
         f"RAKUTEN_SHIPPING_READBACK_MINUTES is {RAKUTEN_SHIPPING_READBACK_MINUTES}; it must be at least 1 (minute): "
         "RMS needs a moment to apply a batch before it is read back."
     )
-# Event-driven stock push: the first change after a quiet period goes at once (plus this optional wait);
-# later ones gather until one pacing interval after the previous push (blank: the inventory-write rate).
+# Event-driven stock push (docs/architecture.md, Stock push claims): optional wait, least time between two pushes
+# (blank: the inventory-write rate), how long a killed push blocks the account, rakuten_poll's look for due pushes.
 RAKUTEN_PUSH_DEBOUNCE_SECONDS = env.float("RAKUTEN_PUSH_DEBOUNCE_SECONDS", default=0.0)
 RAKUTEN_PUSH_PACING_SECONDS = env.float("RAKUTEN_PUSH_PACING_SECONDS", default=None)
+RAKUTEN_PUSH_CLAIM_SECONDS = env.float("RAKUTEN_PUSH_CLAIM_SECONDS", default=3.0)
+RAKUTEN_PUSH_POLL_SECONDS = env.float("RAKUTEN_PUSH_POLL_SECONDS", default=0.1)
 # Listing pre-flight: words every account refuses besides its own 出品禁止ワード (comma-separated).
 RAKUTEN_PROHIBITED_WORDS = env.list("RAKUTEN_PROHIBITED_WORDS", default=[])
 RAKUTEN_LOG_RETENTION_DAYS = env.int("RAKUTEN_LOG_RETENTION_DAYS", default=30)

@@ -246,19 +246,21 @@ class PendingInventoryPush(models.Model):
         return f"{self.account_id}/{self.sku_id} {self.claim or '-'}"
 
 
-class InventoryPushMarker(models.Model):
-    """Per account: a debounced push task is queued (armed_at set) and runs at due_at.
+class InventoryPushClaim(models.Model):
+    """Per account: which push may send its pending SKUs (claimed_by), until when, and the earliest next start.
 
-    Only the caller whose conditional UPDATE arms it enqueues a task; the task disarms it before it
-    claims pending SKUs, so a change after that point arms (and enqueues) the next push.
+    Taken only by one conditional UPDATE (sync/inventory/pending.py), so at most one push per account is
+    queued or running; a claim past ``expires_at`` (a lost task, a killed worker) may be taken over.
+    ``next_start_at`` keeps the starts of two pushes one pacing interval apart.
     """
 
     account = models.OneToOneField(EcAccount, on_delete=models.CASCADE, related_name="+")
-    armed_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True, default="")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    next_start_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.account_id} armed={self.armed_at} due={self.due_at}"
+        return f"{self.account_id} claimed={self.claimed_by or '-'} next={self.next_start_at}"
 
 
 class DriftReport(models.Model):

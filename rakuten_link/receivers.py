@@ -1,7 +1,8 @@
 """Reacting to stock movements: a sale on the shop floor reaches Rakuten within seconds.
 
 inventory sends ``stock_changed`` after commit and knows nothing of Rakuten; here we find the
-accounts that sell the moved SKUs from the moved stores and queue a debounced push for them.
+accounts that sell the moved SKUs from the moved stores and record them as pending; a push is queued at
+once when the account is idle, else later by the push in flight or rakuten_poll (sync/inventory/pending.py).
 """
 
 from __future__ import annotations

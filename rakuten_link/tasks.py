@@ -1,17 +1,16 @@
 """Thin Django-Q2 entry points (dotted paths referenced by the schedules and by async_task).
 
-push_after_debounce is the event-driven inventory push (the name is kept for tasks already queued; there is
-no debounce by default any more). Why a task instead of a Schedule of type ONCE: the Django-Q2 scheduler
-only looks at schedules every 30 s, which alone would break "on Rakuten within a second". A task enqueued
-at once is picked up within the broker's poll (ORM) or immediately (Redis), pushes at once after a quiet
-period and otherwise when the pacing interval since the previous push has passed. Only one task per
-account is queued at a time (the marker), so a burst of sales costs one push per pacing interval, not one
-per sale.
+push_pending is the event-driven inventory push. Why a task instead of a Schedule of type ONCE: the
+Django-Q2 scheduler only looks at schedules every 30 s, which alone would break "on Rakuten within a
+second". A task is queued only by whoever wins the account's push claim (sync/inventory/pending.py): the
+stock movement itself after a quiet period (the leading edge), the push that just ended, or rakuten_poll
+once the pacing interval has passed. So at most one push per account is queued or running, a burst of
+sales costs one push per pacing interval, and no task ever sleeps on a worker waiting for its turn.
 """
 
 from __future__ import annotations
 
-import time
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,15 +24,10 @@ from orders.reports import delete_expired_reports
 from rakuten_link.alerts.watch import check_alerts
 from rakuten_link.models import AlertLog, ApiCall, JobKind, RunStatus, SyncRun
 from rakuten_link.sync.abandoned import sweep_abandoned_runs
-from rakuten_link.sync.inventory.pending import (
-    disarm_marker,
-    enqueue_push,
-    keep_armed,
-    seconds_until_due,
-    start_push,
-)
+from rakuten_link.sync.inventory import pending
 from rakuten_link.sync.jobs import accounts_for, run_account_job
-from rakuten_link.sync.leases import lease_is_live
+
+logger = logging.getLogger(__name__)
 
 
 def dispatch(kind: str, **options) -> str:
@@ -96,50 +90,41 @@ def delete_expired_files() -> str:
     return delete_expired_reports()
 
 
-# While another inventory job holds the lease (a long scheduled push, a drift check), wait for it
-# rather than skip: the pending SKUs must be pushed by *someone* soon. Stays well under Q's timeout.
-LEASE_WAIT_SECONDS = 90
-LEASE_POLL_SECONDS = 0.05  # a push in flight ends within a second: notice it at once
-HEARTBEAT_SECONDS = 10  # keeps a waiting task's marker from looking stale (STALE_ARM_SECONDS)
+def push_pending(account_id: int, token: str = "") -> str:
+    """Queued with the account's push claim; returns a one-line summary for Django-Q2's task list.
 
-
-def push_after_debounce(account_id: int) -> str:
-    """Queued by sync.inventory.pending.request_push; returns a one-line summary for Django-Q2's task list."""
-    time.sleep(seconds_until_due(account_id))
-    account = EcAccount.objects.filter(pk=account_id).first()
-    if account is None or not account.job_push_inventory or account.jobs_paused:
-        disarm_marker(account_id)
-        return _("inventory push not run: the account's inventory updates are off or paused")
-    return _run_when_free(account)
-
-
-def _run_when_free(account: EcAccount) -> str:
-    """Push as soon as no other inventory job runs; the marker stays armed while we wait.
-
-    Staying armed matters: sales during a long scheduled push then add pending SKUs for *this* task
-    instead of each queuing another task that would also sit waiting and fill every worker.
+    A task whose claim was taken over (it sat in the queue too long, or staff queued it again) claims
+    afresh, and does nothing when it cannot: another push is in flight or the pacing does not allow one.
     """
-    deadline = time.monotonic() + LEASE_WAIT_SECONDS
-    beat = time.monotonic()
-    while True:
-        if not lease_is_live(account, JobKind.INVENTORY):
-            # Disarm before the push claims anything: a movement from now on arms and enqueues the next push,
-            # due one pacing interval after this one started.
-            start_push(account.pk)
-            run = run_account_job(account, JobKind.INVENTORY, pending_only=True)
-            if run.status != RunStatus.SKIPPED or account.jobs_paused:
-                return f"{account.name} inventory {run.status}: {run.summary}"
-        elif time.monotonic() > deadline:
-            keep_armed(account.pk)
-            enqueue_push(account.pk)  # a fresh task takes over the wait instead of holding this worker longer
-            return _("inventory push handed to a new task: another inventory job is still running")
-        elif time.monotonic() - beat > HEARTBEAT_SECONDS:
-            keep_armed(account.pk)
-            beat = time.monotonic()
-        time.sleep(LEASE_POLL_SECONDS)
+    if not pending.start(account_id, token):
+        token, won = pending.claim([account_id])
+        if not won or not pending.start(account_id, token):
+            return _("inventory push not run: another push of this account is running or due later")
+    failed = False
+    try:
+        account = EcAccount.objects.filter(pk=account_id).first()
+        if account is None or not account.job_push_inventory or account.jobs_paused:
+            return _("inventory push not run: the account's inventory updates are off or paused")
+        run = run_account_job(account, JobKind.INVENTORY, pending_only=True, lease_seconds=pending.claim_seconds())
+        failed = run.status == RunStatus.FAILED
+        return f"{account.name} inventory {run.status}: {run.summary}"
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        pending.release(account_id, token, failed=failed)
+        _next_push(account_id)
+
+
+def _next_push(account_id: int) -> None:
+    """Rows that came during the push go at once if the push outlasted the pacing; else rakuten_poll sends them."""
+    try:
+        pending.claim_and_queue([account_id])
+    except Exception:  # the poller claims them on its next pass
+        logger.warning("could not queue the next inventory push of account %s", account_id, exc_info=True)
 
 
 # The entry points above, by the dotted path Django-Q2 stores: the only functions staff may queue again
 # from the admin (a stored task naming anything else is never re-queued, rakuten_link/admin/tasks.py).
 JOB_FUNCTIONS = frozenset(f"{__name__}.{entry.__name__}" for entry in (
-    dispatch, run_for_account, check_for_silence, prune_logs, push_after_debounce))
+    dispatch, run_for_account, check_for_silence, prune_logs, delete_expired_files, push_pending))

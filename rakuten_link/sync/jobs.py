@@ -84,5 +84,5 @@ def job_for(kind: str) -> JobFunction:
     )
 
 
-def run_account_job(account: EcAccount, kind: str, **options) -> SyncRun:
-    return run_job(account, kind, job_for(kind), **options)
+def run_account_job(account: EcAccount, kind: str, *, lease_seconds: float | None = None, **options) -> SyncRun:
+    return run_job(account, kind, job_for(kind), lease_seconds=lease_seconds, **options)

@@ -39,12 +39,17 @@ class JobResult:
 JobFunction = Callable[..., JobResult]
 
 
-def run_job(account: EcAccount, kind: str, job: JobFunction, **options) -> SyncRun:
-    """Run ``job`` once for ``account``; always returns the SyncRun that records what happened."""
+def run_job(account: EcAccount, kind: str, job: JobFunction, *, lease_seconds: float | None = None,
+            **options) -> SyncRun:
+    """Run ``job`` once for ``account``; always returns the SyncRun that records what happened.
+
+    ``lease_seconds`` shortens the lease for a job whose killed worker must not hold the next run back for
+    RAKUTEN_LEASE_SECONDS (the event-driven stock push); its heartbeat renews it three times as often.
+    """
     account.refresh_from_db()
     if account.jobs_paused:
         return _skipped(account, kind, _("jobs are paused until the credentials are saved again"))
-    with lease(account, kind) as token:
+    with lease(account, kind, seconds=lease_seconds) as token:
         if token is None:
             return _skipped(account, kind, _("already running for this account"))
         close_abandoned_runs(account, kind)  # we hold the lease: an older running row has no live worker

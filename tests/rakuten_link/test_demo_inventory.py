@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django_q.models import OrmQ
-
 from inventory.models import StockLevel
 from rakuten_link.demo import load_demo_data
 from rakuten_link.mappings.rules import effective_safety_stock, sellable_quantity
 from rakuten_link.sync.jobs import run_account_job
-from rakuten_link.tasks import push_after_debounce
+from tests.rakuten_link.sync.inventory.pushes import queued_pushes, run_queued
 
 
 def _sellable(mapping) -> int:
@@ -37,9 +35,8 @@ def test_an_admin_adjustment_reaches_the_sandbox(
     rms.reset("demo")
     account = load_demo_data()
     run_account_job(account, "mappings")  # queues the first push of the newly verified mappings
-    assert [q.task["args"] for q in OrmQ.objects.all()] == [(account.pk,)]
-    push_after_debounce(account.pk)
-    OrmQ.objects.all().delete()
+    assert queued_pushes() == [account.pk]
+    run_queued()
     mapping = account.product_mappings.select_related("sku", "account").get(variant_id="tee01-m-blk")
     before = rakuten_stock()[("tee01", "tee01-m-blk")]
 
@@ -48,6 +45,6 @@ def test_an_admin_adjustment_reaches_the_sandbox(
             "store": account.stores.order_by("code").first().pk, "sku": mapping.sku.pk, "quantity": 5,
         })
     assert response.status_code == 302
-    assert [q.task["args"] for q in OrmQ.objects.all()] == [(account.pk,)]
-    push_after_debounce(account.pk)
+    assert queued_pushes() == [account.pk]
+    run_queued()
     assert rakuten_stock()[("tee01", "tee01-m-blk")] == _sellable(mapping) == before + 5

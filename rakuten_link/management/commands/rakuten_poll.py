@@ -1,7 +1,9 @@
-"""`manage.py rakuten_poll`: a once-a-second pass beside `manage.py qcluster`: fast order fetch, prompt schedules.
+"""`manage.py rakuten_poll`, beside `manage.py qcluster`: due stock pushes, fast order fetch, prompt schedules.
 
-Each pass queues the ordinary order-fetch task for accounts with the fast order fetch on, every
-RAKUTEN_ORDER_POLL_SECONDS (the decision is in rakuten_link.sync.orders.poller), and queues the schedules
+Every RAKUTEN_PUSH_POLL_SECONDS (0.1 s) it claims and queues the event-driven stock pushes that became due
+(rakuten_link.sync.inventory.pending; one indexed read when none is). Once a second (``--interval``) it
+queues the ordinary order-fetch task for accounts with the fast order fetch on, every
+RAKUTEN_ORDER_POLL_SECONDS (the decision is in rakuten_link.sync.orders.poller), and the schedules
 that are due (rakuten_link.schedules.fire_due_schedules), so scheduled jobs start within about a second of
 their slot rather than within the 30 s of Django-Q2's own scheduler (--no-schedules leaves that to it).
 Run one poller per deployment; it needs a running cluster to do the work. SIGTERM and SIGINT stop it
@@ -13,12 +15,14 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
 from rakuten_link.schedules import fire_due_schedules
+from rakuten_link.sync.inventory.pending import claim_and_queue, due_accounts
 from rakuten_link.sync.orders.poller import OrderPoller
 
 logger = logging.getLogger(__name__)
@@ -42,6 +46,7 @@ class Command(BaseCommand):
         broker = None if options["no_schedules"] else get_broker()  # one connection for every pass
         if options["once"]:
             due = poller.tick()
+            _push_pass()
             if broker is not None:
                 fire_due_schedules(broker)
             self.stdout.write(f"order poll: queued {len(due)} fetch(es)")
@@ -52,10 +57,24 @@ class Command(BaseCommand):
         self.stdout.write(f"order poller: every {settings.RAKUTEN_ORDER_POLL_SECONDS} s for accounts with the "
                           f"fast order fetch on; SIGTERM or Ctrl-C stops it")
         self.stdout.flush()
+        tick, next_pass = max(0.01, settings.RAKUTEN_PUSH_POLL_SECONDS), 0.0
         while not stop.is_set():
-            _pass(poller, broker)
-            stop.wait(max(0.1, options["interval"]))
+            if time.monotonic() >= next_pass:
+                next_pass = time.monotonic() + max(0.1, options["interval"])
+                _pass(poller, broker)
+            _push_pass()
+            stop.wait(tick)
         self.stdout.write("order poller stopped")
+
+
+def _push_pass() -> None:
+    """Queue the stock pushes that are due; a failure is logged and the next tick tries again."""
+    try:
+        due = due_accounts()
+        if due:
+            claim_and_queue(due)
+    except Exception:
+        logger.warning("stock push pass failed; retrying", exc_info=True)
 
 
 def _pass(poller: OrderPoller, broker) -> None:

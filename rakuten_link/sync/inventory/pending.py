@@ -1,46 +1,39 @@
-"""Bookkeeping that makes event-driven pushes lossless and prompt: pending SKUs, their claims, the marker.
+"""Event-driven pushes that never wait on a worker: pending SKUs are rows, a push is queued only by a claim.
 
-The protocol (see rakuten_link/tasks.py, push_after_debounce, for the task side):
-1. A stock movement adds a PendingInventoryPush row per (account, SKU), then tries to *arm* the
-   account's marker with a conditional UPDATE; only the caller that arms it enqueues a task.
-2. The marker's ``due_at`` says when that task may push: at once after a quiet period (the leading
-   edge), otherwise one pacing interval after the previous push started, so changes that arrive while a
-   push is in flight, or right after it, are gathered into the next push and the shop's inventory rate
-   limit is never exceeded. ``RAKUTEN_PUSH_DEBOUNCE_SECONDS`` (default 0) adds an optional wait.
-3. The task sleeps until due_at (and, if another inventory job holds the lease, until it ends — still
-   armed), then *starts* the push: disarms the marker and moves due_at one pacing interval on, and only
-   then claims the pending rows and reads the stock. A movement committed after that point either is
-   claimed by this push (and so was visible to its stock read) or stays pending and finds the marker
-   disarmed, enqueuing the next push, due when the pacing allows.
-4. A push deletes its claimed rows when it succeeds and hands them back when it fails.
+1. A stock movement (after its commit) adds a PendingInventoryPush row per (account, SKU), then tries
+   to *claim* the account's InventoryPushClaim with one conditional UPDATE (healthchecks' sendalerts
+   pattern). It wins only when no push of the account is queued or running (the claim is free or expired),
+   the pacing allows a start now, and no other inventory job holds the lease. Only the winner queues a
+   push task; the rows of a loser simply wait.
+2. The task confirms the claim before it touches anything: it moves ``next_start_at`` one pacing interval
+   on and shortens the claim to ``RAKUTEN_PUSH_CLAIM_SECONDS``. It pushes under the inventory job lease,
+   held for that same short time and renewed by the lease's heartbeat, so a live push is never overtaken
+   and a killed one frees the account within seconds. It never sleeps: what it cannot do now it leaves.
+3. When the push ends the task releases the claim and claims again if rows are waiting and the pacing
+   already allows it; otherwise ``rakuten_poll`` (every ``RAKUTEN_PUSH_POLL_SECONDS``) claims them the
+   moment they are due. A failed push hands its rows back and the next start moves RETRY_SECONDS on.
+A movement committed during a push either was claimed by it (and so was visible to its stock read) or
+stays pending for the next one. The every-minute scheduled push, under the same lease, is the safety net.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
-from django.db.models import DateTimeField, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from rakuten_link.models import InventoryPushMarker, PendingInventoryPush
+from accounts.models import EcAccount
+from rakuten_link.models import InventoryPushClaim, JobKind, JobLease, PendingInventoryPush
 from rakuten_link.rms.ratelimit import slot_seconds
 
-logger = logging.getLogger(__name__)
-
-PUSH_TASK = "rakuten_link.tasks.push_after_debounce"
-# An armed marker older than this is taken to belong to a lost task (a worker died): re-arm it.
-# A second task in the rare false case is harmless: the lease serialises pushes, the later one finds nothing.
-STALE_ARM_SECONDS = 60
-
-
-def debounce_seconds() -> float:
-    """An optional wait after the first change (0: push at once, the leading edge)."""
-    return settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS
+PUSH_TASK = "rakuten_link.tasks.push_pending"
+QUEUED_CLAIM_SECONDS = 60  # a queued task not started by then is taken for lost (a broker that dropped it)
+RETRY_SECONDS = 10  # after a failed push: RMS is not asked again every pacing interval while it is down
 
 
 def pacing_seconds() -> float:
@@ -52,6 +45,11 @@ def pacing_seconds() -> float:
     if settings.RAKUTEN_PUSH_PACING_SECONDS is not None:
         return settings.RAKUTEN_PUSH_PACING_SECONDS
     return slot_seconds(settings.RMS_RATE_LIMITS, "inventory_write")
+
+
+def claim_seconds() -> float:
+    """How long a started push holds its claim and lease without a heartbeat before another may take over."""
+    return float(settings.RAKUTEN_PUSH_CLAIM_SECONDS)
 
 
 def add_pending(pairs: Iterable[tuple[int, int]]) -> None:
@@ -83,70 +81,99 @@ def release_claim(account_id: int, token: str, *, done: bool) -> None:
         claimed.update(claim="")
 
 
-def arm_marker(account_id: int) -> bool:
-    """True when this call armed the marker (and so must enqueue the push task).
+def _due(now) -> Q:
+    """Free (or expired), paced, no inventory job running, pending rows older than the optional debounce."""
+    live_lease = JobLease.objects.filter(account_id=OuterRef("account_id"), kind=JobKind.INVENTORY,
+                                         expires_at__gte=now)
+    quiet_since = now - timedelta(seconds=settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS)
+    waiting = PendingInventoryPush.objects.filter(account_id=OuterRef("account_id"), created_at__lte=quiet_since)
+    pushing = EcAccount.objects.filter(pk=OuterRef("account_id"), job_push_inventory=True, jobs_paused=False)
+    # Subqueries, never a join: the UPDATE stays a plain one whose row conditions PostgreSQL re-checks on the
+    # row a concurrent claimer just changed (a join would become "id IN (SELECT …)", read from an older snapshot).
+    # django-stubs types Q & Exists as a Combinable; at run time it is a Q.
+    return cast(Q, (Q(claimed_by="") | Q(expires_at__lt=now)) & (Q(next_start_at__isnull=True)
+                                                                 | Q(next_start_at__lte=now))
+                & Exists(pushing) & Exists(waiting) & ~Exists(live_lease))
 
-    The push is due now (plus the optional debounce), but never before the pacing interval after the
-    previous push started (the due_at that push left behind).
+
+def due_accounts() -> list[int]:
+    """rakuten_poll's check, ten times a second: nothing pending (the usual case) costs one trivial indexed read
+    (0.07 ms; the full condition costs 1.4 ms of CPU, too much for every tick), and nothing is ever written."""
+    if not PendingInventoryPush.objects.exists():
+        return []
+    return list(InventoryPushClaim.objects.filter(_due(timezone.now())).values_list("account_id", flat=True))
+
+
+def claim(account_ids: Iterable[int]) -> tuple[str, list[int]]:
+    """Claim the accounts that are due with one conditional UPDATE; returns the token and those won.
+
+    An idle account costs that one statement; the claim row of an account that has none yet is made here.
+    """
+    account_ids, token = sorted(set(account_ids)), uuid.uuid4().hex
+    won = _claim(account_ids, token)
+    if won < len(account_ids):  # busy, not due, or no claim row yet
+        have = InventoryPushClaim.objects.filter(account_id__in=account_ids).values_list("account_id", flat=True)
+        if missing := sorted(set(account_ids) - set(have)):
+            InventoryPushClaim.objects.bulk_create([InventoryPushClaim(account_id=pk) for pk in missing],
+                                                   ignore_conflicts=True)
+            won += _claim(missing, token)
+    if won == len(account_ids):
+        return token, account_ids
+    if not won:
+        return token, []
+    return token, list(InventoryPushClaim.objects.filter(claimed_by=token).values_list("account_id", flat=True))
+
+
+def _claim(account_ids: list[int], token: str) -> int:
+    if not account_ids:
+        return 0
+    now = timezone.now()
+    return InventoryPushClaim.objects.filter(_due(now), account_id__in=account_ids).update(
+        claimed_by=token, expires_at=now + timedelta(seconds=QUEUED_CLAIM_SECONDS))
+
+
+def start(account_id: int, token: str) -> bool:
+    """The task's first step: True when the claim is still ``token``'s; the pacing and the short expiry start now.
+
+    An expired claim is refused even with the right token: it is a task run again after its worker died
+    (the broker redelivers it), and the dead push may still hold the lease; the task then claims afresh.
     """
     now = timezone.now()
-    earliest = now + timedelta(seconds=debounce_seconds())
-    due_at = Greatest(Coalesce(F("due_at"), Value(earliest)), Value(earliest), output_field=DateTimeField())
-    stale = now - timedelta(seconds=STALE_ARM_SECONDS)
-    idle = Q(armed_at__isnull=True) | Q(armed_at__lt=stale)
-    if InventoryPushMarker.objects.filter(idle, account_id=account_id).update(armed_at=now, due_at=due_at):
-        return True
-    _marker, created = InventoryPushMarker.objects.get_or_create(
-        account_id=account_id, defaults={"armed_at": now, "due_at": earliest})
-    return created
+    return InventoryPushClaim.objects.filter(account_id=account_id, claimed_by=token, expires_at__gte=now).update(
+        expires_at=now + timedelta(seconds=claim_seconds()),
+        next_start_at=now + timedelta(seconds=pacing_seconds())) == 1
 
 
-def keep_armed(account_id: int) -> None:
-    """A task still waiting to push refreshes its marker, so nobody mistakes it for a lost one."""
-    now = timezone.now()
-    InventoryPushMarker.objects.filter(account_id=account_id).update(armed_at=now)
+def release(account_id: int, token: str, *, failed: bool = False) -> None:
+    """Free the account for the next push; after a failure that push waits RETRY_SECONDS."""
+    changes: dict = {"claimed_by": "", "expires_at": None}
+    if failed:
+        changes["next_start_at"] = timezone.now() + timedelta(seconds=RETRY_SECONDS)
+    InventoryPushClaim.objects.filter(account_id=account_id, claimed_by=token).update(**changes)
 
 
-def disarm_marker(account_id: int) -> None:
-    """No push follows (the account is off, the broker is down): the next movement arms it again."""
-    InventoryPushMarker.objects.filter(account_id=account_id).update(armed_at=None)
-
-
-def start_push(account_id: int) -> None:
-    """Called just before a push claims anything: disarm, and make the next push due a pacing interval on."""
-    next_due = timezone.now() + timedelta(seconds=pacing_seconds())
-    InventoryPushMarker.objects.filter(account_id=account_id).update(armed_at=None, due_at=next_due)
-
-
-def seconds_until_due(account_id: int) -> float:
-    """How long the task waits; bounded, so a clock step or a stale due_at never holds a worker for long."""
-    due_at = InventoryPushMarker.objects.filter(account_id=account_id).values_list("due_at", flat=True).first()
-    if due_at is None:
-        return 0.0
-    longest = debounce_seconds() + pacing_seconds()
-    return max(0.0, min(longest, (due_at - timezone.now()).total_seconds()))
+def claim_and_queue(account_ids: Iterable[int]) -> list[int]:
+    """Queue exactly one push for each account won; a claim whose task cannot be queued is released."""
+    token, won = claim(account_ids)
+    for account_id in won:
+        try:
+            enqueue_push(account_id, token)
+        except Exception:
+            release(account_id, token)  # the broker is down: the next movement or poll tries again
+            raise
+    return won
 
 
 def request_push(pairs: Iterable[tuple[int, int]]) -> list[int]:
-    """Queue (account_id, sku_id) pairs for a push; returns the accounts a task was enqueued for."""
+    """Record (account_id, sku_id) pairs as pending and queue a push where one may start now (the leading edge)."""
     pairs = set(pairs)
     if not pairs:
         return []
     add_pending(pairs)
-    enqueued = []
-    for account_id in sorted({account_id for account_id, _sku in pairs}):
-        if arm_marker(account_id):
-            enqueue_push(account_id)
-            enqueued.append(account_id)
-    return enqueued
+    return claim_and_queue(account_id for account_id, _sku in pairs)
 
 
-def enqueue_push(account_id: int) -> None:
+def enqueue_push(account_id: int, token: str) -> None:
     from django_q.tasks import async_task
 
-    try:
-        async_task(PUSH_TASK, account_id, task_name=f"inventory-push-{account_id}")
-    except Exception:
-        # The broker is down: disarm so the next movement tries again; the schedule catches up meanwhile.
-        disarm_marker(account_id)
-        raise
+    async_task(PUSH_TASK, account_id, token, task_name=f"inventory-push-{account_id}")

@@ -2,7 +2,7 @@
 
 Modes, all through the job contract ``job(*, account, client, run, **options)``:
 - scheduled (no option): every OK mapping whose sellable quantity differs from the last pushed one;
-- ``pending_only``: the same, limited to SKUs whose stock moved (the debounced event-driven push);
+- ``pending_only``: the same, limited to SKUs whose stock moved (the event-driven push, pending.py);
 - ``full``: every OK mapping, pushed whether it changed or not;
 - ``check`` (``fix``): read Rakuten's quantities back and report the drift (see drift.py).
 """

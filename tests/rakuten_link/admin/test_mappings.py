@@ -139,7 +139,7 @@ def test_actions_queue_verification_and_pushes(admin_client, account, make_sku, 
     admin_client.post(LIST, {"action": "push_now", "_selected_action": [mapping.pk]})
     mapping.refresh_from_db()
     assert mapping.last_pushed_quantity is None
-    assert [q.task["func"] for q in OrmQ.objects.all()] == ["rakuten_link.tasks.push_after_debounce"]
+    assert [q.task["func"] for q in OrmQ.objects.all()] == ["rakuten_link.tasks.push_pending"]
     admin_client.post(LIST, {"action": "verify_now", "_selected_action": [mapping.pk]})
     assert OrmQ.objects.count() == 2
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django_q.models import OrmQ
 
 from rakuten_link.listing.lookup import listing_for
 from rakuten_link.listing.sending import send_listing, withdraw_listing
 from rakuten_link.models import Listing, ListingTemplate, ProductMapping
 from rakuten_link.sandbox.state.faults import FaultRule
 from rakuten_link.sync.clients import client_for
-from rakuten_link.sync.inventory.pending import PUSH_TASK
-from rakuten_link.tasks import push_after_debounce
+from tests.rakuten_link.sync.inventory.pushes import queued_pushes, run_queued
 
 
 @pytest.fixture(autouse=True)
-def no_debounce(settings):
+def no_pacing(settings):
     settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS = 0
     settings.RAKUTEN_PUSH_PACING_SECONDS = 0
 
@@ -156,8 +154,8 @@ def test_listing_creates_verified_mappings_and_pushes_the_stock(
                 for m in ProductMapping.objects.filter(account=account)}
     assert mappings == {("tee01-1", "TEE01-1", "ok", (("サイズ", "M"),)),
                         ("tee01-2", "TEE01-2", "ok", (("サイズ", "L"),))}
-    assert [q.task["args"][0] for q in OrmQ.objects.all() if q.task.get("func") == PUSH_TASK] == [account.pk]
-    push_after_debounce(account.pk)
+    assert queued_pushes() == [account.pk]
+    run_queued()
     assert rakuten_stock() == {("tee01", "tee01-1"): 4, ("tee01", "tee01-2"): 7}
 
 

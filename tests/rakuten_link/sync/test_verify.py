@@ -110,7 +110,7 @@ def test_a_mapping_turning_green_queues_its_push(rms, account, seed_items, make_
     seed_items(TEE)
     make_mapping(account, "tee01", "tee01-s-blk", make_sku(), status="unchecked")
     _verify(account)
-    assert [q.task["args"] for q in OrmQ.objects.all()] == [(account.pk,)]
+    assert [q.task["args"][0] for q in OrmQ.objects.all()] == [account.pk]
 
 
 def test_the_command_prints_a_summary(rms, account, seed_items, make_sku, make_mapping, capsys):

@@ -1,5 +1,6 @@
-"""The leading edge: the first stock change after a quiet period is pushed at once; changes during a push or
-within the pacing interval after it wait for the next push, which is one call for all of them."""
+"""The leading edge: the first stock change after a quiet period is queued at once by its own commit; changes
+during a push or within the pacing interval after it wait for the next push (queued by rakuten_poll), which is
+one call for all of them."""
 
 from __future__ import annotations
 
@@ -9,26 +10,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from inventory.services import apply_stock_movement
-from rakuten_link.models import InventoryPushMarker
+from rakuten_link.models import InventoryPushClaim
 from rakuten_link.rms import RmsClient
-from rakuten_link.sync.inventory.pending import pacing_seconds, seconds_until_due
-from rakuten_link.tasks import push_after_debounce
+from rakuten_link.sync.inventory.pending import claim_and_queue, due_accounts, pacing_seconds
+from tests.rakuten_link.sync.inventory.pushes import queued_pushes, run_queued
+
+PACING = 1.0
 
 
 @pytest.fixture(autouse=True)
 def pacing(settings):
     settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS = 0
-    settings.RAKUTEN_PUSH_PACING_SECONDS = 0.6
-
-
-@pytest.fixture
-def sell(django_capture_on_commit_callbacks):
-    def move(store, sku, quantity=-1):
-        with django_capture_on_commit_callbacks(execute=True):
-            return apply_stock_movement(store=store, sku=sku, kind="pos_sale", quantity=quantity)
-
-    return move
+    settings.RAKUTEN_PUSH_PACING_SECONDS = PACING
 
 
 @pytest.fixture
@@ -41,12 +34,21 @@ def shop(rms, account, make_sku, set_stock, make_mapping):
     return store, skus
 
 
-def test_the_first_change_after_a_quiet_period_is_due_at_once(account, shop, sell, rakuten_stock):
+def poll_until_due(account, limit: float = 5.0) -> float:
+    """What rakuten_poll does every tick, until it queues the push; returns when it did (time.monotonic)."""
+    started = time.monotonic()
+    while not claim_and_queue(due_accounts()):
+        assert time.monotonic() - started < limit
+        time.sleep(0.02)
+    return time.monotonic()
+
+
+def test_the_first_change_after_a_quiet_period_is_queued_at_once(account, shop, sell, rakuten_stock):
     store, (sku, _other) = shop
     sell(store, sku)
-    assert seconds_until_due(account.pk) == 0
+    assert queued_pushes() == [account.pk]  # by the movement's own commit, no poll needed
     started = time.monotonic()
-    push_after_debounce(account.pk)
+    run_queued()
     assert time.monotonic() - started < 0.5  # no debounce: the push ran without waiting
     assert rakuten_stock()[("tee01", "tee01-0")] == 9
 
@@ -54,22 +56,24 @@ def test_the_first_change_after_a_quiet_period_is_due_at_once(account, shop, sel
 def test_a_change_right_after_a_push_waits_for_the_pacing_interval_then_goes(account, shop, sell, rakuten_stock):
     store, (sku, other) = shop
     sell(store, sku)
-    push_after_debounce(account.pk)
-    sell(store, other, -2)  # within 0.6 s of the push's start
-    assert 0.3 < seconds_until_due(account.pk) <= 0.6
-    started = time.monotonic()
-    push_after_debounce(account.pk)
-    assert 0.3 < time.monotonic() - started < 2
+    before = time.monotonic()
+    run_queued()
+    after = time.monotonic()
+    sell(store, other, -2)  # within the pacing interval after the push's start
+    assert queued_pushes() == [] and due_accounts() == []
+    queued_at = poll_until_due(account)
+    assert before + PACING - 0.05 <= queued_at <= after + PACING + 1
+    run_queued()
     assert rakuten_stock() == {("tee01", "tee01-0"): 9, ("tee01", "tee01-1"): 8}
 
 
-def test_after_the_pacing_interval_a_change_is_due_at_once_again(account, shop, sell):
+def test_after_the_pacing_interval_a_change_is_queued_at_once_again(account, shop, sell):
     store, (sku, other) = shop
     sell(store, sku)
-    push_after_debounce(account.pk)
-    InventoryPushMarker.objects.filter(account=account).update(due_at=timezone.now() - timedelta(seconds=5))
+    run_queued()
+    InventoryPushClaim.objects.filter(account=account).update(next_start_at=timezone.now() - timedelta(seconds=5))
     sell(store, other)
-    assert seconds_until_due(account.pk) == 0
+    assert queued_pushes() == [account.pk]
 
 
 def test_changes_during_a_push_are_gathered_into_one_next_push(account, shop, sell, rakuten_stock, monkeypatch):
@@ -90,10 +94,32 @@ def test_changes_during_a_push_are_gathered_into_one_next_push(account, shop, se
         return count(self, updates)
 
     monkeypatch.setattr(RmsClient, "bulk_upsert_inventories", sales_in_flight)
-    push_after_debounce(account.pk)
-    push_after_debounce(account.pk)  # the one task the six sales armed
+    run_queued()
+    assert queued_pushes() == []  # the next push is not due yet: the poll queues it when it is
+    poll_until_due(account)
+    run_queued()
     assert sizes == [1, 2]  # one call for the first sale, one call for the six that came during it
     assert rakuten_stock() == {("tee01", "tee01-0"): 6, ("tee01", "tee01-1"): 7}
+
+
+def test_two_push_starts_are_a_pacing_interval_apart(account, shop, sell, monkeypatch):
+    store, (sku, other) = shop
+    starts = []
+    real_upsert = RmsClient.bulk_upsert_inventories
+
+    def note(self, updates):
+        starts.append(time.monotonic())
+        return real_upsert(self, updates)
+
+    monkeypatch.setattr(RmsClient, "bulk_upsert_inventories", note)
+    for _ in range(3):
+        sell(store, sku)
+        sell(store, other)
+        if not run_queued():
+            poll_until_due(account)
+            run_queued()
+    assert len(starts) == 3
+    assert min(later - earlier for earlier, later in zip(starts, starts[1:], strict=False)) >= PACING - 0.05
 
 
 def test_the_pacing_defaults_to_the_inventory_write_rate(settings):
@@ -102,3 +128,39 @@ def test_the_pacing_defaults_to_the_inventory_write_rate(settings):
     assert 1.0 <= pacing_seconds() < 1.1
     settings.RMS_RATE_LIMITS = {**settings.RMS_RATE_LIMITS, "inventory_write": 0}
     assert pacing_seconds() == 0
+
+
+def test_rakuten_poll_queues_a_push_once_it_is_due_and_reads_only_when_none_is(
+    account, shop, sell, django_assert_num_queries
+):
+    from django.core.management import call_command
+
+    store, (sku, other) = shop
+    with django_assert_num_queries(1):  # nothing pending, the usual case: one read
+        assert due_accounts() == []
+    sell(store, sku)
+    run_queued()
+    sell(store, other)  # held back by the pacing
+    with django_assert_num_queries(2) as queries:  # pending but not due: reads only
+        assert due_accounts() == []
+    assert all(query["sql"].startswith("SELECT") for query in queries.captured_queries)
+    InventoryPushClaim.objects.filter(account=account).update(next_start_at=timezone.now())
+    call_command("rakuten_poll", "--once", "--no-schedules")
+    assert queued_pushes() == [account.pk]
+
+
+def test_the_poll_loop_looks_for_due_pushes_between_its_once_a_second_passes(monkeypatch, settings):
+    import threading
+    from types import SimpleNamespace
+
+    from rakuten_link.management.commands import rakuten_poll
+
+    settings.RAKUTEN_PUSH_POLL_SECONDS = 0.05
+    passes, push_passes, stop = [], [], threading.Event()
+    monkeypatch.setattr(rakuten_poll, "_pass", lambda *_: passes.append(1))
+    monkeypatch.setattr(rakuten_poll, "_push_pass", lambda: push_passes.append(1))
+    monkeypatch.setattr(rakuten_poll, "threading", SimpleNamespace(Event=lambda: stop))
+    monkeypatch.setattr(rakuten_poll.signal, "signal", lambda *_: None)
+    threading.Timer(0.6, stop.set).start()  # stops the loop after 0.6 s
+    rakuten_poll.Command().handle(once=False, interval=1.0, no_schedules=True)
+    assert len(passes) == 1 and len(push_passes) >= 6
