@@ -209,7 +209,7 @@ def test_a_user_who_may_only_view_cannot_run_an_action(client, world, django_use
     client.force_login(_staff(django_user_model, "viewer", f"{opts.app_label}.view_{opts.model_name}"))
     before = fingerprint()
     response = _post_action(client, model, name)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302, 403)  # 403: pages that also need another permission (files: orders)
     assert fingerprint() == before
 
 
