@@ -9,7 +9,9 @@ stocktake that counts fewer units than are allocated first asks the order side (
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -21,6 +23,8 @@ from lib.fastwrite import insert_rows, update_rows
 
 from .models import MovementKind, Sku, StockLevel, StockMovement, Store
 from .signals import allocation_exceeds_count, stock_changed
+
+_notices = threading.local()  # (SKU ids, store ids) gathered inside one_stock_notice()
 
 
 class StockError(Exception):
@@ -220,8 +224,25 @@ def _write(levels, state, new_rows: list[StockMovement], *, returning: bool) -> 
         insert_rows(new_rows)
 
 
+@contextmanager
+def one_stock_notice():
+    """Batches applied inside are announced as one notice after commit (a CSV import written in chunks)."""
+    outer = getattr(_notices, "pending", None)
+    _notices.pending = pending = (set(), set())
+    try:
+        yield
+    finally:
+        _notices.pending = outer
+    _notify_after_commit(*pending)
+
+
 def _notify_after_commit(sku_ids: set[int], store_ids: set[int]) -> None:
     """One notice per call, after commit: a batch of movements (an order fetch) is one notice, not many."""
+    pending = getattr(_notices, "pending", None)
+    if pending is not None:
+        pending[0].update(sku_ids)
+        pending[1].update(store_ids)
+        return
     if sku_ids:
         transaction.on_commit(
             lambda: stock_changed.send(sender=StockMovement, sku_ids=sku_ids, store_ids=store_ids)

@@ -6,8 +6,8 @@ has an extra 備考/note column the importers ignore: text put there is decoded 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -69,8 +69,8 @@ def make_page(name: str, *, make_store, make_sku, make_account, make_order, set_
     numbers = [allocate_order(make_order(account, [(sku, 1)], order_progress=300)).order_number for _ in range(rows)]
     return Page(name, "/admin/orders/order/shipments/import/",
                 "order_number,delivery_company,tracking_number,shipped_on,note",
-                lambda n, note: f"{numbers[n]},ヤマト運輸,{1000 + n},2026-05-02,{note}",
-                lambda n: f"{numbers[n]},ヤマト運輸,{1000 + n},2026-13-45,",
+                lambda n, note: f"{numbers[n]},1001,{1000 + n},2026-05-02,{note}",
+                lambda n: f"{numbers[n]},1001,{1000 + n},2026-13-45,",
                 lambda: Shipment.objects.count(), {"account": account.pk})
 
 
