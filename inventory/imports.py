@@ -44,7 +44,8 @@ def import_stock_counts(source: bytes | BinaryIO, *, user=None, dry_run: bool = 
     with transaction.atomic(), one_stock_notice():
         for chunk in table.chunks():
             counts = [(store, sku, counted) for _line, store, sku, counted in _checked(chunk, stores, None, report)]
-            moved = set_stock_counts(counts, kind=MovementKind.CSV_IMPORT, note=_("CSV import"), user=user)
+            moved = set_stock_counts(counts, kind=MovementKind.CSV_IMPORT, note=_("CSV import"), user=user,
+                                     returning=False)
             report.updated += len(moved)
             report.unchanged += len(counts) - len(moved)
         if report.errors:  # a SKU deleted since the check: still all rows or none

@@ -113,9 +113,13 @@ def set_stock_count(
 
 @transaction.atomic
 def set_stock_counts(
-    counts: Sequence[tuple[Store, Sku, int]], *, kind: str = MovementKind.ADJUSTMENT, note: str = "", user=None
+    counts: Sequence[tuple[Store, Sku, int]], *, kind: str = MovementKind.ADJUSTMENT, note: str = "", user=None,
+    returning: bool = True,
 ) -> list[StockMovement]:
-    """Record many physical counts in one batch (CSV import): one movement per count that differs."""
+    """Record many physical counts in one batch (CSV import): one movement per count that differs.
+
+    ``returning=False`` as in apply_stock_movements: the movements come back without primary keys.
+    """
     if any(counted < 0 for _store, _sku, counted in counts):
         raise StockError(_("A counted quantity cannot be negative."))
     pairs = {(store.pk, sku.pk) for store, sku, _counted in counts}
@@ -131,7 +135,7 @@ def set_stock_counts(
         for store, sku, counted in counts
         if counted != levels[(store.pk, sku.pk)].on_hand
     ]
-    return apply_stock_movements(specs)
+    return apply_stock_movements(specs, returning=returning)
 
 
 def available_by_sku(*, sku_ids: Iterable[int], store_ids: Iterable[int]) -> dict[int, int]:
