@@ -13,13 +13,14 @@ without option pairs clears the options. Encodings are lib.csvfile's (UTF-8 with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from lib.csvfile import ImportReport, RowError, read_table
+from lib.csvfile import CsvTable, ImportReport, RowError
 from lib.fastwrite import update_rows
 
 from .models import Product, Sku
@@ -62,11 +63,14 @@ class Writes:
     changed_skus: list[Sku] = field(default_factory=list)
 
 
-def import_skus_csv(data: bytes, *, dry_run: bool = False) -> SkuImportReport:
-    """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report."""
+def import_skus_csv(source: bytes | BinaryIO, *, dry_run: bool = False) -> SkuImportReport:
+    """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report.
+
+    The file is read as a stream; each row is kept only as the SkuRow it sets.
+    """
     report = SkuImportReport(dry_run=dry_run)
-    table = read_table(data, COLUMNS)
-    check_header(set(table[0].values))
+    table = CsvTable(source, COLUMNS)
+    check_header(table.keys)
     rows = []
     for row in table:
         parsed, errors = parse_row(row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -16,7 +17,8 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import EcAccount
 from inventory.models import Sku
-from lib.csvfile import Column, CsvFormatError, CsvRow, ImportReport, RowError, parse_int, read_table
+from lib.csvfile import Column, CsvFormatError, CsvRow, CsvTable, ImportReport, RowError, parse_int
+from lib.csvseen import SeenLines
 from lib.fastwrite import update_rows
 from rakuten_link.mappings.rules import (
     MAX_QUANTITY,
@@ -63,13 +65,16 @@ class ParsedRow:
     values: dict  # the model fields this row sets
 
 
-def import_mappings_csv(data: bytes, *, account: EcAccount, dry_run: bool = False) -> ImportReport:
-    """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report."""
+def import_mappings_csv(source: bytes | BinaryIO, *, account: EcAccount, dry_run: bool = False) -> ImportReport:
+    """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report.
+
+    The file is read as a stream in chunks, one SKU lookup per chunk; only the good rows are kept.
+    """
     report = ImportReport(dry_run=dry_run)
-    rows = [_unneutralise(row) for row in read_table(data, COLUMNS)]
-    if not {"variant_id", "h_choice", "v_choice"} & set(rows[0].values):
+    table = CsvTable(source, COLUMNS)
+    if not {"variant_id", "h_choice", "v_choice"} & table.keys:
         raise CsvFormatError(_("The header needs SKU管理番号, or 横軸選択肢 / 縦軸選択肢 for items not yet migrated."))
-    parsed = _parse(rows, _skus_by_code({row.values["sku"] for row in rows}), report)
+    parsed = _parse(table, report)
     if report.errors:
         return report
     creates, updates = _plan(account, parsed, report)
@@ -105,20 +110,23 @@ def _skus_by_code(codes: set[str]) -> dict[str, int]:
     return found
 
 
-def _parse(rows: list[CsvRow], skus: dict[str, int], report: ImportReport) -> list[ParsedRow]:
-    seen: dict[tuple, int] = {}
+def _parse(table: CsvTable, report: ImportReport) -> list[ParsedRow]:
+    seen = SeenLines()
     parsed = []
-    for row in rows:
-        values, errors = _parse_row(row, skus)
-        if values is not None:
-            lookup = values["key"].lookup
-            if lookup in seen:
-                errors.append(RowError(row.line, LABELS["variant_id" if lookup[0] == "v" else "h_choice"],
-                                       _("duplicate of line %(line)d") % {"line": seen[lookup]}))
-            seen.setdefault(lookup, row.line)
-        report.errors.extend(errors)
-        if not errors:
-            parsed.append(ParsedRow(row.line, values))
+    for chunk in table.chunks():
+        chunk = [_unneutralise(row) for row in chunk]
+        skus = _skus_by_code({row.values["sku"] for row in chunk})
+        for row in chunk:
+            values, errors = _parse_row(row, skus)
+            if values is not None:
+                lookup = values["key"].lookup
+                first = seen.first_line(lookup, row.line)
+                if first is not None:
+                    errors.append(RowError(row.line, LABELS["variant_id" if lookup[0] == "v" else "h_choice"],
+                                           _("duplicate of line %(line)d") % {"line": first}))
+            report.errors.extend(errors)
+            if not errors:
+                parsed.append(ParsedRow(row.line, values))
     return parsed
 
 

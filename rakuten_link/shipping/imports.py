@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import BinaryIO
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import EcAccount
-from lib.csvfile import Column, CsvRow, ImportReport, RowError, parse_int, read_table
+from lib.csvfile import Column, CsvRow, CsvTable, ImportReport, RowError, parse_int
 from orders.models import MAX_SHIPMENTS_PER_PACKAGE, Order, OrderPackage, OrderProgress, OrderState, Shipment
 from orders.shipping import ShippingError, change_shipment, record_shipment
 from rakuten_link.rms.codes import carrier_code, carrier_name
@@ -66,12 +67,17 @@ class _RowFailed(Exception):
         self.line, self.message = line, message
 
 
-def import_shipments_csv(data: bytes, *, account: EcAccount, dry_run: bool = False, user=None) -> ImportReport:
-    """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report."""
+def import_shipments_csv(source: bytes | BinaryIO, *, account: EcAccount, dry_run: bool = False,
+                         user=None) -> ImportReport:
+    """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report.
+
+    The file is read as a stream in chunks, one order lookup per chunk; only the good rows are kept.
+    """
     report = ImportReport(dry_run=dry_run)
-    rows = read_table(data, COLUMNS)
-    orders = _load_orders({normalize_order_number(row.values["order_number"]) for row in rows})
-    parsed = [p for row in rows if (p := _parse_row(row, account, orders, report)) is not None]
+    parsed = []
+    for rows in CsvTable(source, COLUMNS).chunks():
+        orders = _load_orders({normalize_order_number(row.values["order_number"]) for row in rows})
+        parsed += [p for row in rows if (p := _parse_row(row, account, orders, report)) is not None]
     _plan(parsed, report)
     if report.errors:
         report.errors.sort(key=lambda error: error.line)  # the file's order, whichever check found it
