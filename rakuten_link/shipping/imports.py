@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
 
@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import EcAccount
-from lib.csvfile import Column, CsvRow, CsvTable, ImportReport, RowError, parse_int
+from lib.csvfile import Column, CsvRow, CsvTable, ErrorLog, ImportReport, RowError, parse_int
+from lib.csvseen import SeenLines
 from orders.models import MAX_SHIPMENTS_PER_PACKAGE, Order, OrderPackage, OrderProgress, OrderState, Shipment
 from orders.shipping import ShippingError, change_shipment, record_shipment
 from rakuten_link.rms.codes import carrier_code, carrier_name
@@ -71,28 +72,61 @@ def import_shipments_csv(source: bytes | BinaryIO, *, account: EcAccount, dry_ru
                          user=None) -> ImportReport:
     """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report.
 
-    The file is read as a stream in chunks, one order lookup per chunk; only the good rows are kept.
+    The file is read as a stream in chunks, one order lookup per chunk: first every row is checked,
+    counted and previewed, keeping between chunks only what the cross-row checks need (the keys seen,
+    the blank parcels claimed, the parcels added per package); then, if no row is bad, the rows are
+    decided again against the database, chunk by chunk, and recorded in one transaction.
     """
     report = ImportReport(dry_run=dry_run)
-    parsed = []
-    for rows in CsvTable(source, COLUMNS).chunks():
-        orders = _load_orders({normalize_order_number(row.values["order_number"]) for row in rows})
-        parsed += [p for row in rows if (p := _parse_row(row, account, orders, report)) is not None]
-    _plan(parsed, report)
+    table = CsvTable(source, COLUMNS)
+    state = _PlanState()
+    for parsed in _parsed_chunks(table, account, report):
+        _plan(parsed, report, state)
+        for row in parsed:
+            report.created += row.action == NEW
+            report.updated += row.action in (FILL, CORRECT)
+            report.unchanged += row.action == SAME
+            report.preview.append(_preview(row))
     if report.errors:
-        report.errors.sort(key=lambda error: error.line)  # the file's order, whichever check found it
+        report.created = report.updated = report.unchanged = 0
         return report
-    for row in parsed:
-        report.created += row.action == NEW
-        report.updated += row.action in (FILL, CORRECT)
-        report.unchanged += row.action == SAME
-        report.preview.append(_preview(row))
     if not dry_run:
         try:
-            _write(parsed, user)
+            with transaction.atomic():
+                for parsed in _parsed_chunks(table, account, _Refuse()):
+                    _plan(parsed, ImportReport(), _PlanState())
+                    _write(parsed, user)
         except _RowFailed as exc:
             report.errors.append(RowError(exc.line, LABELS["order_number"], exc.message))
     return report
+
+
+@dataclass
+class _PlanState:
+    """What the checks of one row need from the rows above it."""
+
+    seen: SeenLines = field(default_factory=SeenLines)  # (package, tracking number) -> line
+    claimed: set[int] = field(default_factory=set)  # blank parcels a row above fills
+    added: dict[int, int] = field(default_factory=dict)  # package -> parcels the rows above add
+
+
+class _Refuse(ImportReport):
+    """The writing pass's report: a row that has turned bad since the check (an order cancelled) stops it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors = _RaisingLog()
+
+
+class _RaisingLog(ErrorLog):
+    def append(self, error: RowError) -> None:
+        raise _RowFailed(error.line, error.message)
+
+
+def _parsed_chunks(table: CsvTable, account: EcAccount, report: ImportReport):
+    for rows in table.chunks():
+        orders = _load_orders({normalize_order_number(row.values["order_number"]) for row in rows})
+        yield [p for row in rows if (p := _parse_row(row, account, orders, report)) is not None]
 
 
 def parse_ship_date(text: str) -> date:
@@ -187,18 +221,15 @@ def _package(row: CsvRow, order: Order, errors: list[RowError]) -> OrderPackage 
     return package
 
 
-def _plan(parsed: list[ParsedRow], report: ImportReport) -> None:
+def _plan(parsed: list[ParsedRow], report: ImportReport, state: _PlanState) -> None:
     """Decide each row's action against the parcels already recorded and the rows above it."""
-    seen: dict[tuple, int] = {}
-    claimed: set[int] = set()
-    added: dict[int, int] = {}
+    claimed, added = state.claimed, state.added
     for row in parsed:
-        key = (row.package.pk, row.values["tracking_number"])
-        if key in seen:
+        first = state.seen.first_line((row.package.pk, row.values["tracking_number"]), row.line)
+        if first is not None:
             report.errors.append(RowError(row.line, LABELS["tracking_number"],
-                                          _("duplicate of line %(line)d") % {"line": seen[key]}))
+                                          _("duplicate of line %(line)d") % {"line": first}))
             continue
-        seen[key] = row.line
         live = [s for s in row.order.live_shipments if s.package_id == row.package.pk]
         _match_existing(row, live, claimed)
         if row.action != NEW:
