@@ -10,6 +10,7 @@ stocktake that counts fewer units than are allocated first asks the order side (
 from __future__ import annotations
 
 import threading
+from array import array
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -232,7 +233,8 @@ def _write(levels, state, new_rows: list[StockMovement], *, returning: bool) -> 
 def one_stock_notice():
     """Batches applied inside are announced as one notice after commit (a CSV import written in chunks)."""
     outer = getattr(_notices, "pending", None)
-    _notices.pending = pending = (set(), set())
+    # SKU ids in a flat array (8 bytes each): a stocktake of a million rows would make a set of 60 MB.
+    _notices.pending = pending = (array("q"), set())
     try:
         yield
     finally:
@@ -240,11 +242,11 @@ def one_stock_notice():
     _notify_after_commit(*pending)
 
 
-def _notify_after_commit(sku_ids: set[int], store_ids: set[int]) -> None:
+def _notify_after_commit(sku_ids: Iterable[int], store_ids: set[int]) -> None:
     """One notice per call, after commit: a batch of movements (an order fetch) is one notice, not many."""
     pending = getattr(_notices, "pending", None)
     if pending is not None:
-        pending[0].update(sku_ids)
+        pending[0].extend(sku_ids)  # a SKU counted in two stores comes twice: harmless in the IN lists
         pending[1].update(store_ids)
         return
     if sku_ids:
