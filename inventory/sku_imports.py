@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 
 from lib.csvfile import CsvTable, ImportReport, RowError
 from lib.csvseen import SeenLines
-from lib.fastwrite import update_rows
+from lib.fastwrite import insert_rows, update_rows
 
 from .models import Product, Sku
 from .sku_rows import COLUMNS, LABELS, SkuRow, check_header, parse_row
@@ -121,7 +121,7 @@ def _plan_and_write(table: CsvTable, plans, products, report: SkuImportReport, *
         writes = Writes()
         _plan_skus(rows, products, skus, writes, report)
         if write:
-            Sku.objects.bulk_create(writes.new_skus, batch_size=SLICE)
+            insert_rows(writes.new_skus)  # executemany: the new SKUs' ids are not needed
             update_rows(writes.changed_skus, ["name", "jan_code", "options"])
 
 

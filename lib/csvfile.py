@@ -45,12 +45,6 @@ class CsvRow:
     values: dict[str, str]
 
 
-def decode_upload(data: bytes) -> str:
-    """The whole text of a small file (tests, short previews); uploads are read with CsvTable instead."""
-    stream = io.BytesIO(data)
-    return data.decode(_encoding_of(stream))
-
-
 class CsvTable:
     """An uploaded CSV read row by row, as often as needed, without holding its text or its rows.
 

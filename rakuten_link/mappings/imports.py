@@ -18,7 +18,7 @@ from accounts.models import EcAccount
 from inventory.models import Sku
 from lib.csvfile import Column, CsvFormatError, CsvRow, CsvTable, ImportReport, RowError, parse_int
 from lib.csvseen import SeenLines
-from lib.fastwrite import update_rows
+from lib.fastwrite import insert_rows, update_rows
 from rakuten_link.mappings.rules import (
     MAX_QUANTITY,
     MappingError,
@@ -148,7 +148,7 @@ def _write(table: CsvTable, account: EcAccount) -> int:
                 creates.append(mapping)
             elif _apply(mapping, row.values):
                 updates.append(mapping)
-        ProductMapping.objects.bulk_create(creates, batch_size=500)
+        insert_rows(creates)  # executemany, not bulk_create: half the time for 500,000 rows, no ids needed
         update_rows(updates, WRITTEN_FIELDS)
         written += len(creates) + len(updates)
     return written
