@@ -147,7 +147,7 @@ def _load_orders(numbers: set[str]) -> dict[str, list[Order]]:
     accounts = list(EcAccount.objects.values_list("pk", flat=True))
     for start in range(0, len(wanted), 500):
         chunk = Order.objects.filter(account_id__in=accounts, order_number__in=wanted[start:start + 500])
-        chunk = chunk.select_related("account")
+        chunk = chunk.select_related("account").defer("raw", "remarks", "tax_summary")  # the big cells
         for order in chunk.prefetch_related("packages", live):
             found.setdefault(order.order_number, []).append(order)
     return found
