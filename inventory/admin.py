@@ -91,7 +91,7 @@ class SkuAdmin(admin.ModelAdmin):
         form = CsvUploadForm(request.POST or None, request.FILES or None)
         report = token = None
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["file"].read()
+            data = form.cleaned_data["file"]
             try:
                 report = import_skus_csv(data, dry_run=True)
             except CsvFormatError as exc:
@@ -105,11 +105,11 @@ class SkuAdmin(admin.ModelAdmin):
 
     def _confirm_import(self, request):
         token = request.POST.get("preview_token", "")
-        owner, data = SKU_UPLOADS.read(token)
-        if data is None or owner != request.user.pk:
-            self.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
-            return redirect("admin:inventory_sku_import")
-        report = import_skus_csv(data)
+        with SKU_UPLOADS.open(token) as (owner, stream):
+            if stream is None or owner != request.user.pk:
+                self.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
+                return redirect("admin:inventory_sku_import")
+            report = import_skus_csv(stream)
         if not report.ok:
             self.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
             return self._import_page(request, CsvUploadForm(), report, None)
@@ -204,7 +204,7 @@ class StockLevelAdmin(admin.ModelAdmin):
         report = None
         if request.method == "POST" and form.is_valid():
             try:
-                report = import_stock_counts(form.cleaned_data["file"].read(), user=request.user)
+                report = import_stock_counts(form.cleaned_data["file"], user=request.user)
             except CsvFormatError as exc:
                 form.add_error("file", str(exc))
             else:

@@ -9,7 +9,10 @@ stocktake that counts fewer units than are allocated first asks the order side (
 
 from __future__ import annotations
 
+import threading
+from array import array
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -22,6 +25,8 @@ from lib.fastwrite import insert_rows, update_rows
 
 from .models import MovementKind, Sku, StockLevel, StockMovement, Store
 from .signals import allocation_exceeds_count, stock_changed
+
+_notices = threading.local()  # (SKU ids, store ids) gathered inside one_stock_notice()
 
 
 class StockError(Exception):
@@ -110,9 +115,13 @@ def set_stock_count(
 
 @transaction.atomic
 def set_stock_counts(
-    counts: Sequence[tuple[Store, Sku, int]], *, kind: str = MovementKind.ADJUSTMENT, note: str = "", user=None
+    counts: Sequence[tuple[Store, Sku, int]], *, kind: str = MovementKind.ADJUSTMENT, note: str = "", user=None,
+    returning: bool = True,
 ) -> list[StockMovement]:
-    """Record many physical counts in one batch (CSV import): one movement per count that differs."""
+    """Record many physical counts in one batch (CSV import): one movement per count that differs.
+
+    ``returning=False`` as in apply_stock_movements: the movements come back without primary keys.
+    """
     if any(counted < 0 for _store, _sku, counted in counts):
         raise StockError(_("A counted quantity cannot be negative."))
     pairs = {(store.pk, sku.pk) for store, sku, _counted in counts}
@@ -128,7 +137,7 @@ def set_stock_counts(
         for store, sku, counted in counts
         if counted != levels[(store.pk, sku.pk)].on_hand
     ]
-    return apply_stock_movements(specs)
+    return apply_stock_movements(specs, returning=returning)
 
 
 def available_by_sku(*, sku_ids: Iterable[int], store_ids: Iterable[int]) -> dict[int, int]:
@@ -221,8 +230,27 @@ def _write(levels, state, new_rows: list[StockMovement], *, returning: bool) -> 
         insert_rows(new_rows)
 
 
-def _notify_after_commit(sku_ids: set[int], store_ids: set[int]) -> None:
+@contextmanager
+def one_stock_notice():
+    """Batches applied inside are announced as one notice after commit (a CSV import written in chunks)."""
+    outer = getattr(_notices, "pending", None)
+    # SKU ids in a flat array (8 bytes each): a stocktake of a million rows would make a set of 60 MB.
+    pending: tuple[array[int], set[int]] = (array("q"), set())
+    _notices.pending = pending
+    try:
+        yield
+    finally:
+        _notices.pending = outer
+    _notify_after_commit(*pending)
+
+
+def _notify_after_commit(sku_ids: Iterable[int], store_ids: set[int]) -> None:
     """One notice per call, after commit: a batch of movements (an order fetch) is one notice, not many."""
+    pending = getattr(_notices, "pending", None)
+    if pending is not None:
+        pending[0].extend(sku_ids)  # a SKU counted in two stores comes twice: harmless in the IN lists
+        pending[1].update(store_ids)
+        return
     if sku_ids:
         transaction.on_commit(
             lambda: stock_changed.send(sender=StockMovement, sku_ids=sku_ids, store_ids=store_ids)

@@ -13,14 +13,16 @@ without option pairs clears the options. Encodings are lib.csvfile's (UTF-8 with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from lib.csvfile import ImportReport, RowError, read_table
-from lib.fastwrite import update_rows
+from lib.csvfile import CsvTable, ImportReport, RowError
+from lib.csvseen import SeenLines
+from lib.fastwrite import insert_rows, update_rows
 
 from .models import Product, Sku
 from .sku_rows import COLUMNS, LABELS, SkuRow, check_header, parse_row
@@ -62,28 +64,27 @@ class Writes:
     changed_skus: list[Sku] = field(default_factory=list)
 
 
-def import_skus_csv(data: bytes, *, dry_run: bool = False) -> SkuImportReport:
-    """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report."""
+def import_skus_csv(source: bytes | BinaryIO, *, dry_run: bool = False) -> SkuImportReport:
+    """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report.
+
+    The file is read as a stream in chunks of rows, one SKU lookup per chunk: first to check every row
+    (only the products' plans are kept, one per product code), then to count, preview and write, chunk
+    by chunk, in one transaction. A file of 200,000 SKUs never becomes 200,000 objects at once.
+    """
     report = SkuImportReport(dry_run=dry_run)
-    table = read_table(data, COLUMNS)
-    check_header(set(table[0].values))
-    rows = []
-    for row in table:
-        parsed, errors = parse_row(row)
-        rows.append(parsed)
-        report.errors.extend(errors)
-    plans = _product_plans(rows, report)
+    table = CsvTable(source, COLUMNS)
+    check_header(table.keys)
+    plans = _check(table, report)
     products = _by_code(Product.objects.all(), plans)
-    skus = _by_code(Sku.objects.select_related("product"), {row.sku_code for row in rows})
-    _check_against_database(rows, plans, products, skus, report)
+    _check_products(plans, products, report)
     if report.errors:
-        report.errors.sort(key=lambda error: error.line)  # stable: a row's own errors stay in column order
         return report
-    writes = _plan(rows, plans, products, skus, report)
     if dry_run:
+        _plan_and_write(table, plans, products, report, write=False)
         return report
     try:
-        _write(writes)
+        with transaction.atomic():
+            _plan_and_write(table, plans, products, report, write=True)
     except IntegrityError:
         # Someone added the same code between the check and the write: refuse the file, never half of it.
         report.errors.append(RowError(0, LABELS["sku"], _("A product or SKU code of the file was added by someone "
@@ -91,9 +92,41 @@ def import_skus_csv(data: bytes, *, dry_run: bool = False) -> SkuImportReport:
     return report
 
 
-def _product_plans(rows: list[SkuRow], report: ImportReport) -> dict[str, ProductPlan]:
-    """One plan per product code; a name or price given differently on two rows is an error."""
+def _check(table: CsvTable, report: ImportReport) -> dict[str, ProductPlan]:
+    """Every row's own errors, the products' plans, and each SKU against the file and the database."""
     plans: dict[str, ProductPlan] = {}
+    seen = SeenLines()
+    for chunk in table.chunks():
+        rows = []
+        for row in chunk:
+            parsed, errors = parse_row(row)
+            rows.append(parsed)
+            report.errors.extend(errors)
+        _product_plans(rows, report, plans)
+        skus = _by_code(Sku.objects.select_related("product"), {row.sku_code for row in rows})
+        _check_skus(rows, skus, seen, report)
+    return plans
+
+
+def _plan_and_write(table: CsvTable, plans, products, report: SkuImportReport, *, write: bool) -> None:
+    """Count and preview; with ``write``, products first (their ids for the new SKUs), then SKUs by chunk."""
+    writes = Writes()
+    _plan_products(plans, products, writes, report)
+    if write:
+        Product.objects.bulk_create(writes.new_products, batch_size=SLICE)
+        update_rows(writes.changed_products, ["name", "price"])  # one prepared UPDATE, not bulk_update's CASEs
+    for chunk in table.chunks():
+        rows = [parse_row(row)[0] for row in chunk]
+        skus = _by_code(Sku.objects.select_related("product"), {row.sku_code for row in rows})
+        writes = Writes()
+        _plan_skus(rows, products, skus, writes, report)
+        if write:
+            insert_rows(writes.new_skus)  # executemany: the new SKUs' ids are not needed
+            update_rows(writes.changed_skus, ["name", "jan_code", "options"])
+
+
+def _product_plans(rows: list[SkuRow], report: ImportReport, plans: dict[str, ProductPlan]) -> None:
+    """One plan per product code; a name or price given differently on two rows is an error."""
     for row in rows:
         if not row.product_code:
             continue
@@ -112,7 +145,6 @@ def _product_plans(rows: list[SkuRow], report: ImportReport) -> dict[str, Produc
                         "one price.")
             report.errors.append(RowError(row.line, LABELS["price"], message % {
                 "code": plan.code, "other": plan.price, "line": plan.price_line, "this": row.price}))
-    return plans
 
 
 def _by_code(queryset, codes) -> dict[str, Model]:
@@ -123,21 +155,24 @@ def _by_code(queryset, codes) -> dict[str, Model]:
     return found
 
 
-def _check_against_database(rows, plans, products, skus, report: ImportReport) -> None:
-    """A new product needs a name; a SKU appears once and stays with the product it is filed under."""
+def _check_products(plans, products, report: ImportReport) -> None:
+    """A new product needs a name."""
     for plan in plans.values():
         if plan.code not in products and not plan.name:
             message = _("The product %(code)s is new: give its name on at least one of its rows.")
             report.errors.append(RowError(plan.first_line, LABELS["product_name"], message % {"code": plan.code}))
-    seen: dict[str, int] = {}
+
+
+def _check_skus(rows, skus, seen: SeenLines, report: ImportReport) -> None:
+    """A SKU appears once and stays with the product it is filed under."""
     for row in rows:
         if not row.sku_code:
             continue
-        if row.sku_code in seen:
+        first = seen.first_line(row.sku_code, row.line)
+        if first is not None:
             report.errors.append(RowError(row.line, LABELS["sku"], _("duplicate of line %(line)d")
-                                          % {"line": seen[row.sku_code]}))
+                                          % {"line": first}))
             continue
-        seen[row.sku_code] = row.line
         sku = skus.get(row.sku_code)
         if sku is not None and row.product_code and sku.product.code != row.product_code:
             message = _("The SKU %(sku)s belongs to the product %(product)s, not %(given)s. A SKU is not moved by "
@@ -146,9 +181,8 @@ def _check_against_database(rows, plans, products, skus, report: ImportReport) -
                 "sku": row.sku_code, "product": sku.product.code, "given": row.product_code}))
 
 
-def _plan(rows, plans, products, skus, report: SkuImportReport) -> Writes:
-    """What to create and change, counted in the report, with one preview line per row."""
-    writes = Writes()
+def _plan_products(plans, products, writes: Writes, report: SkuImportReport) -> None:
+    """The products to create and change, counted in the report."""
     for plan in plans.values():
         product = products.get(plan.code)
         if product is None:
@@ -159,6 +193,10 @@ def _plan(rows, plans, products, skus, report: SkuImportReport) -> Writes:
                   price=plan.price if plan.price is not None else product.price):
             writes.changed_products.append(product)
             report.products_updated += 1
+
+
+def _plan_skus(rows, products, skus, writes: Writes, report: SkuImportReport) -> None:
+    """The SKUs to create and change, counted in the report, with one preview line per row."""
     for row in rows:
         product, sku = products[row.product_code], skus.get(row.sku_code)
         values = {"name": row.sku_name}
@@ -179,7 +217,6 @@ def _plan(rows, plans, products, skus, report: SkuImportReport) -> Writes:
             report.unchanged += 1
             action = "unchanged"
         report.preview.append(_preview(row.line, product, sku, action))
-    return writes
 
 
 def _set(obj: Model, **values) -> bool:
@@ -197,11 +234,3 @@ def _preview(line: int, product: Product, sku: Sku, action: str) -> dict:
     return {"line": line, "product": product.code, "product_name": product.name,
             "price": "" if product.price is None else f"{product.price:,}", "sku": sku.code, "sku_name": sku.name,
             "jan_code": sku.jan_code, "options": options, "action": action, "action_label": ACTION_LABELS[action]}
-
-
-def _write(writes: Writes) -> None:
-    with transaction.atomic():
-        Product.objects.bulk_create(writes.new_products, batch_size=SLICE)  # sets their ids for the SKUs
-        update_rows(writes.changed_products, ["name", "price"])  # one prepared UPDATE, not bulk_update's CASEs
-        Sku.objects.bulk_create(writes.new_skus, batch_size=SLICE)
-        update_rows(writes.changed_skus, ["name", "jan_code", "options"])

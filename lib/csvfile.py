@@ -1,7 +1,8 @@
 """Reading uploaded CSV files the way Japanese back offices produce them.
 
-Excel in Japan saves cp932; newer tools save UTF-8, often with a BOM. We try UTF-8 (BOM or not)
-first because cp932 would happily mis-decode many UTF-8 byte strings.
+Excel in Japan saves cp932; newer tools save UTF-8, often with a BOM. lib.csvencoding decides which, and
+refuses anything else. A file of 20 MB is read as a stream, row by row, and a report keeps the first
+100 errors (with the true total and a count per column), so neither its rows nor its errors fill memory.
 """
 
 from __future__ import annotations
@@ -9,10 +10,20 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
+
+from .csvencoding import EncodingRefused, detect_encoding
+from .csvreport import SHOWN as SHOWN  # re-exported: importers read these from lib.csvfile
+from .csvreport import ErrorLog as ErrorLog
+from .csvreport import ImportReport as ImportReport
+from .csvreport import RowError as RowError
+from .csvreport import Sample as Sample
+
+CHUNK_ROWS = 2000  # rows looked up in the database at once
 
 
 class CsvFormatError(Exception):
@@ -32,89 +43,112 @@ class Column:
         return self.labels[0]
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("line %(line)d, column %(column)s: %(message)s") % {
-            "line": self.line,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
 @dataclass
 class CsvRow:
     line: int
     values: dict[str, str]
 
 
-@dataclass
-class ImportReport:
-    """What an import did, or would do with --dry-run; errors mean nothing was written."""
+class CsvTable:
+    """An uploaded CSV read row by row, as often as needed, without holding its text or its rows.
 
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    # Worth a look but not wrong (e.g. one SKU mapped twice): shown with the preview, never blocking.
-    warnings: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-    preview: list[dict[str, Any]] = field(default_factory=list)
+    The encoding and the header are checked when the table is made (CsvFormatError); each iteration
+    reads the file again from its start, so an import can check every row first and write after.
+    """
+
+    def __init__(self, source: bytes | BinaryIO, columns: Sequence[Column]) -> None:
+        if isinstance(source, bytes | bytearray):
+            source = io.BytesIO(source)
+        # A Django upload: its .file is the BytesIO or temporary file TextIOWrapper can read.
+        self._stream = getattr(source, "file", source)
+        self.encoding = _encoding_of(self._stream)
+        self.columns = columns
+        with self._reader() as reader:
+            self.positions, self.header_lines = _read_header(reader, columns)
 
     @property
-    def ok(self) -> bool:
-        return not self.errors
+    def keys(self) -> set[str]:
+        """The keys of the columns the header has (optional columns may be missing)."""
+        return set(self.positions)
 
+    def rows(self) -> Iterator[CsvRow]:
+        """Each non-empty data row keyed by column key; line numbers count the header as line 1.
 
-def decode_upload(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp932"):
+        A line the csv module cannot read (typically a cell over its 128 KiB limit, which is what an
+        unbalanced quote swallowing the rest of the file looks like) raises CsvFormatError, not csv.Error:
+        callers turn CsvFormatError into a message on the upload page, anything else would be an HTTP 500.
+        """
+        positions = list(self.positions.items())
+        with self._reader() as reader:
+            done = 0  # the last physical line of the last row read: a broken row starts on the line after it
+            try:
+                next(reader, None)
+                done = reader.line_num
+                for row in reader:
+                    done = reader.line_num
+                    if not any(row) or not any(cell.strip() for cell in row):
+                        continue
+                    width = len(row)
+                    values = {key: (row[pos].strip() if pos < width else "") for key, pos in positions}
+                    yield CsvRow(line=done, values=values)
+            except csv.Error as exc:
+                raise _unreadable_line(done + 1, exc) from None
+
+    def __iter__(self) -> Iterator[CsvRow]:
+        """The rows; a file with a header and nothing else is a mistake (the wrong sheet, an empty export)."""
+        empty = True
+        for row in self.rows():
+            empty = False
+            yield row
+        if empty:
+            raise CsvFormatError(_("The file has a header but no data rows."))
+
+    def chunks(self, size: int = CHUNK_ROWS) -> Iterator[list[CsvRow]]:
+        """The rows in lists of ``size``, for one bulk lookup per list instead of one query per row."""
+        chunk: list[CsvRow] = []
+        for row in self:
+            chunk.append(row)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    @contextmanager
+    def _reader(self) -> Iterator[Any]:
+        self._stream.seek(0)
+        text = io.TextIOWrapper(self._stream, encoding=self.encoding, newline="")
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CsvFormatError(_("The file is neither UTF-8 nor Shift_JIS (cp932). Save it as CSV (UTF-8) and retry."))
+            yield csv.reader(text)
+        finally:
+            text.detach()  # the stream belongs to the caller (an upload, a kept preview): leave it open
 
 
 def read_rows(data: bytes, columns: Sequence[Column]) -> Iterator[CsvRow]:
-    """Yield each non-empty data row keyed by column key; line numbers count the header as line 1.
-
-    A line the csv module cannot read (typically a cell over its 128 KiB limit, which is what an
-    unbalanced quote swallowing the rest of the file looks like) raises CsvFormatError, not csv.Error:
-    callers turn CsvFormatError into a message on the upload page, anything else would be an HTTP 500.
-    """
-    text = decode_upload(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    done = 0  # the last physical line of the last row read: a broken row starts on the line after it
-    try:
-        header = next(reader, None)
-        if not header:
-            raise CsvFormatError(_("The file is empty."))
-        positions = _header_positions([cell.strip() for cell in header], columns)
-        done = reader.line_num
-        for row in reader:
-            done = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            values = {key: (row[pos].strip() if pos < len(row) else "") for key, pos in positions.items()}
-            yield CsvRow(line=reader.line_num, values=values)
-    except csv.Error as exc:
-        raise _unreadable_line(done + 1, exc) from None
+    """Each data row of ``data``, none for a header-only file (see CsvTable.rows)."""
+    yield from CsvTable(data, columns).rows()
 
 
 def read_table(data: bytes, columns: Sequence[Column]) -> list[CsvRow]:
-    """All data rows at once, for imports that check every row before writing any.
+    """All data rows at once, for small files and tests; imports iterate a CsvTable instead."""
+    return list(CsvTable(data, columns))
 
-    A file with a header and nothing else is a mistake (the wrong sheet, an empty export), not a
-    successful import of nothing, so it raises CsvFormatError like an unreadable file.
-    """
-    rows = list(read_rows(data, columns))
-    if not rows:
-        raise CsvFormatError(_("The file has a header but no data rows."))
-    return rows
+
+def _encoding_of(stream: BinaryIO) -> str:
+    try:
+        return detect_encoding(stream)
+    except EncodingRefused as exc:
+        raise CsvFormatError(str(exc)) from None
+
+
+def _read_header(reader: Any, columns: Sequence[Column]) -> tuple[dict[str, int], int]:  # reader: a csv reader
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise _unreadable_line(1, exc) from None
+    if not header:
+        raise CsvFormatError(_("The file is empty."))
+    return _header_positions([cell.strip() for cell in header], columns), reader.line_num
 
 
 def _unreadable_line(line: int, exc: csv.Error) -> CsvFormatError:

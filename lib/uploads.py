@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 import secrets
+import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -24,14 +28,20 @@ class PreviewStore:
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
 
-    def keep(self, data: bytes, account_id: int) -> str:
-        """Store the previewed bytes for the account; returns the token the confirm form carries."""
+    def keep(self, data: bytes | BinaryIO, account_id: int) -> str:
+        """Store the previewed file for the account (copied as a stream); returns the confirm form's token."""
         directory = self._directory()
         for old in directory.glob(f"{self.prefix}-*.csv"):
             if time.time() - old.stat().st_mtime > MAX_AGE_SECONDS:
                 old.unlink(missing_ok=True)
         token = secrets.token_hex(16)
-        (directory / f"{self.prefix}-{account_id}-{token}.csv").write_bytes(data)
+        path = directory / f"{self.prefix}-{account_id}-{token}.csv"
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            data.seek(0)
+            with path.open("wb") as kept:
+                shutil.copyfileobj(data, kept, 1 << 20)
         return token
 
     def read(self, token: str) -> tuple[int | None, bytes | None]:
@@ -40,6 +50,16 @@ class PreviewStore:
         if path is None:
             return None, None
         return int(path.name.split("-")[1]), path.read_bytes()
+
+    @contextmanager
+    def open(self, token: str) -> Iterator[tuple[int, BinaryIO] | tuple[None, None]]:
+        """(account id, the kept file open for reading), or (None, None) as read() gives."""
+        path = self._find(token)
+        if path is None:
+            yield None, None
+            return
+        with path.open("rb") as stream:
+            yield int(path.name.split("-")[1]), stream
 
     def drop(self, token: str) -> None:
         path = self._find(token)

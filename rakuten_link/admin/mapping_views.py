@@ -35,7 +35,7 @@ def import_view(model_admin, request):
     if request.method == "POST" and request.POST.get("preview_token"):
         return _confirm(model_admin, request, form)
     if request.method == "POST" and form.is_valid():
-        account, data = form.cleaned_data["account"], form.cleaned_data["file"].read()
+        account, data = form.cleaned_data["account"], form.cleaned_data["file"]
         try:
             report = import_mappings_csv(data, account=account, dry_run=True)
         except CsvFormatError as exc:
@@ -51,12 +51,12 @@ def import_view(model_admin, request):
 
 def _confirm(model_admin, request, form):
     token = request.POST["preview_token"]
-    account_id, data = UPLOADS.read(token)
-    account = EcAccount.objects.filter(pk=account_id).first() if account_id else None
-    if data is None or account is None:
+    with UPLOADS.open(token) as (account_id, stream):
+        account = EcAccount.objects.filter(pk=account_id).first() if account_id else None
+        report = _import_kept(stream, account, request.user) if account is not None else None
+    if report is None:
         model_admin.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
         return redirect("admin:rakuten_link_productmapping_import")
-    report = import_mappings_csv(data, account=account)
     if not report.ok:
         return _render(model_admin, request, MappingUploadForm(), {"report": report, "preview_token": None})
     UPLOADS.drop(token)
@@ -69,6 +69,11 @@ def _confirm(model_admin, request, form):
         % counts,
     )
     return redirect(CHANGELIST)
+
+
+def _import_kept(stream, account, user):
+    """The confirm step's import of the kept file; None when the preview is gone."""
+    return import_mappings_csv(stream, account=account) if stream is not None else None
 
 
 def _render(model_admin, request, form, context):

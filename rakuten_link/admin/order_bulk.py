@@ -90,7 +90,7 @@ def import_view(model_admin, request):
     form = ShipmentUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"report": None, "preview_token": None}
     if request.method == "POST" and form.is_valid():
-        account, data = form.cleaned_data["account"], form.cleaned_data["file"].read()
+        account, data = form.cleaned_data["account"], form.cleaned_data["file"]
         try:
             report = import_shipments_csv(data, account=account, dry_run=True)
         except CsvFormatError as exc:
@@ -107,12 +107,12 @@ def import_view(model_admin, request):
 
 def _confirm(model_admin, request):
     token = request.POST["preview_token"]
-    account_id, data = UPLOADS.read(token)
-    account = EcAccount.objects.filter(pk=account_id).first() if account_id else None
-    if data is None or account is None:
+    with UPLOADS.open(token) as (account_id, stream):
+        account = EcAccount.objects.filter(pk=account_id).first() if account_id else None
+        report = _import_kept(stream, account, request.user) if account is not None else None
+    if report is None:
         model_admin.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
         return redirect(IMPORT_URL)
-    report = import_shipments_csv(data, account=account, user=request.user)
     if not report.ok:
         model_admin.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
         return _render(model_admin, request, ShipmentUploadForm(), {"report": report, "preview_token": None})
@@ -124,6 +124,11 @@ def _confirm(model_admin, request):
                                         "%(n)d unchanged. RMS will be told at the next shipping report.") % counts,
                              messages.SUCCESS)
     return redirect("admin:orders_order_changelist")
+
+
+def _import_kept(stream, account, user):
+    """The confirm step's import of the kept file; None when the preview is gone."""
+    return import_shipments_csv(stream, account=account, user=user) if stream is not None else None
 
 
 def _render(model_admin, request, form, context):

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import EcAccount
-from lib.csvfile import Column, CsvRow, ImportReport, RowError, parse_int, read_table
+from lib.csvfile import Column, CsvRow, CsvTable, ErrorLog, ImportReport, RowError, parse_int
+from lib.csvseen import SeenLines
 from orders.models import MAX_SHIPMENTS_PER_PACKAGE, Order, OrderPackage, OrderProgress, OrderState, Shipment
 from orders.models.shipment import normalize_tracking_number, validate_tracking_number
 from orders.shipping import ShippingError, change_shipment, record_shipment
@@ -67,27 +69,65 @@ class _RowFailed(Exception):
         self.line, self.message = line, message
 
 
-def import_shipments_csv(data: bytes, *, account: EcAccount, dry_run: bool = False, user=None) -> ImportReport:
-    """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report."""
+def import_shipments_csv(source: bytes | BinaryIO, *, account: EcAccount, dry_run: bool = False,
+                         user=None) -> ImportReport:
+    """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report.
+
+    The file is read as a stream in chunks, one order lookup per chunk: first every row is checked,
+    counted and previewed, keeping between chunks only what the cross-row checks need (the keys seen,
+    the blank parcels claimed, the parcels added per package); then, if no row is bad, the rows are
+    decided again against the database, chunk by chunk, and recorded in one transaction.
+    """
     report = ImportReport(dry_run=dry_run)
-    rows = read_table(data, COLUMNS)
-    orders = _load_orders({normalize_order_number(row.values["order_number"]) for row in rows})
-    parsed = [p for row in rows if (p := _parse_row(row, account, orders, report)) is not None]
-    _plan(parsed, report)
+    table = CsvTable(source, COLUMNS)
+    state = _PlanState()
+    for parsed in _parsed_chunks(table, account, report):
+        _plan(parsed, report, state)
+        for row in parsed:
+            report.created += row.action == NEW
+            report.updated += row.action in (FILL, CORRECT)
+            report.unchanged += row.action == SAME
+            report.preview.append(_preview(row))
     if report.errors:
-        report.errors.sort(key=lambda error: error.line)  # the file's order, whichever check found it
+        report.created = report.updated = report.unchanged = 0
         return report
-    for row in parsed:
-        report.created += row.action == NEW
-        report.updated += row.action in (FILL, CORRECT)
-        report.unchanged += row.action == SAME
-        report.preview.append(_preview(row))
     if not dry_run:
         try:
-            _write(parsed, user)
+            with transaction.atomic():
+                for parsed in _parsed_chunks(table, account, _Refuse()):
+                    _plan(parsed, ImportReport(), _PlanState())
+                    _write(parsed, user)
         except _RowFailed as exc:
             report.errors.append(RowError(exc.line, LABELS["order_number"], exc.message))
     return report
+
+
+@dataclass
+class _PlanState:
+    """What the checks of one row need from the rows above it."""
+
+    seen: SeenLines = field(default_factory=SeenLines)  # (package, tracking number) -> line
+    claimed: set[int] = field(default_factory=set)  # blank parcels a row above fills
+    added: dict[int, int] = field(default_factory=dict)  # package -> parcels the rows above add
+
+
+class _Refuse(ImportReport):
+    """The writing pass's report: a row that has turned bad since the check (an order cancelled) stops it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors = _RaisingLog()
+
+
+class _RaisingLog(ErrorLog):
+    def append(self, error: RowError) -> None:
+        raise _RowFailed(error.line, error.message)
+
+
+def _parsed_chunks(table: CsvTable, account: EcAccount, report: ImportReport):
+    for rows in table.chunks():
+        orders = _load_orders({normalize_order_number(row.values["order_number"]) for row in rows})
+        yield [p for row in rows if (p := _parse_row(row, account, orders, report)) is not None]
 
 
 def parse_ship_date(text: str) -> date:
@@ -103,8 +143,12 @@ def _load_orders(numbers: set[str]) -> dict[str, list[Order]]:
     found: dict[str, list[Order]] = {}
     wanted = sorted(n for n in numbers if n)
     live = Prefetch("shipments", queryset=Shipment.objects.filter(deleted=False), to_attr="live_shipments")
+    # Every account, named: the (account, order_number) index then serves the lookup; order_number alone has
+    # none, and a file of 400,000 numbers would scan the order table 800 times.
+    accounts = list(EcAccount.objects.values_list("pk", flat=True))
     for start in range(0, len(wanted), 500):
-        chunk = Order.objects.filter(order_number__in=wanted[start:start + 500]).select_related("account")
+        chunk = Order.objects.filter(account_id__in=accounts, order_number__in=wanted[start:start + 500])
+        chunk = chunk.select_related("account").defer("raw", "remarks", "tax_summary")  # the big cells
         for order in chunk.prefetch_related("packages", live):
             found.setdefault(order.order_number, []).append(order)
     return found
@@ -185,18 +229,15 @@ def _package(row: CsvRow, order: Order, errors: list[RowError]) -> OrderPackage 
     return package
 
 
-def _plan(parsed: list[ParsedRow], report: ImportReport) -> None:
+def _plan(parsed: list[ParsedRow], report: ImportReport, state: _PlanState) -> None:
     """Decide each row's action against the parcels already recorded and the rows above it."""
-    seen: dict[tuple, int] = {}
-    claimed: set[int] = set()
-    added: dict[int, int] = {}
+    claimed, added = state.claimed, state.added
     for row in parsed:
-        key = (row.package.pk, row.values["tracking_number"])
-        if key in seen:
+        first = state.seen.first_line((row.package.pk, row.values["tracking_number"]), row.line)
+        if first is not None:
             report.errors.append(RowError(row.line, LABELS["tracking_number"],
-                                          _("duplicate of line %(line)d") % {"line": seen[key]}))
+                                          _("duplicate of line %(line)d") % {"line": first}))
             continue
-        seen[key] = row.line
         # The plugin types live_shipments (Prefetch to_attr) on the orders _load_orders yields, not on a plain Order.
         live = [s for s in row.order.live_shipments if s.package_id == row.package.pk]  # type: ignore[attr-defined]
         _match_existing(row, live, claimed)

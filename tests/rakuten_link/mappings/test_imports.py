@@ -224,5 +224,6 @@ def test_a_sku_on_many_lines_names_five_of_them_and_stays_fast(account, skus):
     data = csv_bytes(*(f"set{n:04d},set{n:04d},,,,TEE-M," for n in range(3000)))
     started = time.monotonic()
     report = import_mappings_csv(data, account=account, dry_run=True)
-    assert report.ok and len(report.warnings) == 3000 and time.monotonic() - started < 10
+    assert report.ok and report.warnings.total == 3000 and len(report.warnings) == 100  # the page lists 100
+    assert time.monotonic() - started < 10
     assert "3, 4, 5, 6, 7, …" in report.warnings[0].message
