@@ -102,7 +102,7 @@ def test_a_run_stops_starting_batches_when_its_time_budget_is_spent(order_shop, 
     monkeypatch.setattr(refresh, "TIME_BUDGET_SECONDS", 0.0)
     result = run(order_shop.account, "open-orders")
     assert result.counts["asked"] == BATCH and result.counts["open"] == OPEN  # the first batch always runs
-    assert f"{BATCH} of {OPEN} open orders asked" in result.summary
+    assert f"未完了受注 {OPEN}件中 {BATCH}件を再取得" in result.summary
 
 
 def test_the_account_page_shows_the_open_orders_and_the_oldest_refresh(admin_client, order_shop, rms_orders,

@@ -188,7 +188,7 @@ def test_a_lost_batch_answer_is_read_back_after_ten_minutes_and_nothing_is_doubl
     move_clocks(monkeypatch, 9)
     waiting = report()  # RMS may still be working on it: nothing is read back or sent yet
     assert rms_orders.log() == [] and waiting.counts["awaiting_rms"] == LOST and waiting.counts["calls"] == 0
-    assert f"{LOST} shipments wait for RMS's answer" in waiting.summary and not BuyerMessage.objects.exists()
+    assert f"{LOST}件の発送情報がRMSの応答待ち" in waiting.summary and not BuyerMessage.objects.exists()
 
     move_clocks(monkeypatch, 2)  # 11 minutes after the submit
     run = report()
