@@ -61,7 +61,7 @@ if [ -f "$REPO_ROOT/.env" ] && grep -qE '^\s*DATABASE_URL\s*=' "$REPO_ROOT/.env"
 fi
 
 # Two runs x 2 workers on a 2-core machine: the tests wait on sockets, subprocesses and browsers
-# often enough that four processes keep both cores busy (measurements in docs/operations.md).
+# often enough that four processes keep both cores busy (figures in docs/operations.md, "make test").
 TEST_WORKERS="${TEST_WORKERS:-2}"
 # worksteal: a worker that runs out of tests takes half of another's queue, so a few 10-20 s tests
 # (real processes, real servers) do not leave one worker finishing alone.
