@@ -22,6 +22,12 @@ RMS_BACKOFF_BASE = 0.01
 RMS_BACKOFF_MAX = 0.05
 LANGUAGE_CODE = "ja"
 
+# Under pytest-xdist (scripts/test.sh runs `-n 2`) each worker is a process with a var/ directory of its
+# own (uploads, its SQLite file), so two workers never see each other's files.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    VAR_DIR = VAR_DIR / os.environ["PYTEST_XDIST_WORKER"]  # noqa: F405
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+
 # One SQLite test file per pytest process: parallel runs (two terminals, two checkouts' helpers) must
 # never create or drop each other's database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

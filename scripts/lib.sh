@@ -188,7 +188,8 @@ start_redis() {
     mkdir -p "$dir"
     for attempt in 1 2 3; do
         port="$(free_port)"
-        redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --daemonize no \
+        # 128 databases: a block of 64 per test run, one per pytest-xdist worker (tests/support/services.py).
+        redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --daemonize no --databases 128 \
             --dir "$dir" --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
         REDIS_PID=$!
         for i in $(seq 1 100); do

@@ -3,6 +3,7 @@
 `postgres_url` skips when TEST_POSTGRES_URL is unset. `redis_url` uses TEST_REDIS_URL when set, else starts
 a throwaway redis-server for the session when one is installed, else skips. The Redis server is shared
 by the whole session: a test that needs an empty database should flush it (it is never a real one).
+Under pytest-xdist each worker takes a Redis database of its own (see `worker_redis_url`).
 """
 
 from __future__ import annotations
@@ -56,11 +57,22 @@ def _start_redis(executable: str, tmp_dir: str) -> tuple[subprocess.Popen, int]:
     raise RuntimeError("redis-server did not start on 127.0.0.1")
 
 
+def worker_redis_url(url: str, worker: str | None) -> str:
+    """The Redis database of one pytest-xdist worker: TEST_REDIS_URL names the first database of the run's
+    block (scripts/test.sh gives each run a block of 64), worker gwN takes the block's N-th."""
+    if not worker:
+        return url
+    base, _, database = url.rpartition("/")
+    if not database.isdigit():  # no database in the URL: it means database 0
+        base, database = url, "0"
+    return f"{base}/{int(database) + int(worker.removeprefix('gw'))}"
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory) -> Iterator[str]:
     url = os.environ.get("TEST_REDIS_URL", "")
     if url:
-        yield url
+        yield worker_redis_url(url, os.environ.get("PYTEST_XDIST_WORKER"))
         return
     executable = shutil.which("redis-server")
     if executable is None:

@@ -19,7 +19,10 @@ from rakuten_link.rms import (
     RmsClient,
     RmsRequestError,
     RmsTransientError,
+    api_orders,
 )
+from rakuten_link.sandbox.api import orders as sandbox_api_orders
+from rakuten_link.sandbox.orders import search as sandbox_search
 from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET
 from tests.support.rms_stub import control
 
@@ -116,7 +119,12 @@ def test_iter_order_numbers_covers_a_range_longer_than_63_days(client, shop):
     assert len(numbers) == 68
 
 
-def test_iter_order_numbers_bisects_past_the_15000_hit_cap(client, shop):
+def test_iter_order_numbers_bisects_past_the_15000_hit_cap(client, shop, monkeypatch):
+    # The client and the sandbox both cap at RMS's 15 000 hits; the walk is the same at a cap of 300 on both
+    # sides, with 50 times fewer orders to make and search (15 050 took 17 s).
+    assert api_orders.SEARCH_HIT_CAP == sandbox_search.HIT_CAP == 15_000
+    monkeypatch.setattr(api_orders, "SEARCH_HIT_CAP", 300)
+    monkeypatch.setattr(sandbox_api_orders, "HIT_CAP", 300)
     day = now() - timedelta(days=3)
     # 15,050 orders are more than the demo shop has in stock; this test is about searching, not stock.
     control(shop, "PATCH", "config", {"order_decrements_inventory": False})
@@ -124,11 +132,11 @@ def test_iter_order_numbers_bisects_past_the_15000_hit_cap(client, shop):
         shop,
         "POST",
         "orders",
-        {"random": 15_050, "start": (day - timedelta(hours=20)).isoformat(), "end": day.isoformat()},
+        {"random": 350, "start": (day - timedelta(hours=20)).isoformat(), "end": day.isoformat()},
     )
-    numbers = list(client.iter_order_numbers(date_type=1, start=now() - timedelta(days=70), end=now()))
-    assert len(numbers) == len(set(numbers)) == 15_058
-    assert set(numbers) == set(sandbox_orders(shop))
+    walked = list(client.iter_order_numbers(date_type=1, start=now() - timedelta(days=70), end=now(), per_page=100))
+    assert len(walked) == len(set(walked)) == 358
+    assert set(walked) == set(sandbox_orders(shop))
 
 
 def test_confirm_orders_moves_new_orders_and_reports_the_rest(client, shop):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import timedelta
 
 import pytest
@@ -116,9 +115,8 @@ def test_search_filters_by_progress_and_sees_only_its_own_shop(sandbox, sandbox_
 def test_only_the_first_15000_hits_can_be_paged(sandbox, sandbox_client):
     (number,) = make_orders(sandbox_client, random=1)
     template = sandbox.state.orders[number]
-    for index in range(15_001):
-        clone = copy.deepcopy(template)
-        clone["orderNumber"] = f"{number[:16]}{index:010d}"
+    for index in range(15_001):  # shallow copies: the search only reads them (deep copies took 5 s)
+        clone = {**template, "orderNumber": f"{number[:16]}{index:010d}"}
         sandbox.state.orders[clone["orderNumber"]] = clone
     page = {"requestRecordsAmount": 1000, "requestPage": 15}
     response = sandbox_client.post(SEARCH, {**window(), "PaginationRequestModel": page})

@@ -13,6 +13,9 @@ from rakuten_link.sync.orders import refresh
 from rakuten_link.sync.orders.manual import fetch_order_by_number
 
 ACCOUNTS = "/admin/accounts/ecaccount/"
+# Rotation is the same at any batch size: 25 open orders in batches of 10 (getOrder's 100) are three runs, as 250
+# were, with a tenth of the orders to make and fetch (the fixture took 4-7 s on PostgreSQL).
+BATCH, OPEN = 10, 25
 
 
 def run(account, kind):
@@ -40,10 +43,12 @@ def one_batch_a_run(monkeypatch):
 
 
 @pytest.fixture
-def open_orders(order_shop, rms_orders):
-    """250 open orders over the last day, fetched (so each has been refreshed once, by the fetch)."""
+def open_orders(order_shop, rms_orders, monkeypatch):
+    """OPEN open orders over the last day, fetched (so each has been refreshed once, by the fetch); the refresh
+    asks getOrder for BATCH at a time."""
+    monkeypatch.setattr(refresh, "BATCH_SIZE", BATCH)
     start = format_order_datetime(timezone.now() - timedelta(days=1))
-    numbers = rms_orders.random(250, start=start)
+    numbers = rms_orders.random(OPEN, start=start)
     run(order_shop.account, "orders")
     assert Order.objects.filter(refreshed_at__isnull=True).count() == 0
     return numbers
@@ -53,13 +58,14 @@ def test_runs_are_bounded_and_each_takes_the_orders_the_previous_one_did_not(
         order_shop, rms_orders, open_orders, one_batch_a_run):
     first = refresh_once(order_shop, rms_orders)
     second = refresh_once(order_shop, rms_orders)
-    assert len(first) == len(second) == 100  # one getOrder batch a run, not all 250
+    assert len(first) == len(second) == BATCH  # one getOrder batch a run, not all OPEN
     assert not set(first) & set(second)
     third = refresh_once(order_shop, rms_orders)
-    assert len(third) == 100
-    assert set(first) | set(second) | set(third) == set(open_orders)  # all 250 within ceil(250 / 100) runs
+    assert len(third) == BATCH
+    assert set(first) | set(second) | set(third) == set(open_orders)  # all OPEN within ceil(OPEN / BATCH) runs
     left = set(open_orders) - set(first) - set(second)
-    assert set(third[:50]) == left and set(third[50:]) <= set(first)  # then the ones refreshed longest ago
+    rest = OPEN - 2 * BATCH
+    assert set(third[:rest]) == left and set(third[rest:]) <= set(first)  # then the ones refreshed longest ago
 
 
 def test_the_newest_open_order_is_refreshed_and_its_cancellation_caught(order_shop, rms_orders, open_orders,
@@ -82,7 +88,7 @@ def test_orders_never_refreshed_go_first_and_every_read_stamps_them(order_shop, 
     by_age = Order.objects.filter(order_number__in=stale).order_by("ordered_at", "pk")
     assert first[:3] == list(by_age.values_list("order_number", flat=True))
     refreshed = Order.objects.filter(order_number__in=first)
-    assert refreshed.count() == 100 and not refreshed.filter(refreshed_at__lt=before).exists()
+    assert refreshed.count() == BATCH and not refreshed.filter(refreshed_at__lt=before).exists()
     assert not Order.objects.filter(refreshed_at__isnull=True).exists()
 
     untouched = Order.objects.exclude(order_number__in=first).order_by("refreshed_at").first()
@@ -95,8 +101,8 @@ def test_a_run_stops_starting_batches_when_its_time_budget_is_spent(order_shop, 
                                                                     monkeypatch):
     monkeypatch.setattr(refresh, "TIME_BUDGET_SECONDS", 0.0)
     result = run(order_shop.account, "open-orders")
-    assert result.counts["asked"] == 100 and result.counts["open"] == 250  # the first batch always runs
-    assert "100" in result.summary and "250" in result.summary
+    assert result.counts["asked"] == BATCH and result.counts["open"] == OPEN  # the first batch always runs
+    assert f"未完了受注 {OPEN}件中 {BATCH}件を再取得" in result.summary
 
 
 def test_the_account_page_shows_the_open_orders_and_the_oldest_refresh(admin_client, order_shop, rms_orders,
@@ -108,9 +114,9 @@ def test_the_account_page_shows_the_open_orders_and_the_oldest_refresh(admin_cli
     Order.objects.filter(order_number=open_orders[1]).update(order_progress=900, refreshed_at=timezone.now()
                                                              - timedelta(days=9))  # final: not counted
     text = admin_client.get(page).content.decode()
-    assert "Open orders: 249; oldest refresh: 3\xa0hours ago" in text
+    assert f"Open orders: {OPEN - 1}; oldest refresh: 3\xa0hours ago" in text
 
     Order.objects.filter(order_number=open_orders[2]).update(refreshed_at=None)
-    assert "Open orders: 249; not refreshed yet: 1" in admin_client.get(page).content.decode()
+    assert f"Open orders: {OPEN - 1}; not refreshed yet: 1" in admin_client.get(page).content.decode()
     Order.objects.update(order_progress=700)
     assert "No open orders." in admin_client.get(page).content.decode()
