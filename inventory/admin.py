@@ -25,7 +25,7 @@ from .models import Product, Sku, StockLevel, StockMovement, Store
 from .services import StockError, apply_stock_movement
 from .sku_imports import import_skus_csv
 from .sku_rows import BASE_COLUMNS
-from .upload_jobs import CHECK, WRITE, is_big
+from .upload_jobs import CHECK, WRITE, is_big, is_big_upload
 from .upload_pages import SKU_UPLOADS, STOCK_UPLOADS, sku_job_view, start, stock_job_view
 
 SKU_TEMPLATE_ROWS = (
@@ -95,10 +95,10 @@ class SkuAdmin(admin.ModelAdmin):
         report = token = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data["file"]
-            if is_big(data.size):
-                return start(request, SKU_UPLOADS, phase=CHECK, token=SKU_UPLOADS.keep(data, request.user.pk),
-                             handler="inventory.upload_pages.skus_for_job", url="admin:inventory_sku_import_job")
             try:
+                if is_big_upload(data):  # checked by a worker: the page follows its progress
+                    return start(request, SKU_UPLOADS, phase=CHECK, token=SKU_UPLOADS.keep(data, request.user.pk),
+                                 handler="inventory.upload_pages.skus_for_job", url="admin:inventory_sku_import_job")
                 report = import_skus_csv(data, dry_run=True)
             except CsvFormatError as exc:
                 form.add_error("file", str(exc))
@@ -218,11 +218,12 @@ class StockLevelAdmin(admin.ModelAdmin):
         report = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data["file"]
-            if is_big(data.size):  # checked and written by a worker: the page follows its progress
-                return start(request, STOCK_UPLOADS, phase=WRITE, token=STOCK_UPLOADS.keep(data, request.user.pk),
-                             handler="inventory.upload_pages.stock_counts_for_job",
-                             url="admin:inventory_stocklevel_import_job")
             try:
+                if is_big_upload(data):  # checked and written by a worker: the page follows its progress
+                    return start(request, STOCK_UPLOADS, phase=WRITE,
+                                 token=STOCK_UPLOADS.keep(data, request.user.pk),
+                                 handler="inventory.upload_pages.stock_counts_for_job",
+                                 url="admin:inventory_stocklevel_import_job")
                 report = import_stock_counts(data, user=request.user)
             except CsvFormatError as exc:
                 form.add_error("file", str(exc))

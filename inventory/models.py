@@ -153,10 +153,10 @@ class StockMovement(models.Model):
 
 
 class UploadJobStatus(models.TextChoices):
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("In progress")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class UploadJob(models.Model):

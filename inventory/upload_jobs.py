@@ -25,7 +25,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from lib.csvfile import CHUNK_PROGRESS, CsvFormatError, ErrorLog, ImportReport, RowError
+from lib.csvfile import CHUNK_PROGRESS, CsvFormatError, ErrorLog, ImportReport, RowError, check_readable
 from lib.uploads import PreviewStore
 
 from .models import UploadJob, UploadJobStatus
@@ -39,6 +39,14 @@ KEEP_FOR = timedelta(days=1)  # as long as PreviewStore keeps the file
 
 def is_big(size: int | None) -> bool:
     return (size or 0) > settings.RAKUTEN_UPLOAD_JOB_THRESHOLD_BYTES
+
+
+def is_big_upload(upload) -> bool:
+    """True for an upload to hand to a worker; CsvFormatError at once for a file no import could read."""
+    if not is_big(upload.size):
+        return False
+    check_readable(upload)
+    return True
 
 
 def start_upload_job(*, kind: str, handler: str, phase: str, token: str, user, account_id: int = 0) -> UploadJob:

@@ -149,6 +149,27 @@ def read_table(data: bytes, columns: Sequence[Column]) -> list[CsvRow]:
     return list(CsvTable(data, columns))
 
 
+def check_readable(source: BinaryIO) -> None:
+    """Raise CsvFormatError for a file no import could read (encoding, a broken line), without its columns.
+
+    Run in the request before a big upload goes to a worker, so such a file is refused on the upload page at
+    once as a small one is; it is only a decode and a csv parse (about a second for 20 MB), no lookups.
+    """
+    stream = getattr(source, "file", source)
+    encoding = _encoding_of(stream)
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    reader = csv.reader(text)
+    done = 0
+    try:
+        for _row in reader:
+            done = reader.line_num
+    except csv.Error as exc:
+        raise _unreadable_line(done + 1, exc) from None
+    finally:
+        text.detach()
+
+
 def _encoding_of(stream: BinaryIO) -> str:
     try:
         return detect_encoding(stream)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import EcAccount
 from inventory.models import Store
 from inventory.upload_job_views import upload_job_view
-from inventory.upload_jobs import CHECK, WRITE, is_big, start_upload_job
+from inventory.upload_jobs import CHECK, WRITE, is_big, is_big_upload, start_upload_job
 from lib.audit import record_action, record_actions
 from lib.csvfile import CsvFormatError
 from lib.uploads import PreviewStore
@@ -95,9 +95,9 @@ def import_view(model_admin, request):
     context: dict[str, Any] = {"report": None, "preview_token": None}
     if request.method == "POST" and form.is_valid():
         account, data = form.cleaned_data["account"], form.cleaned_data["file"]
-        if is_big(data.size):  # checked by a worker: the page follows its progress
-            return _start(request, CHECK, UPLOADS.keep(data, account.pk), account.pk)
         try:
+            if is_big_upload(data):  # checked by a worker: the page follows its progress
+                return _start(request, CHECK, UPLOADS.keep(data, account.pk), account.pk)
             report = import_shipments_csv(data, account=account, dry_run=True)
         except CsvFormatError as exc:
             form.add_error("file", str(exc))

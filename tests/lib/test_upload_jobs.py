@@ -128,3 +128,10 @@ def test_the_permission_to_import_is_checked_again_when_confirming(client, page,
     jobs = UploadJob.objects.count()
     assert client.post(page.url, {"preview_token": token, "confirm": "1"}).status_code == 403
     assert UploadJob.objects.count() == jobs and page.written() == 0
+
+
+def test_a_big_file_no_import_could_read_is_refused_on_the_page_at_once(admin_client, page, big):
+    rows = [page.good_row(0, ""), page.good_row(1, '"' + "x" * (128 * 1024 + 1) + '"')]
+    response = _post(admin_client, page, page.csv(rows).encode())
+    assert response.status_code == 200 and "131072" in response.context["form"].errors["file"][0]
+    assert not UploadJob.objects.exists() and page.written() == 0
