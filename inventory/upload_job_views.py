@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from lib.csvfile import ImportReport
 
 from .models import UploadJob, UploadJobStatus
-from .upload_jobs import CHECK, acknowledge, report_from_json
+from .upload_jobs import CHECK, TIMEOUT_SECONDS, acknowledge, report_from_json
 
 TEMPLATE = "admin/upload_job.html"
 WAITING_HINT_AFTER = timedelta(seconds=30)  # no worker took it by then: the qcluster may not be running
@@ -51,7 +51,10 @@ def upload_job_view(model_admin, request, job_id: int, *, title: str, back_url: 
 
 def _progress_page(model_admin, request, job: UploadJob, title: str, back_url: str) -> TemplateResponse:
     running = job.status in (UploadJobStatus.QUEUED, UploadJobStatus.RUNNING)
-    if job.status == UploadJobStatus.QUEUED:
+    if running and timezone.now() - job.created_at > timedelta(seconds=TIMEOUT_SECONDS):
+        running, text = False, _("The import did not finish: the background worker stopped. Nothing was written; "
+                                 "upload the file again.")
+    elif job.status == UploadJobStatus.QUEUED:
         text = (_("Still waiting for a background worker. If this does not change, ask the administrator to "
                   "check that the task worker (qcluster) is running.")
                 if timezone.now() - job.created_at > WAITING_HINT_AFTER else _("Waiting for a background worker…"))

@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 TASK = "inventory.upload_jobs.run_upload_job"
 CHECK, WRITE = "check", "write"  # phases: a dry run for the preview, or the import itself (check, then write)
 KEEP_FOR = timedelta(days=1)  # as long as PreviewStore keeps the file
+# Longer than the cluster's 240 s: writing 20 MB of tracking numbers takes about 40 min (bench/README.md).
+# A re-delivered task finds the job running and leaves it alone; a killed one writes nothing (one transaction).
+TIMEOUT_SECONDS = 2 * 3600
 
 
 def is_big(size: int | None) -> bool:
@@ -50,10 +53,12 @@ def is_big_upload(upload) -> bool:
 
 
 def start_upload_job(*, kind: str, handler: str, phase: str, token: str, user, account_id: int = 0) -> UploadJob:
-    """Record the job and queue it once the row is committed (a worker must find it)."""
+    """Record the job and queue it once the row is committed (a worker must find it); forget day-old jobs."""
+    delete_old_upload_jobs()
     job = UploadJob.objects.create(kind=kind, handler=handler, phase=phase, token=token, account_id=account_id,
                                    requested_by=user, language=translation.get_language() or "ja")
-    transaction.on_commit(lambda: async_task(TASK, job.pk, task_name=f"upload-{job.pk}"))
+    transaction.on_commit(lambda: async_task(TASK, job.pk, task_name=f"upload-{job.pk}",
+                                                      timeout=TIMEOUT_SECONDS))
     return job
 
 

@@ -8,12 +8,14 @@ confirmed good file writes exactly what the synchronous path writes.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from inventory.models import UploadJob, UploadJobStatus
 from inventory.upload_jobs import run_upload_job
@@ -135,3 +137,11 @@ def test_a_big_file_no_import_could_read_is_refused_on_the_page_at_once(admin_cl
     response = _post(admin_client, page, page.csv(rows).encode())
     assert response.status_code == 200 and "131072" in response.context["form"].errors["file"][0]
     assert not UploadJob.objects.exists() and page.written() == 0
+
+
+def test_a_job_whose_worker_died_says_so_instead_of_waiting_for_ever(admin_client, page, big):
+    url = _post(admin_client, page, page.csv([page.good_row(n, "") for n in range(ROWS)]).encode())["Location"]
+    UploadJob.objects.update(status=UploadJobStatus.RUNNING, created_at=timezone.now() - timedelta(hours=3))
+    html = admin_client.get(url).content.decode()
+    assert 'http-equiv="refresh"' not in html and "何も書き込まれていません" in html
+    assert page.written() == 0
