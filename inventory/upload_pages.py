@@ -6,6 +6,7 @@ a worker (upload_jobs.py) and send the browser to ``import/jobs/<id>/``, served 
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -45,6 +46,8 @@ def stock_job_view(model_admin, request, job_id: int, *, render, finish):
 
 
 def sku_job_view(model_admin, request, job_id: int):
+    if not model_admin.may_import(request):  # permissions first, before any job is looked up
+        raise PermissionDenied
     return upload_job_view(model_admin, request, job_id, title=_("Import SKUs (CSV)"),
                            back_url=reverse("admin:inventory_sku_import"),
                            show=lambda report, token, _job: model_admin._import_page(request, CsvUploadForm(),
