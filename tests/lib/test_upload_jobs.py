@@ -145,3 +145,13 @@ def test_a_job_whose_worker_died_says_so_instead_of_waiting_for_ever(admin_clien
     html = admin_client.get(url).content.decode()
     assert 'http-equiv="refresh"' not in html and "何も書き込まれていません" in html
     assert page.written() == 0
+
+
+def test_a_big_file_with_the_wrong_columns_fails_its_job_with_the_reason(admin_client, page, big):
+    data = ("wrong,columns\r\n" + "a,b\r\n" * 60).encode()
+    url = _post(admin_client, page, data)["Location"]
+    run_upload_job(UploadJob.objects.latest("pk").pk)
+    job = UploadJob.objects.latest("pk")
+    html = admin_client.get(url).content.decode()
+    assert job.status == UploadJobStatus.FAILED and job.error and job.error in html
+    assert 'http-equiv="refresh"' not in html and page.written() == 0
