@@ -29,9 +29,9 @@ Show = Callable[[ImportReport, str | None, UploadJob], HttpResponse]
 Finish = Callable[[ImportReport, UploadJob], HttpResponse]
 
 
-def upload_job_view(model_admin, request, job_id: int, *, title: str, back_url: str, show: Show,
+def upload_job_view(model_admin, request, job_id: int, *, kind: str, title: str, back_url: str, show: Show,
                     finish: Finish) -> HttpResponse:
-    job = UploadJob.objects.filter(pk=job_id).first()
+    job = UploadJob.objects.filter(pk=job_id, kind=kind).first()  # another page's job is not this page's
     if job is None:
         raise Http404
     if job.requested_by_id != request.user.pk and not request.user.is_superuser:

@@ -39,7 +39,8 @@ def skus_for_job(stream, *, account_id: int, user, dry_run: bool):
 
 
 def stock_job_view(model_admin, request, job_id: int, *, render, finish):
-    return upload_job_view(model_admin, request, job_id, title=_("Import stock counts (CSV)"),
+    return upload_job_view(model_admin, request, job_id, kind=STOCK_UPLOADS.prefix,
+                           title=_("Import stock counts (CSV)"),
                            back_url=reverse("admin:inventory_stocklevel_import"),
                            show=lambda report, _token, _job: render(request, CsvUploadForm(), report),
                            finish=lambda report, _job: finish(request, report))
@@ -48,7 +49,7 @@ def stock_job_view(model_admin, request, job_id: int, *, render, finish):
 def sku_job_view(model_admin, request, job_id: int):
     if not model_admin.may_import(request):  # permissions first, before any job is looked up
         raise PermissionDenied
-    return upload_job_view(model_admin, request, job_id, title=_("Import SKUs (CSV)"),
+    return upload_job_view(model_admin, request, job_id, kind=SKU_UPLOADS.prefix, title=_("Import SKUs (CSV)"),
                            back_url=reverse("admin:inventory_sku_import"),
                            show=lambda report, token, _job: model_admin._import_page(request, CsvUploadForm(),
                                                                                      report, token),

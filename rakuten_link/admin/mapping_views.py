@@ -108,7 +108,7 @@ def import_job_view(model_admin, request, job_id: int):
     def finish(report, job):
         return _finish(model_admin, request, EcAccount.objects.filter(pk=job.account_id).first(), report)
 
-    return upload_job_view(model_admin, request, job_id, title=_("Upload product mappings (CSV)"),
+    return upload_job_view(model_admin, request, job_id, kind=UPLOADS.prefix, title=_("Upload product mappings (CSV)"),
                            back_url=reverse(IMPORT_URL), show=show, finish=finish)
 
 

@@ -155,3 +155,13 @@ def test_a_big_file_with_the_wrong_columns_fails_its_job_with_the_reason(admin_c
     html = admin_client.get(url).content.decode()
     assert job.status == UploadJobStatus.FAILED and job.error and job.error in html
     assert 'http-equiv="refresh"' not in html and page.written() == 0
+
+
+def test_a_job_is_only_shown_by_its_own_page(admin_client, page, big):
+    _post(admin_client, page, page.csv([page.good_row(n, "") for n in range(ROWS)]).encode())
+    job = UploadJob.objects.latest("pk")
+    others = [url for url in ("/admin/inventory/stocklevel/import/", "/admin/inventory/sku/import/",
+                              "/admin/rakuten_link/productmapping/import/", "/admin/orders/order/shipments/import/")
+              if url != page.url]
+    for url in others:
+        assert admin_client.get(f"{url}jobs/{job.pk}/").status_code == 404
