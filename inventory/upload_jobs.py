@@ -55,6 +55,10 @@ def is_big_upload(upload) -> bool:
 def start_upload_job(*, kind: str, handler: str, phase: str, token: str, user, account_id: int = 0) -> UploadJob:
     """Record the job and queue it once the row is committed (a worker must find it); forget day-old jobs."""
     delete_old_upload_jobs()
+    if phase == WRITE:  # a second click on "import" follows the first one's job instead of importing twice
+        earlier = UploadJob.objects.filter(kind=kind, token=token, phase=WRITE).first()
+        if earlier is not None:
+            return earlier
     job = UploadJob.objects.create(kind=kind, handler=handler, phase=phase, token=token, account_id=account_id,
                                    requested_by=user, language=translation.get_language() or "ja")
     transaction.on_commit(lambda: async_task(TASK, job.pk, task_name=f"upload-{job.pk}",

@@ -165,3 +165,14 @@ def test_a_job_is_only_shown_by_its_own_page(admin_client, page, big):
               if url != page.url]
     for url in others:
         assert admin_client.get(f"{url}jobs/{job.pk}/").status_code == 404
+
+
+def test_confirming_twice_queues_one_write(admin_client, page, big):
+    response, _job = _run_last_job(admin_client, _post(admin_client, page, page.csv(
+        [page.good_row(n, "") for n in range(ROWS)]).encode()))
+    token = response.context.get("preview_token") if response.context else None
+    if not token:
+        pytest.skip("the stocktake has no confirm step")
+    first = admin_client.post(page.url, {"preview_token": token, "confirm": "1"})["Location"]
+    second = admin_client.post(page.url, {"preview_token": token, "confirm": "1"})["Location"]
+    assert first == second and UploadJob.objects.filter(phase="write").count() == 1
