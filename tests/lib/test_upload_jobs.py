@@ -176,3 +176,16 @@ def test_confirming_twice_queues_one_write(admin_client, page, big):
     first = admin_client.post(page.url, {"preview_token": token, "confirm": "1"})["Location"]
     second = admin_client.post(page.url, {"preview_token": token, "confirm": "1"})["Location"]
     assert first == second and UploadJob.objects.filter(phase="write").count() == 1
+
+
+def test_the_queued_task_runs_the_job(admin_client, page, big, monkeypatch, django_capture_on_commit_callbacks):
+    """Through Django-Q2 itself (its sync mode): the task name and options the page queues are right."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)
+    rows = [page.good_row(0, "")] + [page.bad_row(n) for n in range(1, ROWS)]
+    with django_capture_on_commit_callbacks(execute=True):
+        url = _post(admin_client, page, page.csv(rows).encode())["Location"]
+    job = UploadJob.objects.latest("pk")
+    assert job.status == UploadJobStatus.DONE and job.report["errors"]["total"] >= ROWS - 1
+    assert admin_client.get(url).content.decode().count('class="import-error"') == 100
