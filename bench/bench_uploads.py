@@ -53,7 +53,7 @@ def main() -> int:
         results = {}
         for page in args.pages:
             for kind in args.kinds:
-                results[f"{page}/{kind}"] = _measure(workdir, page, kind, args.timeout)
+                results[f"{page}/{kind}"] = _measure(workdir, page, kind, args.timeout, args.worker)
                 print(f"{page}/{kind}: {json.dumps(results[f'{page}/{kind}'], ensure_ascii=False)}", flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -67,6 +67,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--mb", type=float, default=20.0, help="file size (at most just under 20 MB)")
     parser.add_argument("--kinds", type=lambda text: text.split(","), default=["valid", "bad"])
     parser.add_argument("--timeout", type=int, default=900, help="seconds one upload may take")
+    parser.add_argument("--worker", action="store_true",
+                        help="also run the upload jobs in the child, as the qcluster would (worker time)")
     parser.add_argument("--child", nargs=2, metavar=("PAGE", "KIND"), help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -172,10 +174,11 @@ def _seed(skus: int, orders: int) -> None:
                                           for n, order in zip(numbers, made, strict=True)], batch_size=2000)
 
 
-def _measure(workdir: Path, page: str, kind: str, timeout: int) -> dict:
+def _measure(workdir: Path, page: str, kind: str, timeout: int, worker: bool) -> dict:
     database = workdir / f"run-{uuid.uuid4().hex}.sqlite3"
     shutil.copyfile(workdir / "template.sqlite3", database)
     command = [sys.executable, __file__, "--child", page, kind, "--workdir", str(workdir)]
+    command += ["--worker"] if worker else []
     env = {**os.environ, "BENCH_DATABASE": str(database)}
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
@@ -222,6 +225,8 @@ def _child(args) -> None:
     errors = re.search(r"<h2>([^<]*(?:error|エラー)[^<]*)</h2>", html)
     figures.update(errors=errors.group(1).strip() if errors else "", base_mb=round(base), rss_mb=round(_rss_mb()))
     print(json.dumps(figures, ensure_ascii=False), flush=True)
+    if response.status_code == 302 and "/jobs/" in response["Location"]:
+        html = _job(client, response["Location"], figures, "check", args.worker)
     token = re.search(r'name="preview_token" value="([0-9a-f]{32})"', html)
     if token:
         confirm = f"preview_token={token.group(1)}&confirm=1".encode()
@@ -229,11 +234,33 @@ def _child(args) -> None:
         response = _post(handler, url, (confirm, "application/x-www-form-urlencoded"), cookie)
         figures.update(confirm_status=response.status_code, confirm_seconds=round(time.perf_counter() - started, 2),
                        confirm_cpu_seconds=round(time.process_time() - cpu, 2))
+        if response.status_code == 302 and "/jobs/" in response["Location"]:
+            _job(client, response["Location"], figures, "write", args.worker)
     first = re.search(r'<tr class="import-error">(.*?)</tr>', html)
     figures.update(rss_mb=round(_rss_mb()))
     if first:
         figures["first_error"] = re.sub(r"<[^>]+>", " ", first.group(1)).strip()
     print(json.dumps(figures, ensure_ascii=False), flush=True)
+
+
+def _job(client, url: str, figures: dict, phase: str, worker: bool) -> str:
+    """The web side of a big upload: its progress page; with --worker, the job run here and the page after."""
+    started = time.perf_counter()
+    assert client.get(url).status_code == 200
+    figures[f"{phase}_progress_page_seconds"] = round(time.perf_counter() - started, 2)
+    figures["web_rss_mb"] = round(_rss_mb())
+    if not worker:
+        return ""
+    from inventory.models import UploadJob
+    from inventory.upload_jobs import run_upload_job
+
+    started, cpu = time.perf_counter(), time.process_time()
+    run_upload_job(UploadJob.objects.latest("pk").pk)
+    figures.update({f"{phase}_worker_seconds": round(time.perf_counter() - started, 2),
+                    f"{phase}_worker_cpu_seconds": round(time.process_time() - cpu, 2),
+                    "worker_rss_mb": round(_rss_mb())})
+    response = client.get(url)
+    return response.content.decode() if response.status_code == 200 else ""
 
 
 def _multipart(csv_path: Path, fields: dict, workdir: Path) -> tuple[Path, str]:

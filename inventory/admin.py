@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -16,7 +18,6 @@ from lib.adminviews import render_admin_form
 from lib.audit import record_action
 from lib.csvfile import CsvFormatError
 from lib.exports import download
-from lib.uploads import PreviewStore
 
 from .forms import CsvUploadForm, StockAdjustmentForm
 from .imports import import_stock_counts, stock_levels_for_export
@@ -24,9 +25,9 @@ from .models import Product, Sku, StockLevel, StockMovement, Store
 from .services import StockError, apply_stock_movement
 from .sku_imports import import_skus_csv
 from .sku_rows import BASE_COLUMNS
+from .upload_jobs import CHECK, WRITE, is_big, is_big_upload
+from .upload_pages import SKU_UPLOADS, STOCK_UPLOADS, sku_job_view, start, stock_job_view
 
-# Previewed SKU files wait here until confirmed, each tied to the staff member who previewed it.
-SKU_UPLOADS = PreviewStore("skus")
 SKU_TEMPLATE_ROWS = (
     [c.label for c in BASE_COLUMNS] + ["選択肢名1", "選択肢1", "選択肢名2", "選択肢2"],
     ["TEE01", "ロゴTシャツ", "2980", "TEE01-M-BLK", "ロゴTシャツ M ブラック", "", "サイズ", "M", "カラー", "ブラック"],
@@ -73,6 +74,8 @@ class SkuAdmin(admin.ModelAdmin):
     def get_urls(self):
         own = [
             path("import/", self.admin_site.admin_view(self.import_view), name="inventory_sku_import"),
+            path("import/jobs/<int:job_id>/", self.admin_site.admin_view(partial(sku_job_view, self)),
+                 name="inventory_sku_import_job"),
             path("import/template/", self.admin_site.admin_view(self.template_view),
                  name="inventory_sku_import_template"),
         ]
@@ -93,6 +96,9 @@ class SkuAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data["file"]
             try:
+                if is_big_upload(data):  # checked by a worker: the page follows its progress
+                    return start(request, SKU_UPLOADS, phase=CHECK, token=SKU_UPLOADS.keep(data, request.user.pk),
+                                 handler="inventory.upload_pages.skus_for_job", url="admin:inventory_sku_import_job")
                 report = import_skus_csv(data, dry_run=True)
             except CsvFormatError as exc:
                 form.add_error("file", str(exc))
@@ -109,11 +115,17 @@ class SkuAdmin(admin.ModelAdmin):
             if stream is None or owner != request.user.pk:
                 self.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
                 return redirect("admin:inventory_sku_import")
+            if is_big(SKU_UPLOADS.size(token)):
+                return start(request, SKU_UPLOADS, phase=WRITE, token=token,
+                             handler="inventory.upload_pages.skus_for_job", url="admin:inventory_sku_import_job")
             report = import_skus_csv(stream)
         if not report.ok:
             self.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
             return self._import_page(request, CsvUploadForm(), report, None)
         SKU_UPLOADS.drop(token)
+        return self._finish_import(request, report)
+
+    def _finish_import(self, request, report):
         counts = {"pc": report.products_created, "pu": report.products_updated, "c": report.created,
                   "u": report.updated, "n": report.unchanged}
         record_action(request.user, None, _("Imported the SKU CSV: products %(pc)d created, %(pu)d updated; SKUs "
@@ -162,6 +174,8 @@ class StockLevelAdmin(admin.ModelAdmin):
             path("adjust/stock/", self.admin_site.admin_view(self.current_stock_view),
                  name="inventory_stocklevel_current"),
             path("import/", self.admin_site.admin_view(self.import_view), name="inventory_stocklevel_import"),
+            path("import/jobs/<int:job_id>/", self.admin_site.admin_view(self.import_job_view),
+                 name="inventory_stocklevel_import_job"),
             path("export/", self.admin_site.admin_view(self.export_view), name="inventory_stocklevel_export"),
         ]
         return own + super().get_urls()
@@ -203,18 +217,34 @@ class StockLevelAdmin(admin.ModelAdmin):
         form = CsvUploadForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data["file"]
             try:
-                report = import_stock_counts(form.cleaned_data["file"], user=request.user)
+                if is_big_upload(data):  # checked and written by a worker: the page follows its progress
+                    return start(request, STOCK_UPLOADS, phase=WRITE,
+                                 token=STOCK_UPLOADS.keep(data, request.user.pk),
+                                 handler="inventory.upload_pages.stock_counts_for_job",
+                                 url="admin:inventory_stocklevel_import_job")
+                report = import_stock_counts(data, user=request.user)
             except CsvFormatError as exc:
                 form.add_error("file", str(exc))
             else:
                 if report.ok:
-                    counts = {"n": report.updated, "u": report.unchanged}
-                    record_action(request.user, None, _("Imported the stock count CSV: %(n)d changed, "
-                                                        "%(u)d unchanged.") % counts, model=StockLevel)
-                    self.message_user(request, _("Stock counts imported: %(n)d changed, %(u)d unchanged.") % counts)
-                    return redirect("admin:inventory_stocklevel_changelist")
+                    return self._finish_import(request, report)
                 self.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
+        return self._import_page(request, form, report)
+
+    def import_job_view(self, request, job_id: int):
+        _require(self.may_move_stock(request))
+        return stock_job_view(self, request, job_id, render=self._import_page, finish=self._finish_import)
+
+    def _finish_import(self, request, report):
+        counts = {"n": report.updated, "u": report.unchanged}
+        record_action(request.user, None, _("Imported the stock count CSV: %(n)d changed, "
+                                            "%(u)d unchanged.") % counts, model=StockLevel)
+        self.message_user(request, _("Stock counts imported: %(n)d changed, %(u)d unchanged.") % counts)
+        return redirect("admin:inventory_stocklevel_changelist")
+
+    def _import_page(self, request, form, report):
         return render_admin_form(
             request, self, title=_("Import stock counts (CSV)"), form=form,
             extra={"report": report, "intro": _("Columns: 店舗コード, SKUコード, 数量 (the counted quantity).")},

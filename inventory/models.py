@@ -150,3 +150,42 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.store.code}/{self.sku.code} {self.quantity:+d}"
+
+
+class UploadJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("In progress")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class UploadJob(models.Model):
+    """A big CSV upload checked (phase "check") or written (phase "write") by a worker: see inventory/upload_jobs.py.
+
+    The file waits in lib.uploads.PreviewStore under ``token``; the report (first errors, counts per column,
+    preview rows, counts) is kept as JSON for the page that shows it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20)
+    handler = models.CharField(max_length=200)  # dotted path of the import function (apps above inventory)
+    phase = models.CharField(max_length=10)
+    token = models.CharField(max_length=32)
+    account_id = models.IntegerField(default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=UploadJobStatus.choices,
+                              default=UploadJobStatus.QUEUED)
+    checked = models.PositiveIntegerField(default=0)
+    written = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    acknowledged = models.BooleanField(default=False)
+    language = models.CharField(max_length=10, default="ja")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("CSV upload job")
+        verbose_name_plural = _("CSV upload jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.phase} #{self.pk}"

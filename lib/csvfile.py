@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -24,6 +25,9 @@ from .csvreport import RowError as RowError
 from .csvreport import Sample as Sample
 
 CHUNK_ROWS = 2000  # rows looked up in the database at once
+# Set by a worker running a big upload (inventory/upload_jobs.py): called after each chunk with the number of
+# the pass over the file (1 = checking, 2 = writing) and the rows done so far in that pass.
+CHUNK_PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("csv_chunk_progress", default=None)
 
 
 class CsvFormatError(Exception):
@@ -63,6 +67,7 @@ class CsvTable:
         self._stream = getattr(source, "file", source)
         self.encoding = _encoding_of(self._stream)
         self.columns = columns
+        self.passes = 0
         with self._reader() as reader:
             self.positions, self.header_lines = _read_header(reader, columns)
 
@@ -104,15 +109,25 @@ class CsvTable:
             raise CsvFormatError(_("The file has a header but no data rows."))
 
     def chunks(self, size: int = CHUNK_ROWS) -> Iterator[list[CsvRow]]:
-        """The rows in lists of ``size``, for one bulk lookup per list instead of one query per row."""
+        """The rows in lists of ``size``, for one bulk lookup per list instead of one query per row.
+
+        After each chunk is dealt with, CHUNK_PROGRESS (if set) hears how far this pass has come.
+        """
+        self.passes += 1
+        progress, current, done = CHUNK_PROGRESS.get(), self.passes, 0
         chunk: list[CsvRow] = []
         for row in self:
             chunk.append(row)
             if len(chunk) == size:
                 yield chunk
+                done += len(chunk)
+                if progress is not None:
+                    progress(current, done)
                 chunk = []
         if chunk:
             yield chunk
+            if progress is not None:
+                progress(current, done + len(chunk))
 
     @contextmanager
     def _reader(self) -> Iterator[Any]:
@@ -132,6 +147,27 @@ def read_rows(data: bytes, columns: Sequence[Column]) -> Iterator[CsvRow]:
 def read_table(data: bytes, columns: Sequence[Column]) -> list[CsvRow]:
     """All data rows at once, for small files and tests; imports iterate a CsvTable instead."""
     return list(CsvTable(data, columns))
+
+
+def check_readable(source: BinaryIO) -> None:
+    """Raise CsvFormatError for a file no import could read (encoding, a broken line), without its columns.
+
+    Run in the request before a big upload goes to a worker, so such a file is refused on the upload page at
+    once as a small one is; it is only a decode and a csv parse (about a second for 20 MB), no lookups.
+    """
+    stream = getattr(source, "file", source)
+    encoding = _encoding_of(stream)
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    reader = csv.reader(text)
+    done = 0
+    try:
+        for _row in reader:
+            done = reader.line_num
+    except csv.Error as exc:
+        raise _unreadable_line(done + 1, exc) from None
+    finally:
+        text.detach()
 
 
 def _encoding_of(stream: BinaryIO) -> str:

@@ -61,6 +61,11 @@ class PreviewStore:
         with path.open("rb") as stream:
             yield int(path.name.split("-")[1]), stream
 
+    def size(self, token: str) -> int:
+        """The kept file's size in bytes (0 for an unknown token): a big one is confirmed by a worker."""
+        path = self._find(token)
+        return path.stat().st_size if path is not None else 0
+
     def drop(self, token: str) -> None:
         path = self._find(token)
         if path is not None:

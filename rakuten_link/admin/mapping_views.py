@@ -12,9 +12,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from inventory.upload_job_views import upload_job_view
+from inventory.upload_jobs import CHECK, WRITE, is_big, is_big_upload, start_upload_job
 from lib.audit import record_action
 from lib.csvfile import CsvFormatError
 from lib.exports import download
@@ -26,6 +29,8 @@ from rakuten_link.mappings.payments import PaymentMappingForm, save_payment_mapp
 
 UPLOADS = PreviewStore("mappings")
 CHANGELIST = "admin:rakuten_link_productmapping_changelist"
+IMPORT_URL = "admin:rakuten_link_productmapping_import"
+HANDLER = "rakuten_link.admin.mapping_views.import_for_job"
 
 
 def import_view(model_admin, request):
@@ -37,6 +42,8 @@ def import_view(model_admin, request):
     if request.method == "POST" and form.is_valid():
         account, data = form.cleaned_data["account"], form.cleaned_data["file"]
         try:
+            if is_big_upload(data):  # checked by a worker: the page follows its progress
+                return _start(request, CHECK, UPLOADS.keep(data, account.pk), account.pk)
             report = import_mappings_csv(data, account=account, dry_run=True)
         except CsvFormatError as exc:
             form.add_error("file", str(exc))
@@ -53,13 +60,20 @@ def _confirm(model_admin, request, form):
     token = request.POST["preview_token"]
     with UPLOADS.open(token) as (account_id, stream):
         account = EcAccount.objects.filter(pk=account_id).first() if account_id else None
+        if account is not None and is_big(UPLOADS.size(token)):
+            return _start(request, WRITE, token, account.pk)
         report = _import_kept(stream, account, request.user) if account is not None else None
     if report is None:
         model_admin.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
-        return redirect("admin:rakuten_link_productmapping_import")
+        return redirect(IMPORT_URL)
     if not report.ok:
         return _render(model_admin, request, MappingUploadForm(), {"report": report, "preview_token": None})
     UPLOADS.drop(token)
+    return _finish(model_admin, request, account, report)
+
+
+def _finish(model_admin, request, account, report):
+    """Audit and announce a finished import (the request's own, or a worker's seen on its progress page)."""
     counts = {"c": report.created, "u": report.updated, "n": report.unchanged}
     record_action(request.user, account, _("Imported the product mapping CSV: %(c)d created, %(u)d updated, "
                                            "%(n)d unchanged.") % counts)
@@ -69,6 +83,33 @@ def _confirm(model_admin, request, form):
         % counts,
     )
     return redirect(CHANGELIST)
+
+
+def _start(request, phase: str, token: str, account_id: int):
+    job = start_upload_job(kind=UPLOADS.prefix, handler=HANDLER, phase=phase, token=token, user=request.user,
+                           account_id=account_id)
+    return redirect("admin:rakuten_link_productmapping_import_job", job_id=job.pk)
+
+
+def import_for_job(stream, *, account_id: int, user, dry_run: bool):
+    """What the worker runs (inventory/upload_jobs.py): the same import as this page's."""
+    account = EcAccount.objects.filter(pk=account_id).first()
+    return import_mappings_csv(stream, account=account, dry_run=dry_run) if account is not None else None
+
+
+def import_job_view(model_admin, request, job_id: int):
+    _require(model_admin.has_add_permission(request) and model_admin.has_change_permission(request))
+
+    def show(report, token, job):
+        account = EcAccount.objects.filter(pk=job.account_id).first()
+        return _render(model_admin, request, MappingUploadForm(),
+                       {"report": report, "preview_token": token, "account": account})
+
+    def finish(report, job):
+        return _finish(model_admin, request, EcAccount.objects.filter(pk=job.account_id).first(), report)
+
+    return upload_job_view(model_admin, request, job_id, kind=UPLOADS.prefix, title=_("Upload product mappings (CSV)"),
+                           back_url=reverse(IMPORT_URL), show=show, finish=finish)
 
 
 def _import_kept(stream, account, user):

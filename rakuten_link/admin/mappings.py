@@ -109,6 +109,8 @@ class ProductMappingAdmin(AuditTrailMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view
         own = [
             path("import/", view(self.import_view), name="rakuten_link_productmapping_import"),
+            path("import/jobs/<int:job_id>/", view(self.import_job_view),
+                 name="rakuten_link_productmapping_import_job"),
             path("template/", view(self.template_view), name="rakuten_link_productmapping_template"),
             path("export/<str:fmt>/", view(self.export_view), name="rakuten_link_productmapping_export"),
         ]
@@ -116,6 +118,9 @@ class ProductMappingAdmin(AuditTrailMixin, admin.ModelAdmin):
 
     def import_view(self, request):
         return mapping_views.import_view(self, request)
+
+    def import_job_view(self, request, job_id: int):
+        return mapping_views.import_job_view(self, request, job_id)
 
     def template_view(self, request):
         return mapping_views.template_view(self, request)

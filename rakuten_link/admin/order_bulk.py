@@ -13,11 +13,14 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import EcAccount
 from inventory.models import Store
+from inventory.upload_job_views import upload_job_view
+from inventory.upload_jobs import CHECK, WRITE, is_big, is_big_upload, start_upload_job
 from lib.audit import record_action, record_actions
 from lib.csvfile import CsvFormatError
 from lib.uploads import PreviewStore
@@ -31,6 +34,7 @@ from rakuten_link.shipping.imports import import_shipments_csv
 
 UPLOADS = PreviewStore("shipments")
 IMPORT_URL = "admin:orders_order_import_shipments"
+HANDLER = "rakuten_link.admin.order_bulk.import_for_job"
 
 
 @admin.action(description=gettext_lazy("Confirm selected orders in RMS (注文確認)"), permissions=["change"])
@@ -92,6 +96,8 @@ def import_view(model_admin, request):
     if request.method == "POST" and form.is_valid():
         account, data = form.cleaned_data["account"], form.cleaned_data["file"]
         try:
+            if is_big_upload(data):  # checked by a worker: the page follows its progress
+                return _start(request, CHECK, UPLOADS.keep(data, account.pk), account.pk)
             report = import_shipments_csv(data, account=account, dry_run=True)
         except CsvFormatError as exc:
             form.add_error("file", str(exc))
@@ -109,6 +115,8 @@ def _confirm(model_admin, request):
     token = request.POST["preview_token"]
     with UPLOADS.open(token) as (account_id, stream):
         account = EcAccount.objects.filter(pk=account_id).first() if account_id else None
+        if account is not None and is_big(UPLOADS.size(token)):
+            return _start(request, WRITE, token, account.pk)
         report = _import_kept(stream, account, request.user) if account is not None else None
     if report is None:
         model_admin.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
@@ -117,6 +125,11 @@ def _confirm(model_admin, request):
         model_admin.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
         return _render(model_admin, request, ShipmentUploadForm(), {"report": report, "preview_token": None})
     UPLOADS.drop(token)
+    return _finish(model_admin, request, account, report)
+
+
+def _finish(model_admin, request, account, report):
+    """Audit and announce a finished import (the request's own, or a worker's seen on its progress page)."""
     counts = {"c": report.created, "u": report.updated, "n": report.unchanged}
     record_action(request.user, account, _("Imported the tracking-number CSV: %(c)d new shipments, %(u)d updated, "
                                            "%(n)d unchanged.") % counts)
@@ -124,6 +137,37 @@ def _confirm(model_admin, request):
                                         "%(n)d unchanged. RMS will be told at the next shipping report.") % counts,
                              messages.SUCCESS)
     return redirect("admin:orders_order_changelist")
+
+
+def _start(request, phase: str, token: str, account_id: int):
+    job = start_upload_job(kind=UPLOADS.prefix, handler=HANDLER, phase=phase, token=token, user=request.user,
+                           account_id=account_id)
+    return redirect("admin:orders_order_import_shipments_job", job_id=job.pk)
+
+
+def import_for_job(stream, *, account_id: int, user, dry_run: bool):
+    """What the worker runs (inventory/upload_jobs.py): the same import as this page's."""
+    account = EcAccount.objects.filter(pk=account_id).first()
+    if account is None:
+        return None
+    return import_shipments_csv(stream, account=account, dry_run=True) if dry_run else _import_kept(stream, account,
+                                                                                                   user)
+
+
+def import_job_view(model_admin, request, job_id: int):
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+
+    def show(report, token, job):
+        account = EcAccount.objects.filter(pk=job.account_id).first()
+        return _render(model_admin, request, ShipmentUploadForm(),
+                       {"report": report, "preview_token": token, "account": account})
+
+    def finish(report, job):
+        return _finish(model_admin, request, EcAccount.objects.filter(pk=job.account_id).first(), report)
+
+    return upload_job_view(model_admin, request, job_id, kind=UPLOADS.prefix, title=_("Upload tracking numbers (CSV)"),
+                           back_url=reverse(IMPORT_URL), show=show, finish=finish)
 
 
 def _import_kept(stream, account, user):

@@ -88,7 +88,10 @@ class RakutenOrderAdmin(OrderAdmin):
     def get_urls(self):
         own = [path("fetch/", self.admin_site.admin_view(self.fetch_view), name="orders_order_fetch"),
                path("shipments/import/", self.admin_site.admin_view(partial(order_bulk.import_view, self)),
-                    name="orders_order_import_shipments")]
+                    name="orders_order_import_shipments"),
+               path("shipments/import/jobs/<int:job_id>/",
+                    self.admin_site.admin_view(partial(order_bulk.import_job_view, self)),
+                    name="orders_order_import_shipments_job")]
         return own + shipping_urls(self) + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
