@@ -4,7 +4,7 @@ SKU-era lines match a ProductMapping on (manageNumber, variantId). Pre-SKU lines
 carry only choices in selectedChoice (``項目名:選択肢`` lines) and match on them: against the 横軸/縦軸
 names of legacy mappings, and against the choices of each mapping's variant as last verified
 (``ProductMapping.variant_choices``), so a product mapped by variantId still gets its old orders.
-manageNumber is case-folded to lower case by RMS (rms-reference §3), variantId is case-sensitive.
+manageNumber is case-folded to lower case by RMS (docs/rms.md), variantId is case-sensitive.
 """
 
 from __future__ import annotations
