@@ -6,7 +6,6 @@ Every environment differs only through environment variables (or an optional `.e
 
 from __future__ import annotations
 
-import logging
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -24,8 +23,6 @@ VAR_DIR = Path(os.environ.get("RAKUTEN_LINK_VAR_DIR", BASE_DIR / "var"))
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     env.read_env(str(BASE_DIR / ".env"))
-
-logger = logging.getLogger("config")
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")

@@ -23,9 +23,15 @@ STOCK_UPLOADS = PreviewStore("stock")
 SKU_UPLOADS = PreviewStore("skus")
 
 
-def start(request, uploads: PreviewStore, *, phase: str, token: str, handler: str, url: str):
+def start(request, uploads: PreviewStore, *, phase: str, token: str, handler: str, url: str,
+          account_id: int | None = None):
+    """Queue the job for a kept file and send the browser to its page (``url``, reversed with the job's id).
+
+    ``account_id``: the EC account an account-bound page kept the file under; the stock and SKU pages keep
+    theirs under the uploader.
+    """
     job = start_upload_job(kind=uploads.prefix, handler=handler, phase=phase, token=token, user=request.user,
-                           account_id=request.user.pk)
+                           account_id=request.user.pk if account_id is None else account_id)
     return redirect(url, job_id=job.pk)
 
 

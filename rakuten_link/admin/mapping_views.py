@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
-from inventory.upload_job_views import upload_job_view
-from inventory.upload_jobs import CHECK, WRITE, is_big, is_big_upload, start_upload_job
+from inventory.upload_jobs import CHECK, WRITE, is_big, is_big_upload
+from inventory.upload_pages import start
 from lib.audit import record_action
 from lib.csvfile import CsvFormatError
 from lib.exports import download
 from lib.uploads import PreviewStore
+from rakuten_link.admin.account_uploads import account_upload_job_view
 from rakuten_link.mappings.exports import mapping_rows, template_rows
 from rakuten_link.mappings.forms import MappingUploadForm
 from rakuten_link.mappings.imports import import_mappings_csv
@@ -86,9 +87,8 @@ def _finish(model_admin, request, account, report):
 
 
 def _start(request, phase: str, token: str, account_id: int):
-    job = start_upload_job(kind=UPLOADS.prefix, handler=HANDLER, phase=phase, token=token, user=request.user,
-                           account_id=account_id)
-    return redirect("admin:rakuten_link_productmapping_import_job", job_id=job.pk)
+    return start(request, UPLOADS, phase=phase, token=token, handler=HANDLER,
+                 url="admin:rakuten_link_productmapping_import_job", account_id=account_id)
 
 
 def import_for_job(stream, *, account_id: int, user, dry_run: bool):
@@ -99,17 +99,10 @@ def import_for_job(stream, *, account_id: int, user, dry_run: bool):
 
 def import_job_view(model_admin, request, job_id: int):
     _require(model_admin.has_add_permission(request) and model_admin.has_change_permission(request))
-
-    def show(report, token, job):
-        account = EcAccount.objects.filter(pk=job.account_id).first()
-        return _render(model_admin, request, MappingUploadForm(),
-                       {"report": report, "preview_token": token, "account": account})
-
-    def finish(report, job):
-        return _finish(model_admin, request, EcAccount.objects.filter(pk=job.account_id).first(), report)
-
-    return upload_job_view(model_admin, request, job_id, kind=UPLOADS.prefix, title=_("Upload product mappings (CSV)"),
-                           back_url=reverse(IMPORT_URL), show=show, finish=finish)
+    return account_upload_job_view(model_admin, request, job_id, uploads=UPLOADS,
+                                   title=_("Upload product mappings (CSV)"),
+                                   back_url=reverse(IMPORT_URL), form=MappingUploadForm, render=_render,
+                                   finish=_finish)
 
 
 def _import_kept(stream, account, user):

@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import EcAccount
 from inventory.models import Store
-from inventory.upload_job_views import upload_job_view
-from inventory.upload_jobs import CHECK, WRITE, is_big, is_big_upload, start_upload_job
+from inventory.upload_jobs import CHECK, WRITE, is_big, is_big_upload
+from inventory.upload_pages import start
 from lib.audit import record_action, record_actions
 from lib.csvfile import CsvFormatError
 from lib.uploads import PreviewStore
 from orders.models import Order
+from rakuten_link.admin.account_uploads import account_upload_job_view
 from rakuten_link.rms.codes import carrier_name
 from rakuten_link.shipping.actions import confirm_orders_in_rms, numbers_text
 from rakuten_link.shipping.bulk import ship_selected as ship_orders
@@ -140,9 +141,8 @@ def _finish(model_admin, request, account, report):
 
 
 def _start(request, phase: str, token: str, account_id: int):
-    job = start_upload_job(kind=UPLOADS.prefix, handler=HANDLER, phase=phase, token=token, user=request.user,
-                           account_id=account_id)
-    return redirect("admin:orders_order_import_shipments_job", job_id=job.pk)
+    return start(request, UPLOADS, phase=phase, token=token, handler=HANDLER,
+                 url="admin:orders_order_import_shipments_job", account_id=account_id)
 
 
 def import_for_job(stream, *, account_id: int, user, dry_run: bool):
@@ -157,17 +157,10 @@ def import_for_job(stream, *, account_id: int, user, dry_run: bool):
 def import_job_view(model_admin, request, job_id: int):
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
-
-    def show(report, token, job):
-        account = EcAccount.objects.filter(pk=job.account_id).first()
-        return _render(model_admin, request, ShipmentUploadForm(),
-                       {"report": report, "preview_token": token, "account": account})
-
-    def finish(report, job):
-        return _finish(model_admin, request, EcAccount.objects.filter(pk=job.account_id).first(), report)
-
-    return upload_job_view(model_admin, request, job_id, kind=UPLOADS.prefix, title=_("Upload tracking numbers (CSV)"),
-                           back_url=reverse(IMPORT_URL), show=show, finish=finish)
+    return account_upload_job_view(model_admin, request, job_id, uploads=UPLOADS,
+                                   title=_("Upload tracking numbers (CSV)"),
+                                   back_url=reverse(IMPORT_URL), form=ShipmentUploadForm, render=_render,
+                                   finish=_finish)
 
 
 def _import_kept(stream, account, user):
