@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_admin_browser import SCREENSHOTS, browser, logged_in, page  # noqa: F401  (fixtures)
+from tests.e2e.test_admin_browser import SCREENSHOTS, logged_in, page  # noqa: F401  (fixtures)
 from tests.rakuten_link.admin.test_dashboard import seed_busy_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

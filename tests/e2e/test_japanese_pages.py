@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.e2e.test_admin_browser import SCREENSHOTS, browser, logged_in, page  # noqa: F401  (fixtures)
+from tests.e2e.test_admin_browser import SCREENSHOTS, logged_in, page  # noqa: F401  (fixtures)
 from tests.rakuten_link.conftest import account, order_shop, rms, rms_orders  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

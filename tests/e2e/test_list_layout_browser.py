@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from inventory.models import Product, Sku
 from orders.models import AttentionReason, Order, OrderLine, OrderPackage, OrderState, PaymentMethod
-from tests.e2e.test_admin_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, _unavailable
+from tests.e2e.test_admin_browser import SCREENSHOTS
 
 USERNAME, PASSWORD = "layout", "browser-test-password"
 VIEWPORT = {"width": 1366, "height": 768}
@@ -53,21 +53,6 @@ FITS = """(selector) => {
             viewport: window.innerWidth};
 }"""
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[dev]')")
-    # Playwright's sync API keeps an asyncio loop running in this thread (see test_admin_browser.py).
-    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
-        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

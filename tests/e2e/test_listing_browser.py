@@ -9,7 +9,6 @@ from tests.e2e.test_admin_browser import (  # noqa: F401
     LICENSE,
     SCREENSHOTS,
     SECRET,
-    browser,
     logged_in,
     page,
     rms_knows_the_browser_credentials,

@@ -9,27 +9,12 @@ import pytest
 from orders.models import OrderPackage, Shipment
 from orders.services import allocate_order
 from orders.shipping import mark_refused, record_shipment
-from tests.e2e.test_admin_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, _unavailable
+from tests.e2e.test_admin_browser import SCREENSHOTS
 
 USERNAME, PASSWORD = "shipper", "browser-test-password"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[dev]')")
-    # Playwright's sync API keeps an asyncio loop running in this thread (see test_admin_browser.py).
-    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
-        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from orders.models import MailTemplate, Order
 from rakuten_link.sync.jobs import run_account_job
-from tests.e2e.test_admin_browser import SCREENSHOTS, USERNAME, browser, logged_in, page  # noqa: F401
+from tests.e2e.test_admin_browser import SCREENSHOTS, USERNAME, logged_in, page  # noqa: F401
 from tests.rakuten_link.conftest import SandboxOrders, account, order_shop, rms  # noqa: F401
 from tests.support.smtp import LOGIN, PASSWORD
 

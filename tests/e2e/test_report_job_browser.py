@@ -7,7 +7,7 @@ import pytest
 from orders import reports
 from orders.models import Order, ReportJob
 from orders.reports import run_report_job, start_job
-from tests.e2e.test_order_page_browser import browser, page  # noqa: F401  (fixtures)
+from tests.e2e.test_order_page_browser import page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
