@@ -11,7 +11,8 @@ from django.utils import translation
 from accounts.models import EcAccount
 from inventory.models import Product, Sku, StockLevel, Store
 
-pytest_plugins = ["tests.support.services", "tests.support.sandbox", "tests.support.orders", "tests.support.smtp"]
+pytest_plugins = ["tests.support.services", "tests.support.sandbox", "tests.support.orders", "tests.support.smtp",
+                  "tests.support.clock"]
 
 _counter = itertools.count(1)
 

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from orders.models import BuyerMessage
 from rakuten_link.models import AlertLog
 from rakuten_link.sync.jobs import run_account_job
 from rakuten_link.tasks import check_for_silence
+from tests.support.clock import Clock
 from tests.support.rms_stub import closed_port
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = timezone.now().replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", clock)
-    return clock
 
 
 @pytest.fixture

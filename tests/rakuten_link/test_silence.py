@@ -3,12 +3,9 @@ throttle), one "resolved" mail when it works again — and the minute schedule t
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 from django_q.models import Schedule
 
 from accounts.services import pause_jobs, resume_jobs
@@ -17,27 +14,7 @@ from rakuten_link.alerts import AlertKind
 from rakuten_link.alerts.silence import ORDER_SILENCE, STOCK_SILENCE
 from rakuten_link.models import AlertLog, OpenAlert, PendingInventoryPush, SyncRun
 from rakuten_link.tasks import check_for_silence
-
-
-class Clock:
-    """timezone.now() as the test sets it: auto_now fields and the checks all read it."""
-
-    def __init__(self) -> None:
-        self.now = timezone.now().replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", clock)
-    return clock
+from tests.support.clock import Clock
 
 
 @pytest.fixture
