@@ -90,7 +90,8 @@ def _set(message: BuyerMessage, allowed: tuple[str, ...], **values) -> bool:
 @transaction.atomic
 def mark_sending(message: BuyerMessage) -> bool:
     """Claim a queued message before the SMTP call (committed by the caller's transaction ending here)."""
-    return _set(message, (MessageStatus.QUEUED,), status=MessageStatus.SENDING, attempts=F("attempts") + 1)
+    return _set(message, (MessageStatus.QUEUED,), status=MessageStatus.SENDING, attempts=F("attempts") + 1,
+                sending_since=timezone.now())
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
 """The ``messages`` job: settle what a dead worker left 'sending', queue due follow-ups, send the queue.
 
 Each message is marked 'sending' in its own commit before the SMTP call, so a worker that dies after the
-relay accepted it leaves a row the next run turns into 'unknown' (never re-sent automatically). A 535
+relay accepted it leaves a row a later run turns into 'unknown' (never re-sent automatically) — once it has
+been 'sending' longer than any live send can take (``STALE_SENDING_SECONDS``), so a run beside another never
+mistakes that one's message in flight for a dead worker's. A 535
 (login refused) puts the message back in the queue, pauses the account's messages until the SMTP password
 is saved again and alerts once, linking to the queued messages; a 552 (sender refused) fails the message
 with what to fix. A 5xx answer to DATA (554: the relay refused that message) is a definite refusal too: the
@@ -12,10 +14,13 @@ failed a message is a failed run.
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
@@ -31,12 +36,12 @@ from rakuten_link.wording import DETAIL, as_mail, network_error
 
 MAX_PER_RUN = 200
 TIMEOUT_SECONDS = 30
+STALE_SENDING_SECONDS = 5 * TIMEOUT_SECONDS  # a live send is one SMTP exchange, each step bounded by the timeout
 
 
 def send_messages(*, account: EcAccount, run=None, **_options) -> JobResult:
     """One run for one account; the RMS client is not used (there is no API for buyer mail)."""
-    unknown = sum(outbox.mark_unknown(m, _("The worker stopped while sending; the relay may have delivered it."))
-                  for m in BuyerMessage.objects.filter(order__account=account, status=MessageStatus.SENDING))
+    unknown = _settle_abandoned(account)
     account.refresh_from_db()
     counts = {"sent": 0, "failed": 0, "unknown": unknown, "queued": 0,
               "follow_up": queue_follow_up_messages(account)}
@@ -65,6 +70,15 @@ def send_messages(*, account: EcAccount, run=None, **_options) -> JobResult:
     error = _("%(count)d buyer messages were refused by the relay; each shows the relay's reply in the outbox, "
               "where it can be sent again once fixed.") % {"count": counts["failed"]} if counts["failed"] else ""
     return JobResult(summary=_summary(counts), counts=counts, failed=bool(counts["failed"]), error=error)
+
+
+def _settle_abandoned(account: EcAccount) -> int:
+    """'sending' rows older than any live send: their worker died, perhaps after the relay took the mail."""
+    stale = timezone.now() - timedelta(seconds=STALE_SENDING_SECONDS)
+    abandoned = BuyerMessage.objects.filter(order__account=account, status=MessageStatus.SENDING).filter(
+        Q(sending_since__lt=stale) | Q(sending_since__isnull=True))
+    return sum(outbox.mark_unknown(m, _("The worker stopped while sending; the relay may have delivered it."))
+               for m in abandoned)
 
 
 def _connect(account: EcAccount) -> smtplib.SMTP:

@@ -1,9 +1,13 @@
 """Fixtures of the buyer-message job tests: an account that mails through the local relay, new sandbox orders."""
 
-import pytest
+from datetime import timedelta
 
-from orders.models import MailTemplate
+import pytest
+from django.utils import timezone
+
+from orders.models import BuyerMessage, MailTemplate, MessageStatus
 from rakuten_link.sync.jobs import run_account_job
+from rakuten_link.sync.messages.send import STALE_SENDING_SECONDS
 from tests.support.smtp import LOGIN, PASSWORD
 
 BUYER = "abc123@pc.fw.rakuten.ne.jp"
@@ -39,3 +43,9 @@ def send(account):
     return run_account_job(account, "messages")
 
 
+
+
+def age_sending_rows() -> None:
+    """Make every 'sending' row older than any live send: what a dead worker's row looks like later."""
+    BuyerMessage.objects.filter(status=MessageStatus.SENDING).update(
+        sending_since=timezone.now() - timedelta(seconds=STALE_SENDING_SECONDS + 1))

@@ -13,7 +13,7 @@ from rakuten_link.sync.jobs import run_account_job
 from rakuten_link.sync.messages import send as send_module
 from rakuten_link.sync.messages.send import send_messages
 
-from .conftest import fetch, new_order, send
+from .conftest import age_sending_rows, fetch, new_order, send
 
 
 def test_the_unique_pair_and_queue_never_make_a_second_message(mailing_account, rms_orders):
@@ -83,6 +83,7 @@ def test_a_worker_killed_after_the_relay_accepted_leaves_unknown_and_nothing_is_
     monkeypatch.undo()
     message = BuyerMessage.objects.get()
     assert message.status == MessageStatus.SENDING and len(smtp_relay.received) == 1
+    age_sending_rows()
     send(mailing_account)
     message.refresh_from_db()
     assert message.status == MessageStatus.UNKNOWN and len(smtp_relay.received) == 1

@@ -11,7 +11,7 @@ from orders.models import BuyerMessage, MessageEvent, MessageStatus, Order
 from rakuten_link.rms.dates import format_order_datetime
 from tests.support.smtp import LOGIN
 
-from .conftest import BUYER, fetch, new_order, send
+from .conftest import BUYER, age_sending_rows, fetch, new_order, send
 
 
 def test_a_new_order_is_mailed_once_through_the_relay(mailing_account, rms_orders, smtp_relay):
@@ -136,6 +136,10 @@ def test_a_message_left_sending_by_a_dead_worker_becomes_unknown_and_is_not_rese
     fetch(mailing_account)
     message = BuyerMessage.objects.get()
     assert outbox.mark_sending(message)  # the worker died after this commit, maybe after the relay took it
+    send(mailing_account)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENDING  # it may be another worker's send in flight: left alone
+    age_sending_rows()
     send(mailing_account)
     message.refresh_from_db()
     assert message.status == MessageStatus.UNKNOWN and not smtp_relay.received
