@@ -222,6 +222,9 @@ RAKUTEN_PUSH_DEBOUNCE_SECONDS = env.float("RAKUTEN_PUSH_DEBOUNCE_SECONDS", defau
 RAKUTEN_PUSH_PACING_SECONDS = env.float("RAKUTEN_PUSH_PACING_SECONDS", default=None)
 RAKUTEN_PUSH_CLAIM_SECONDS = env.float("RAKUTEN_PUSH_CLAIM_SECONDS", default=3.0)
 RAKUTEN_PUSH_POLL_SECONDS = env.float("RAKUTEN_PUSH_POLL_SECONDS", default=0.1)
+# How long before its paced start a push may be claimed and queued, so the queue's delay overlaps the pacing
+# (blank: the poll tick plus, on the ORM broker, its poll); the task waits out what is left of it, never more.
+RAKUTEN_PUSH_CLAIM_LEAD_SECONDS = env.float("RAKUTEN_PUSH_CLAIM_LEAD_SECONDS", default=None)
 # Listing pre-flight: words every account refuses besides its own 出品禁止ワード (comma-separated).
 RAKUTEN_PROHIBITED_WORDS = env.list("RAKUTEN_PROHIBITED_WORDS", default=[])
 RAKUTEN_LOG_RETENTION_DAYS = env.int("RAKUTEN_LOG_RETENTION_DAYS", default=30)

@@ -11,6 +11,7 @@ sales costs one push per pacing interval, and no task ever sleeps on a worker wa
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -96,12 +97,15 @@ def push_pending(account_id: int, token: str = "") -> str:
     A task whose claim was taken over (it sat in the queue too long, or staff queued it again) claims
     afresh, and does nothing when it cannot: another push is in flight or the pacing does not allow one.
     """
-    if not pending.start(account_id, token):
+    wait = pending.start(account_id, token)
+    if wait is None:
         token, won = pending.claim([account_id])
-        if not won or not pending.start(account_id, token):
+        wait = pending.start(account_id, token) if won else None
+        if wait is None:
             return _("inventory push not run: another push of this account is running or due later")
-    failed = False
+    failed, run = False, None
     try:
+        time.sleep(wait)  # what is left of the claim lead (a fraction of a second): the push keeps to the pacing
         account = EcAccount.objects.filter(pk=account_id).first()
         if account is None or not account.job_push_inventory or account.jobs_paused:
             return _("inventory push not run: the account's inventory updates are off or paused")
@@ -112,8 +116,16 @@ def push_pending(account_id: int, token: str = "") -> str:
         failed = True
         raise
     finally:
-        pending.release(account_id, token, failed=failed)
+        pending.release(account_id, token, failed=failed, last_call_sent_at=_last_call_sent_at(run))
         _next_push(account_id)
+
+
+def _last_call_sent_at(run: SyncRun | None):
+    """When the push's last RMS call left (its ApiCall row is written as the answer comes)."""
+    if run is None or run.pk is None:
+        return None
+    call = ApiCall.objects.filter(sync_run=run).order_by("-pk").values("created_at", "duration_ms").first()
+    return call["created_at"] - timedelta(milliseconds=call["duration_ms"]) if call else None
 
 
 def _next_push(account_id: int) -> None:

@@ -1,17 +1,19 @@
-"""Event-driven pushes that never wait on a worker: pending SKUs are rows, a push is queued only by a claim.
+"""Event-driven pushes that never hold a worker: pending SKUs are rows, a push is queued only by a claim.
 
 1. A stock movement (after its commit) adds a PendingInventoryPush row per (account, SKU), then tries
    to *claim* the account's InventoryPushClaim with one conditional UPDATE (healthchecks' sendalerts
    pattern). It wins only when no push of the account is queued or running (the claim is free or expired),
-   the pacing allows a start now, and no other inventory job holds the lease. Only the winner queues a
-   push task; the rows of a loser simply wait.
-2. The task confirms the claim before it touches anything: it moves ``next_start_at`` one pacing interval
-   on and shortens the claim to ``RAKUTEN_PUSH_CLAIM_SECONDS``. It pushes under the inventory job lease,
-   held for that same short time and renewed by the lease's heartbeat, so a live push is never overtaken
-   and a killed one frees the account within seconds. It never sleeps: what it cannot do now it leaves.
+   the pacing allows a start within the claim lead, and no other inventory job holds the lease. Only the
+   winner queues a push task; the rows of a loser simply wait.
+2. The task confirms the claim before it touches anything: it takes the start slot (now, or the paced start
+   when the claim came early), moves ``next_start_at`` one pacing interval past it and shortens the claim to
+   ``RAKUTEN_PUSH_CLAIM_SECONDS``. It waits out what is left of the lead (at most ``claim_lead_seconds()``,
+   a fraction of a second: the broker's delay it was claimed early for) and pushes under the inventory job
+   lease, held for that same short time and renewed by the lease's heartbeat, so a live push is never
+   overtaken and a killed one frees the account within seconds. What it cannot do now it leaves.
 3. When the push ends the task releases the claim and claims again if rows are waiting and the pacing
-   already allows it; otherwise ``rakuten_poll`` (every ``RAKUTEN_PUSH_POLL_SECONDS``) claims them the
-   moment they are due. A failed push hands its rows back and the next start moves RETRY_SECONDS on.
+   allows it within the lead; otherwise ``rakuten_poll`` (every ``RAKUTEN_PUSH_POLL_SECONDS``) claims them
+   the moment they are. A failed push hands its rows back and the next start moves RETRY_SECONDS on.
 A movement committed during a push either was claimed by it (and so was visible to its stock read) or
 stays pending for the next one. The every-minute scheduled push, under the same lease, is the safety net.
 """
@@ -24,7 +26,8 @@ from datetime import timedelta
 from typing import cast
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import EcAccount
@@ -50,6 +53,19 @@ def pacing_seconds() -> float:
 def claim_seconds() -> float:
     """How long a started push holds its claim and lease without a heartbeat before another may take over."""
     return float(settings.RAKUTEN_PUSH_CLAIM_SECONDS)
+
+
+def claim_lead_seconds() -> float:
+    """How early a push may be claimed: the queue's delay, so pushes keep to the pacing instead of pacing + delay.
+
+    ``RAKUTEN_PUSH_CLAIM_LEAD_SECONDS`` when set, else rakuten_poll's tick plus the ORM broker's poll (a Redis
+    broker hands a task over at once); never more than a quarter of the pacing.
+    """
+    lead = settings.RAKUTEN_PUSH_CLAIM_LEAD_SECONDS
+    if lead is None:
+        broker_poll = float(settings.Q_CLUSTER.get("poll", 0.2)) if "orm" in settings.Q_CLUSTER else 0.0
+        lead = settings.RAKUTEN_PUSH_POLL_SECONDS + broker_poll
+    return max(0.0, min(float(lead), pacing_seconds() / 4))
 
 
 def add_pending(pairs: Iterable[tuple[int, int]]) -> None:
@@ -82,7 +98,7 @@ def release_claim(account_id: int, token: str, *, done: bool) -> None:
 
 
 def _due(now) -> Q:
-    """Free (or expired), paced, no inventory job running, pending rows older than the optional debounce."""
+    """Free (or expired), paced (within the lead), no inventory job running, pending rows past the debounce."""
     live_lease = JobLease.objects.filter(account_id=OuterRef("account_id"), kind=JobKind.INVENTORY,
                                          expires_at__gte=now)
     quiet_since = now - timedelta(seconds=settings.RAKUTEN_PUSH_DEBOUNCE_SECONDS)
@@ -91,8 +107,8 @@ def _due(now) -> Q:
     # Subqueries, never a join: the UPDATE stays a plain one whose row conditions PostgreSQL re-checks on the
     # row a concurrent claimer just changed (a join would become "id IN (SELECT …)", read from an older snapshot).
     # django-stubs types Q & Exists as a Combinable; at run time it is a Q.
-    return cast(Q, (Q(claimed_by="") | Q(expires_at__lt=now)) & (Q(next_start_at__isnull=True)
-                                                                 | Q(next_start_at__lte=now))
+    paced = Q(next_start_at__isnull=True) | Q(next_start_at__lte=now + timedelta(seconds=claim_lead_seconds()))
+    return cast(Q, (Q(claimed_by="") | Q(expires_at__lt=now)) & paced
                 & Exists(pushing) & Exists(waiting) & ~Exists(live_lease))
 
 
@@ -132,23 +148,37 @@ def _claim(account_ids: list[int], token: str) -> int:
         claimed_by=token, expires_at=now + timedelta(seconds=QUEUED_CLAIM_SECONDS))
 
 
-def start(account_id: int, token: str) -> bool:
-    """The task's first step: True when the claim is still ``token``'s; the pacing and the short expiry start now.
+def start(account_id: int, token: str) -> float | None:
+    """The task's first step: the seconds to wait for its slot when the claim is still ``token``'s, else None.
 
-    An expired claim is refused even with the right token: it is a task run again after its worker died
-    (the broker redelivers it), and the dead push may still hold the lease; the task then claims afresh.
+    The slot is now, or the paced start when the claim came early (at most the lead ahead). The pacing and the
+    short expiry count from the slot. An expired claim is refused even with the right token: it is a task run
+    again after its worker died (the broker redelivers it), and the dead push may still hold the lease; the
+    task then claims afresh.
     """
     now = timezone.now()
-    return InventoryPushClaim.objects.filter(account_id=account_id, claimed_by=token, expires_at__gte=now).update(
-        expires_at=now + timedelta(seconds=claim_seconds()),
-        next_start_at=now + timedelta(seconds=pacing_seconds())) == 1
+    live = InventoryPushClaim.objects.filter(account_id=account_id, claimed_by=token, expires_at__gte=now)
+    paced = live.values_list("next_start_at", flat=True).first()
+    if paced is None and not live.exists():
+        return None
+    slot = max(now, min(paced or now, now + timedelta(seconds=claim_lead_seconds())))
+    started = live.update(expires_at=slot + timedelta(seconds=claim_seconds()),
+                          next_start_at=slot + timedelta(seconds=pacing_seconds()))
+    return (slot - now).total_seconds() if started == 1 else None
 
 
-def release(account_id: int, token: str, *, failed: bool = False) -> None:
-    """Free the account for the next push; after a failure that push waits RETRY_SECONDS."""
+def release(account_id: int, token: str, *, failed: bool = False, last_call_sent_at=None) -> None:
+    """Free the account for the next push; after a failure that push waits RETRY_SECONDS.
+
+    ``last_call_sent_at`` (when this push's last RMS call left) keeps the next call a pacing interval after it:
+    the pacing counted from the slot alone would let a slow start followed by a quick one come closer.
+    """
     changes: dict = {"claimed_by": "", "expires_at": None}
     if failed:
         changes["next_start_at"] = timezone.now() + timedelta(seconds=RETRY_SECONDS)
+    elif last_call_sent_at is not None:
+        after_call = last_call_sent_at + timedelta(seconds=pacing_seconds())
+        changes["next_start_at"] = Greatest(Coalesce("next_start_at", Value(after_call)), Value(after_call))
     InventoryPushClaim.objects.filter(account_id=account_id, claimed_by=token).update(**changes)
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from rakuten_link.models import InventoryPushClaim
 from rakuten_link.rms import RmsClient
-from rakuten_link.sync.inventory.pending import claim_and_queue, due_accounts, pacing_seconds
+from rakuten_link.sync.inventory import pending
+from rakuten_link.sync.inventory.pending import claim_and_queue, claim_lead_seconds, due_accounts, pacing_seconds
 from tests.rakuten_link.sync.inventory.pushes import queued_pushes, run_queued
 
 PACING = 1.0
@@ -62,7 +63,7 @@ def test_a_change_right_after_a_push_waits_for_the_pacing_interval_then_goes(acc
     sell(store, other, -2)  # within the pacing interval after the push's start
     assert queued_pushes() == [] and due_accounts() == []
     queued_at = poll_until_due(account)
-    assert before + PACING - 0.05 <= queued_at <= after + PACING + 1
+    assert before + PACING - claim_lead_seconds() - 0.05 <= queued_at <= after + PACING + 1
     run_queued()
     assert rakuten_stock() == {("tee01", "tee01-0"): 9, ("tee01", "tee01-1"): 8}
 
@@ -164,3 +165,54 @@ def test_the_poll_loop_looks_for_due_pushes_between_its_once_a_second_passes(mon
     threading.Timer(0.6, stop.set).start()  # stops the loop after 0.6 s
     rakuten_poll.Command().handle(once=False, interval=1.0, no_schedules=True)
     assert len(passes) == 1 and len(push_passes) >= 6
+
+
+def test_a_push_claimed_within_the_lead_starts_on_its_paced_slot(account, shop, sell, settings):
+    """The queue's delay overlaps the pacing: claimed up to the lead early, the task waits only what is left."""
+    settings.RAKUTEN_PUSH_CLAIM_LEAD_SECONDS = 0.2
+    store, (sku, other) = shop
+    sell(store, sku)
+    run_queued()
+    slot = timezone.now() + timedelta(seconds=0.15)
+    InventoryPushClaim.objects.filter(account=account).update(next_start_at=slot)
+    sell(store, other)  # 0.15 s before its slot: within the lead, so claimed and queued now
+    assert queued_pushes() == [account.pk]
+    token = InventoryPushClaim.objects.get(account=account).claimed_by
+    wait = pending.start(account.pk, token)
+    assert wait is not None and 0.1 <= wait <= 0.2
+    claim = InventoryPushClaim.objects.get(account=account)
+    assert claim.next_start_at == slot + timedelta(seconds=PACING)  # the pacing counts from the slot, not from now
+
+
+def test_a_push_further_off_than_the_lead_is_not_claimed(account, shop, sell, settings):
+    settings.RAKUTEN_PUSH_CLAIM_LEAD_SECONDS = 0.2
+    store, (sku, other) = shop
+    sell(store, sku)
+    run_queued()
+    InventoryPushClaim.objects.filter(account=account).update(next_start_at=timezone.now() + timedelta(seconds=0.5))
+    sell(store, other)
+    assert queued_pushes() == [] and due_accounts() == []
+
+
+def test_the_lead_defaults_to_the_queue_delay_and_never_exceeds_a_quarter_of_the_pacing(settings):
+    settings.RAKUTEN_PUSH_CLAIM_LEAD_SECONDS = None
+    settings.RAKUTEN_PUSH_POLL_SECONDS = 0.1
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "orm": "default", "poll": 0.1}
+    assert claim_lead_seconds() == pytest.approx(0.2)
+    settings.Q_CLUSTER = {key: value for key, value in settings.Q_CLUSTER.items() if key != "orm"}
+    assert claim_lead_seconds() == pytest.approx(0.1)  # a Redis broker hands the task over at once
+    settings.RAKUTEN_PUSH_CLAIM_LEAD_SECONDS = 5
+    assert claim_lead_seconds() == pytest.approx(PACING / 4)
+
+
+def test_the_next_push_is_paced_from_the_last_rms_call_when_that_left_after_the_slot(account, shop, sell):
+    """A push whose call left late (a slow start) moves the next slot on, so two calls never come closer."""
+    from rakuten_link.models import ApiCall
+
+    store, (sku, other) = shop
+    sell(store, sku)
+    run_queued()
+    call = ApiCall.objects.order_by("-pk").first()
+    sent = call.created_at - timedelta(milliseconds=call.duration_ms)
+    slot = InventoryPushClaim.objects.get(account=account).next_start_at
+    assert slot >= sent + timedelta(seconds=PACING - 0.001)

@@ -239,7 +239,7 @@ def test_a_killed_push_frees_the_account_once_its_short_lease_and_claim_lapse(
 
     monkeypatch.setattr(RmsClient, "bulk_upsert_inventories", killed_mid_call)
     token = OrmQ.objects.get().task["args"][1]
-    assert pending.start(account.pk, token)
+    assert pending.start(account.pk, token) is not None
     with pytest.raises(KeyboardInterrupt):
         from rakuten_link.sync.jobs import run_account_job
         run_account_job(account, "inventory", pending_only=True, lease_seconds=pending.claim_seconds())
