@@ -17,10 +17,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +29,8 @@ from typing import Any, BinaryIO
 
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
+
+from lib.xlsx_layout import XlsxLayout
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -150,37 +153,51 @@ def _xlsx_cell(value: object) -> object:
     return value
 
 
-def write_xlsx(rows: Iterable[Sequence[Any]], stream: BinaryIO, *, sheet_title: str = "data") -> int:
-    """Write rows to one sheet of a write-only workbook (openpyxl streams the sheet to a temp file)."""
+def write_xlsx(rows: Iterable[Sequence[Any]], stream: BinaryIO, *, sheet_title: str = "data",
+               money_columns: Collection[str] = ()) -> int:
+    """Write rows to one sheet of a write-only workbook (openpyxl streams the sheet to a temp file).
+
+    Laid out for reading, not just for importing: a bold header that stays in view, a filter on every column,
+    dates and times as dates, the ``money_columns`` (by header text) as ¥ with thousands separators, and
+    widths from the header and the kind of value.
+    """
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
+    remaining = iter(rows)
+    header = [str(_xlsx_cell(value) or "") for value in next(remaining, ())]
+    first = [_xlsx_cell(value) for value in next(remaining, ())]
     written = 0
-    for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
-        written += 1
+    if header:
+        layout = XlsxLayout(sheet, header, first, money_columns)  # sized from the header and the first row
+        sheet.append(layout.header_cells())
+        for row in itertools.chain([first] if first else [], (map(_xlsx_cell, row) for row in remaining)):
+            sheet.append(layout.cells(list(row)))
+            written += 1
+        sheet.auto_filter.ref = f"A1:{layout.last_column}{written + 1}"
     workbook.save(stream)
-    return max(written - 1, 0)  # the header is no data row
+    return written
 
 
 # --- files and responses ---------------------------------------------------------------------------------
 
 
-def write(rows: Iterable[Sequence[Any]], stream: BinaryIO, fmt: ExportFormat, *, sheet_title: str = "data") -> int:
+def write(rows: Iterable[Sequence[Any]], stream: BinaryIO, fmt: ExportFormat, *, sheet_title: str = "data",
+          money_columns: Collection[str] = ()) -> int:
     if fmt.is_csv:
         return write_csv(rows, stream, encoding=fmt.encoding)
-    return write_xlsx(rows, stream, sheet_title=sheet_title)
+    return write_xlsx(rows, stream, sheet_title=sheet_title, money_columns=money_columns)
 
 
 def write_file(rows: Iterable[Sequence[Any]], path: str | os.PathLike[str], fmt: ExportFormat, *,
-               sheet_title: str = "data") -> int:
+               sheet_title: str = "data", money_columns: Collection[str] = ()) -> int:
     """Write to a temporary file beside `path`, then rename it: on any error no file (nor a half one) is left."""
     target = Path(path)
     handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as stream:
-            count = write(rows, stream, fmt, sheet_title=sheet_title)
+            count = write(rows, stream, fmt, sheet_title=sheet_title, money_columns=money_columns)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -188,11 +205,12 @@ def write_file(rows: Iterable[Sequence[Any]], path: str | os.PathLike[str], fmt:
     return count
 
 
-def file_response(rows: Iterable[Sequence[Any]], *, filename: str, fmt: ExportFormat) -> FileResponse:
+def file_response(rows: Iterable[Sequence[Any]], *, filename: str, fmt: ExportFormat,
+                  money_columns: Collection[str] = ()) -> FileResponse:
     """A download built completely in a temporary file first, so an error is raised before anything is sent."""
     stream = tempfile.TemporaryFile()
     try:
-        write(rows, stream, fmt, sheet_title=filename)
+        write(rows, stream, fmt, sheet_title=filename, money_columns=money_columns)
     except BaseException:
         stream.close()
         raise

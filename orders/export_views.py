@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from lib.audit import record_action
 from lib.exports import FORMATS, ExportEncodingError, file_response
 
-from .exports import export_line_count, order_rows
+from .exports import MONEY_COLUMNS, export_line_count, order_rows
 from .models import Order, ReportKind
 from .report_views import progress_url
 from .reports import FORMAT_NAMES, start_job
@@ -94,7 +94,8 @@ def _export(model_admin, request: HttpRequest, queryset: QuerySet[Order], fmt: s
                         filename=f"{filename}.{export_format.extension}")
         return HttpResponseRedirect(progress_url(job))
     try:
-        response = file_response(order_rows(queryset), filename=filename, fmt=export_format)
+        response = file_response(order_rows(queryset), filename=filename, fmt=export_format,
+                                     money_columns=MONEY_COLUMNS)
     except ExportEncodingError as exc:
         model_admin.message_user(request, _("Nothing was exported. %(error)s") % {"error": exc}, messages.ERROR)
         return None

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils import translation
 
+from . import timeline
 from .models import Order, OrderLine, OrderPackage, OrderProgress, OrderState, Shipment
 
 CHUNK_SIZE = 500  # orders per chunk; also the length of each `order_id IN (…)` list (SQLite allows 999)
@@ -36,12 +37,15 @@ ORDER_HEADER = [
 ]
 PACKAGE_HEADER = [
     "送付先ID", "送付先名", "送付先名（カナ）", "送付先郵便番号", "送付先住所", "送付先電話番号",
-    "配送会社コード", "お問い合わせ番号", "発送日",
+    "配送会社コード", "配送会社", "お問い合わせ番号", "発送日",
 ]
 LINE_HEADER = [
     "商品管理番号", "SKU管理番号", "SKUコード", "商品名", "SKU情報", "選択肢", "単価", "個数", "税率（%）", "小計",
 ]
 HEADER = ORDER_HEADER + PACKAGE_HEADER + LINE_HEADER
+# Shown as ¥ with thousands separators in Excel (lib/exports.py); CSV keeps plain numbers for imports.
+MONEY_COLUMNS = frozenset({"商品金額", "送料", "代引手数料", "決済手数料", "クーポン", "ポイント利用額", "合計金額",
+                           "請求金額", "単価", "小計"})
 _BLANK_PACKAGE = [""] * len(PACKAGE_HEADER)  # a line without a package, an order without lines
 _BLANK_LINE = [""] * len(LINE_HEADER)
 
@@ -164,6 +168,7 @@ def _order_columns(order: tuple, labels: dict) -> list:
 def _shipment_columns(shipments: list[tuple]) -> list[str]:
     return [
         SHIPMENT_SEPARATOR.join(s[1] for s in shipments),
+        SHIPMENT_SEPARATOR.join(timeline.NAMES.carrier(s[1]) for s in shipments),
         SHIPMENT_SEPARATOR.join(s[2] for s in shipments),
         SHIPMENT_SEPARATOR.join(s[3].isoformat() for s in shipments),
     ]

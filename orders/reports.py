@@ -26,7 +26,7 @@ from django_q.tasks import async_task
 from lib.audit import record_action, record_actions
 from lib.exports import FORMATS, ExportEncodingError, write
 
-from .exports import order_rows_by_id
+from .exports import MONEY_COLUMNS, order_rows_by_id
 from .models import Order, ReportJob, ReportKind, ReportStatus
 from .models.report import KEEP_FOR
 from .slips import UNAVAILABLE_MESSAGE, SlipsUnavailable, build_slips, render_slips
@@ -116,7 +116,8 @@ def build_export_file(job: ReportJob) -> tuple[File, Callable[[], object]]:
     ids, export_format = job.params["order_ids"], FORMATS[job.params["format"]]
     stream = tempfile.TemporaryFile()
     try:
-        write(order_rows_by_id(ids, progress=_progress(job)), stream, export_format, sheet_title="orders")
+        write(order_rows_by_id(ids, progress=_progress(job)), stream, export_format, sheet_title="orders",
+              money_columns=MONEY_COLUMNS)
     except ExportEncodingError as exc:
         stream.close()
         raise ReportFailed(_("Nothing was exported. %(error)s") % {"error": exc}) from None

@@ -93,12 +93,13 @@ def _expected(shop) -> list[list]:
                   FORMULA_NAME, "サトウ ショウタ", "090-1111-2222", "158-0094", "東京都世田谷区玉川1-14-1",
                   "クレジットカード", "カード決済", 5000, 600, 330, 0, 300, 100, 5930, 5530]
     home = [11, "楽天 花子", "ラクテン ハナコ", "100-0001", "東京都千代田区1-1", "03-1234-5678",
-            "1001 / 1002", "1234-5678-9012 / 9999", "2025-03-02 / 2025-03-03"]
-    office = [12, "-楽天 次郎", "", "100-0001", "東京都千代田区1-1", "03-1234-5678", "", "", ""]
+            "1001 / 1002", "ヤマト運輸 / 佐川急便", "1234-5678-9012 / 9999", "2025-03-02 / 2025-03-03"]
+    office = [12, "-楽天 次郎", "", "100-0001", "東京都千代田区1-1", "03-1234-5678", "", "", "", ""]
     second_head = ["000001-20250331-00000002", datetime(2025, 3, 31, 23, 59, 59), 100, "注文確認待ち", "新規",
                    "佐藤 翔太", "", "090-1111-2222", "158-0094", "東京都世田谷区玉川1-14-1", "代金引換", "",
                    5000, 600, 330, 0, 300, 100, 5930, 5530]
-    second_package = [21, "鈴木 美咲", "ラクテン ハナコ", "100-0001", "東京都千代田区1-1", "03-1234-5678", "", "", ""]
+    second_package = [21, "鈴木 美咲", "ラクテン ハナコ", "100-0001", "東京都千代田区1-1", "03-1234-5678", "", "", "",
+                      ""]
     empty_head = ["000001-20250401-00000003", datetime(2025, 4, 1, 0, 0), 900, "キャンセル確定", "キャンセル",
                   "佐藤 翔太", "サトウ ショウタ", "090-1111-2222", "158-0094", "東京都世田谷区玉川1-14-1",
                   "クレジットカード", "", 5000, 600, 330, 0, 300, 100, 5930, 5530]
@@ -109,7 +110,7 @@ def _expected(shop) -> list[list]:
         first_head + office + ["cap01", "cap01-f", "", "キャップ", "カラー:ブラック\nサイズ:M", "", 800, 3, 10, 2400],
         second_head + second_package + ["tee01", "tee01-m-blk", "", "ソックス", "カラー:ブラック\nサイズ:M", "", 500, 1,
                                         10, 500],
-        empty_head + [""] * 19,
+        empty_head + [""] * 20,
     ]
 
 
@@ -147,10 +148,27 @@ def _csv(data: bytes, encoding: str) -> list[list[str]]:
 def test_xlsx_matches_the_database_row_for_row(tmp_path, shop):
     sheet = load_workbook(io.BytesIO(_export(tmp_path, shop, "xlsx"))).active
     rows = list(sheet.values)
-    assert rows[0] == tuple(HEADER) and len(HEADER) == 39
+    assert rows[0] == tuple(HEADER) and len(HEADER) == 40
     assert rows[1:] == [_as_xlsx(row) for row in _expected(shop)]
     buyer = sheet.cell(row=2, column=HEADER.index("購入者名") + 1)
     assert buyer.data_type == "s" and buyer.value == "'" + FORMULA_NAME  # text, not a formula
+
+
+def test_xlsx_is_laid_out_for_reading(tmp_path, shop):
+    """Bold header kept in view, a filter on every column, ¥ amounts with commas, dates as dates, widths set."""
+    sheet = load_workbook(io.BytesIO(_export(tmp_path, shop, "xlsx"))).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(row=1, column=len(HEADER)).column_letter}{sheet.max_row}"
+    column = {name: index + 1 for index, name in enumerate(HEADER)}
+    assert sheet.cell(row=2, column=column["合計金額"]).number_format == '"¥"#,##0'
+    assert sheet.cell(row=2, column=column["単価"]).number_format == '"¥"#,##0'
+    assert sheet.cell(row=2, column=column["個数"]).number_format == "General"  # a count, not money
+    assert sheet.cell(row=2, column=column["注文日時"]).number_format == "yyyy/mm/dd hh:mm:ss"
+    def width(name: str) -> float:
+        return sheet.column_dimensions[sheet.cell(row=1, column=column[name]).column_letter].width
+
+    assert width("注文日時") >= 19 and width("注文番号") >= 24  # the date and the number fit
+    assert 10 <= width("個数") < 20 and width("購入者住所") <= 40
 
 
 @pytest.mark.parametrize(("extra", "encoding"), [((), "utf-8-sig"), (("--encoding", "cp932"), "cp932")])

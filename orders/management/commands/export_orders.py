@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import EcAccount
 from lib.exports import FORMATS, ExportEncodingError, write_file
-from orders.exports import jst_order_date_range, order_rows
+from orders.exports import MONEY_COLUMNS, jst_order_date_range, order_rows
 from orders.models import Order
 
 
@@ -38,7 +38,8 @@ class Command(BaseCommand):
         export_format = _format(options["fmt"], options["encoding"])
         orders = Order.objects.filter(account=account, **jst_order_date_range(since, until))
         try:
-            rows = write_file(order_rows(orders), options["output"], export_format, sheet_title="orders")
+            rows = write_file(order_rows(orders), options["output"], export_format, sheet_title="orders",
+                              money_columns=MONEY_COLUMNS)
         except ExportEncodingError as exc:
             raise CommandError(f"nothing was written: {exc}", returncode=1) from None
         except OSError as exc:
