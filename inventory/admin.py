@@ -19,14 +19,15 @@ from lib.audit import record_action
 from lib.csvfile import CsvFormatError
 from lib.exports import download
 
+from . import stock_import_views
 from .forms import CsvUploadForm, StockAdjustmentForm
-from .imports import import_stock_counts, stock_levels_for_export
+from .imports import stock_levels_for_export
 from .models import Product, Sku, StockLevel, StockMovement, Store
 from .services import StockError, apply_stock_movement
 from .sku_imports import import_skus_csv
 from .sku_rows import BASE_COLUMNS
 from .upload_jobs import CHECK, WRITE, is_big, is_big_upload
-from .upload_pages import SKU_UPLOADS, STOCK_UPLOADS, sku_job_view, start, stock_job_view
+from .upload_pages import SKU_UPLOADS, sku_job_view, start, stock_job_view
 
 SKU_TEMPLATE_ROWS = (
     [c.label for c in BASE_COLUMNS] + ["選択肢名1", "選択肢1", "選択肢名2", "選択肢2"],
@@ -176,6 +177,8 @@ class StockLevelAdmin(admin.ModelAdmin):
             path("import/", self.admin_site.admin_view(self.import_view), name="inventory_stocklevel_import"),
             path("import/jobs/<int:job_id>/", self.admin_site.admin_view(self.import_job_view),
                  name="inventory_stocklevel_import_job"),
+            path("import/template/", self.admin_site.admin_view(self.template_view),
+                 name="inventory_stocklevel_import_template"),
             path("export/", self.admin_site.admin_view(self.export_view), name="inventory_stocklevel_export"),
         ]
         return own + super().get_urls()
@@ -214,41 +217,18 @@ class StockLevelAdmin(admin.ModelAdmin):
 
     def import_view(self, request):
         _require(self.may_move_stock(request))
-        form = CsvUploadForm(request.POST or None, request.FILES or None)
-        report = None
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["file"]
-            try:
-                if is_big_upload(data):  # checked and written by a worker: the page follows its progress
-                    return start(request, STOCK_UPLOADS, phase=WRITE,
-                                 token=STOCK_UPLOADS.keep(data, request.user.pk),
-                                 handler="inventory.upload_pages.stock_counts_for_job",
-                                 url="admin:inventory_stocklevel_import_job")
-                report = import_stock_counts(data, user=request.user)
-            except CsvFormatError as exc:
-                form.add_error("file", str(exc))
-            else:
-                if report.ok:
-                    return self._finish_import(request, report)
-                self.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
-        return self._import_page(request, form, report)
+        return stock_import_views.import_view(self, request)
 
     def import_job_view(self, request, job_id: int):
         _require(self.may_move_stock(request))
-        return stock_job_view(self, request, job_id, render=self._import_page, finish=self._finish_import)
+        return stock_job_view(self, request, job_id,
+                              render=lambda request, form, report, token: stock_import_views.page(
+                                  request, self, form, report, token),
+                              finish=lambda request, report: stock_import_views.finish(request, self, report))
 
-    def _finish_import(self, request, report):
-        counts = {"n": report.updated, "u": report.unchanged}
-        record_action(request.user, None, _("Imported the stock count CSV: %(n)d changed, "
-                                            "%(u)d unchanged.") % counts, model=StockLevel)
-        self.message_user(request, _("Stock counts imported: %(n)d changed, %(u)d unchanged.") % counts)
-        return redirect("admin:inventory_stocklevel_changelist")
-
-    def _import_page(self, request, form, report):
-        return render_admin_form(
-            request, self, title=_("Import stock counts (CSV)"), form=form,
-            extra={"report": report, "intro": _("Columns: 店舗コード, SKUコード, 数量 (the counted quantity).")},
-        )
+    def template_view(self, request):
+        _require(self.has_view_permission(request))
+        return stock_import_views.template_view(self, request)
 
     def export_view(self, request):
         _require(self.has_view_permission(request))

@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lib.csvfile import Column, CsvRow, CsvTable, ImportReport, RowError, parse_int
 from lib.csvseen import SeenLines
@@ -37,8 +38,8 @@ def import_stock_counts(source: bytes | BinaryIO, *, user=None, dry_run: bool = 
     stores = {store.code: store for store in Store.objects.all()}
     seen = SeenLines()
     for chunk in table.chunks():
-        for line, store, sku, counted in _checked(chunk, stores, seen, report):
-            report.preview.append({"line": line, "store": store.code, "sku": sku.code, "quantity": counted})
+        checked = list(_checked(chunk, stores, seen, report))
+        _preview(checked, report, count=dry_run)
     if report.errors or dry_run:
         return report
     with transaction.atomic(), one_stock_notice():
@@ -51,6 +52,21 @@ def import_stock_counts(source: bytes | BinaryIO, *, user=None, dry_run: bool = 
         if report.errors:  # a SKU deleted since the check: still all rows or none
             transaction.set_rollback(True)
     return report
+
+
+def _preview(checked: list, report: ImportReport, *, count: bool) -> None:
+    """Each good row with the count on record beside it (one read per chunk); a dry run also counts changes."""
+    on_hand = {(store_id, sku_id): quantity for store_id, sku_id, quantity in StockLevel.objects.filter(
+        sku__in={sku.pk for _line, _store, sku, _counted in checked}).values_list("store_id", "sku_id", "on_hand")}
+    for line, store, sku, counted in checked:
+        current = on_hand.get((store.pk, sku.pk), 0)
+        if count:
+            report.updated += counted != current
+            report.unchanged += counted == current
+        report.preview.append({"line": line, "store": store.code, "sku": sku.code, "quantity": counted,
+                               "current": current, "difference": counted - current,
+                               "action_label": pgettext("stock import", "change") if counted != current
+                               else pgettext("stock import", "unchanged")})
 
 
 def _checked(chunk: list[CsvRow], stores: dict[str, Store], seen: SeenLines | None, report: ImportReport):
@@ -83,6 +99,9 @@ def _row_errors(line, values, store, sku, seen: SeenLines | None) -> list[RowErr
     if first is not None:
         errors.append(RowError(line, "SKUコード", _("duplicate of line %(line)d") % {"line": first}))
     return errors
+
+
+STOCK_TEMPLATE_ROWS = (["店舗コード", "SKUコード", "数量"], ["S1", "TEE01-M-BLK", 12])
 
 
 def stock_levels_for_export():

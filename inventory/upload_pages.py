@@ -36,8 +36,7 @@ def start(request, uploads: PreviewStore, *, phase: str, token: str, handler: st
 
 
 def stock_counts_for_job(stream, *, account_id: int, user, dry_run: bool):
-    """The stocktake has no preview: its one job checks every row and writes them, as the page does."""
-    return import_stock_counts(stream, user=user)
+    return import_stock_counts(stream, user=user, dry_run=dry_run)
 
 
 def skus_for_job(stream, *, account_id: int, user, dry_run: bool):
@@ -48,7 +47,7 @@ def stock_job_view(model_admin, request, job_id: int, *, render, finish):
     return upload_job_view(model_admin, request, job_id, kind=STOCK_UPLOADS.prefix,
                            title=_("Import stock counts (CSV)"),
                            back_url=reverse("admin:inventory_stocklevel_import"),
-                           show=lambda report, _token, _job: render(request, CsvUploadForm(), report),
+                           show=lambda report, token, _job: render(request, CsvUploadForm(), report, token),
                            finish=lambda report, _job: finish(request, report))
 
 

@@ -49,3 +49,28 @@ def test_stock_list_is_searchable_and_exportable(admin_client, make_store, make_
     assert "FIND-ME" in admin_client.get("/admin/inventory/stocklevel/?q=FIND").content.decode()
     export = admin_client.get("/admin/inventory/stocklevel/export/")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_stocktake_page_previews_each_count_beside_the_one_on_record_then_writes_on_confirm(
+        admin_client, make_store, make_sku, set_stock):
+    store, tee, cap = make_store("S1"), make_sku("TEE-1"), make_sku("CAP-1")
+    set_stock(store, tee, 5)
+    set_stock(store, cap, 2)
+    upload = SimpleUploadedFile("stock.csv", "店舗コード,SKUコード,数量\nS1,TEE-1,3\nS1,CAP-1,2\n".encode("cp932"))
+    preview = admin_client.post("/admin/inventory/stocklevel/import/", {"file": upload})
+    html = preview.content.decode()
+    assert preview.context["report"].updated == 1 and preview.context["report"].unchanged == 1
+    assert "<td>TEE-1</td><td>5</td><td>3</td><td>-2</td>" in html and "変更なし" in html
+    assert StockLevel.objects.get(sku=tee).on_hand == 5  # nothing written by the preview
+    done = admin_client.post("/admin/inventory/stocklevel/import/",
+                             {"preview_token": preview.context["preview_token"], "confirm": "1"})
+    assert done.status_code == 302
+    assert StockLevel.objects.get(sku=tee).on_hand == 3 and StockMovement.objects.filter(sku=tee).count() == 1
+    assert not StockMovement.objects.filter(sku=cap).exists()  # an unchanged count moves nothing
+
+
+def test_the_stocktake_page_offers_its_template(admin_client):
+    page = admin_client.get("/admin/inventory/stocklevel/import/").content.decode()
+    assert "/admin/inventory/stocklevel/import/template/" in page
+    template = admin_client.get("/admin/inventory/stocklevel/import/template/")
+    assert template.content.decode("utf-8-sig").splitlines()[0] == "店舗コード,SKUコード,数量"

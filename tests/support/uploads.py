@@ -47,7 +47,7 @@ def make_page(name: str, *, make_store, make_sku, make_account, make_order, set_
             make_sku(f"A-{n}")
         return Page(name, "/admin/inventory/stocklevel/import/", "store_code,sku_code,quantity,note",
                     lambda n, note: f"S1,A-{n},{n + 5},{note}", lambda n: f"S1,A-{n},x{n}",
-                    lambda: StockMovement.objects.filter(store=store).count(), {}, previews=False)
+                    lambda: StockMovement.objects.filter(store=store).count(), {})
     if name == "skus":
         return Page(name, "/admin/inventory/sku/import/", "product_code,product_name,sku_code,sku_name,note",
                     lambda n, note: f"P{n},{note or '商品'}{n},P{n}-M,M{n},{note}", lambda n: f"P{n},,P{n}-M,M,",

@@ -126,7 +126,10 @@ def test_the_mapping_csv_import_is_audited_on_the_account(admin_client, staff, a
 def test_the_stock_csv_import_is_audited(admin_client, staff, make_store, make_sku):
     make_store("S1"), make_sku("A-1")
     upload = SimpleUploadedFile("stock.csv", "店舗コード,SKUコード,数量\nS1,A-1,3\n".encode())
-    admin_client.post("/admin/inventory/stocklevel/import/", {"file": upload})
+    preview = admin_client.post("/admin/inventory/stocklevel/import/", {"file": upload})
+    assert entries(content_type__model="stocklevel") == []  # a preview changes nothing
+    admin_client.post("/admin/inventory/stocklevel/import/",
+                      {"preview_token": preview.context["preview_token"], "confirm": "1"})
     entry, = entries(content_type__model="stocklevel")
     assert entry.user == staff and entry.object_id is None and "1" in entry.change_message
 
