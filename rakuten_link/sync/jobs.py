@@ -31,7 +31,7 @@ JOBS: dict[str, JobFunction] = {
 }
 
 # Kinds that have a name, a switch and a schedule slot but no function in this version yet.
-NOT_BUILT: frozenset[str] = frozenset()
+NOT_BUILT: frozenset[str] = frozenset({JobKind.CATALOGUE})
 
 # The account field that turns a scheduled job on; jobs not listed always run.
 JOB_SWITCHES: dict[str, str] = {
