@@ -185,8 +185,10 @@ def decide(index: SkuIndex, v: VariantRecord, rejected: frozenset[int] = frozens
     """(confidence, reason, SKU keys) of the first level that finds anything; one key = no doubt.
 
     Within a level, a reason that finds exactly one SKU is decisive; decisive reasons that disagree make
-    the variant ambiguous. Without a decisive reason the SKUs all reasons agree on are taken.
+    the variant ambiguous. Without a decisive reason the SKUs all reasons agree on are taken. An ambiguous
+    level may be settled by a lower one that picks one of its SKUs, at the lower level's confidence.
     """
+    ambiguous: tuple[str, str, list[int]] | None = None
     for confidence, finders in LEVELS:
         found = []
         for finder in finders:
@@ -196,18 +198,28 @@ def decide(index: SkuIndex, v: VariantRecord, rejected: frozenset[int] = frozens
                 found.append((reason, keys))
         if not found:
             continue
-        decisive = {keys[0] for _reason, keys in found if len(keys) == 1}
-        if len(decisive) == 1:
-            sku = decisive.pop()
-            return confidence, next(reason for reason, keys in found if sku in keys), [sku]
-        if decisive:
-            return confidence, found[0][0], sorted(decisive)[:MAX_CANDIDATES]
-        common = set.intersection(*(set(keys) for _reason, keys in found))
-        if len(common) == 1:
-            return confidence, found[0][0], sorted(common)
-        union = sorted({key for _reason, keys in found for key in keys})
-        return confidence, found[0][0], union[:MAX_CANDIDATES]
-    return "", "", []
+        outcome = _settle(confidence, found)
+        if ambiguous is None and len(outcome[2]) == 1:
+            return outcome
+        if ambiguous is None:
+            ambiguous = outcome
+        elif len(outcome[2]) == 1 and outcome[2][0] in ambiguous[2]:
+            return outcome
+    return ambiguous or ("", "", [])
+
+
+def _settle(confidence: str, found: list[tuple[str, list[int]]]) -> tuple[str, str, list[int]]:
+    decisive = {keys[0] for _reason, keys in found if len(keys) == 1}
+    if len(decisive) == 1:
+        sku = decisive.pop()
+        return confidence, next(reason for reason, keys in found if sku in keys), [sku]
+    if decisive:
+        return confidence, found[0][0], sorted(decisive)[:MAX_CANDIDATES]
+    common = set.intersection(*(set(keys) for _reason, keys in found))
+    if len(common) == 1:
+        return confidence, found[0][0], sorted(common)
+    union = sorted({key for _reason, keys in found for key in keys})
+    return confidence, found[0][0], union[:MAX_CANDIDATES]
 
 
 def propose(variants: Iterable[VariantRecord], skus: Iterable[SkuRecord] | SkuIndex, *,

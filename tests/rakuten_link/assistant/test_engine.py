@@ -156,3 +156,15 @@ def test_a_sku_already_mapped_elsewhere_is_a_conflict():
 def test_pre_sku_choices_are_not_matched_by_their_made_up_variant_id():
     variant = VariantRecord(1, "bag", "abc", pre_sku=True)
     assert one(variant, SkuRecord(10, "ABC"), SkuRecord(11, "BAGABC")) == []
+
+
+def test_a_lower_level_may_settle_an_ambiguous_one_at_its_own_confidence():
+    variant = VariantRecord(1, "cap", "cap-wh", item_number="CAP")
+    skus = [SkuRecord(10, "CAP-BK", "CAP"), SkuRecord(11, "CAP-WH", "CAP")]
+    assert one(variant, *skus) == [(11, MEDIUM, VARIANT_CODE, "")]
+
+
+def test_a_lower_level_outside_the_ambiguous_candidates_settles_nothing():
+    variant = VariantRecord(1, "cap", "zz", item_number="CAP")
+    skus = [SkuRecord(10, "CAP-BK", "CAP"), SkuRecord(11, "CAP-WH", "CAP"), SkuRecord(12, "ZZ")]
+    assert {(p[0], p[3]) for p in one(variant, *skus)} == {(10, AMBIGUOUS), (11, AMBIGUOUS)}
