@@ -59,8 +59,8 @@ def test_mapped_variants_are_not_proposed(shop):
     assert counts.unmapped == 3 and counts.clean["high"] == 2
 
 
-def test_accept_all_high_creates_unchecked_mappings_audited_and_verified(shop, staff, django_capture_on_commit_callbacks,
-                                                                          monkeypatch):
+def test_accept_all_high_creates_unchecked_mappings_audited_and_verified(
+        shop, staff, django_capture_on_commit_callbacks, monkeypatch):
     account, skus, _variants = shop
     asked = []
     monkeypatch.setattr("rakuten_link.assistant.accept.request_verification", asked.append)
