@@ -1,0 +1,156 @@
+"""The mapping assistant's own pages: the counts above the list, match again, accept all high-confidence
+proposals (a preview first, then one click), accept or reject one row, and pick another SKU for a variant.
+
+Every page checks the right to add product mappings (what accepting creates); each decision is written by
+rakuten_link/assistant/accept.py, which leaves the audit entry.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Max, OuterRef
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import EcAccount
+from inventory.models import Sku
+from lib.audit import record_action
+from rakuten_link.assistant.accept import Accepted, accept_pairs, high_pairs, reject_pair
+from rakuten_link.assistant.models import Confidence, MappingProposal, Reason
+from rakuten_link.assistant.proposals import refresh_proposals, stored_counts
+from rakuten_link.models import CatalogueVariant, ProductMapping
+
+CHANGELIST = "admin:rakuten_link_mappingproposal_changelist"
+PREVIEW_ROWS = 200
+
+
+def summary_context(request) -> dict:
+    """Counts by confidence and reason for the account the list is filtered on (or the only one)."""
+    accounts = list(EcAccount.objects.order_by("name"))
+    chosen = request.GET.get("account__id__exact")
+    account = next((a for a in accounts if str(a.pk) == chosen), None)
+    if account is None and len(accounts) == 1:
+        account = accounts[0]
+    if account is None:
+        return {"assistant_accounts": accounts}
+    counts = stored_counts(account)
+    levels = [(Confidence(level).label, level, counts.clean[level], counts.conflicts[level]) for level in Confidence]
+    reasons = [(Reason(reason).label, reason, n) for reason, n in sorted(counts.reasons.items())]
+    return {"assistant_accounts": accounts, "assistant_account": account, "assistant_levels": levels,
+            "assistant_reasons": reasons, "assistant_left": _left_to_map(account),
+            "assistant_matched_at": MappingProposal.objects.filter(account=account).aggregate(t=Max("created_at"))["t"]}
+
+
+def _left_to_map(account: EcAccount) -> int:
+    """Variants on Rakuten with neither a mapping nor a proposal: what staff still map by hand."""
+    mapped = ProductMapping.objects.filter(account=account, manage_number=OuterRef("item__manage_number"),
+                                           variant_id=OuterRef("variant_id"))
+    return (CatalogueVariant.objects.filter(account=account, gone_at__isnull=True, item__gone_at__isnull=True)
+            .exclude(Exists(mapped)).exclude(proposals__isnull=False).count())
+
+
+def match_view(model_admin, request):
+    _require(model_admin.has_accept_permission(request))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    account = get_object_or_404(EcAccount, pk=request.POST.get("account") or 0)
+    counts = refresh_proposals(account)
+    numbers = {"high": counts.clean["high"], "medium": counts.clean["medium"], "low": counts.clean["low"],
+               "conflicts": sum(counts.conflicts.values())}
+    detail = _("Mapping assistant: matched the catalogue again (%(high)d high, %(medium)d medium, %(low)d low, "
+               "%(conflicts)d in conflict).") % numbers
+    record_action(request.user, account, detail)
+    model_admin.message_user(request, detail, messages.SUCCESS)
+    return _back(account)
+
+
+def accept_high_view(model_admin, request):
+    """GET: what accepting all high-confidence proposals would create; POST: create it."""
+    _require(model_admin.has_accept_permission(request))
+    account = get_object_or_404(EcAccount, pk=request.POST.get("account") or request.GET.get("account") or 0)
+    if request.method == "POST":
+        result = accept_pairs(account, high_pairs(account), user=request.user, how=_("accept all high confidence"))
+        announce(model_admin, request, result)
+        return _back(account)
+    rows = (MappingProposal.objects.filter(account=account, confidence=Confidence.HIGH, conflict="")
+            .select_related("variant__item", "sku").order_by("variant__item__manage_number", "variant__variant_id"))
+    return _render(model_admin, request, "accept_high.html", _("Accept all high-confidence proposals"), {
+        "account": account, "total": rows.count(), "rows": rows[:PREVIEW_ROWS], "shown": PREVIEW_ROWS})
+
+
+def decide_view(model_admin, request, decision: str):
+    """One row's accept or reject button (posted with the list's form, whose CSRF token it carries)."""
+    _require(model_admin.has_accept_permission(request))
+    if request.method != "POST" or decision not in ("accept", "reject"):
+        return HttpResponseNotAllowed(["POST"])
+    proposals = MappingProposal.objects.select_related("account")
+    proposal = get_object_or_404(proposals, pk=request.POST.get("proposal") or 0)
+    account = proposal.account
+    if decision == "accept":
+        announce(model_admin, request, accept_pairs(account, [(proposal.variant_id, proposal.sku_id)],
+                                                    user=request.user, how=_("one row")))
+    elif reject_pair(account, proposal.variant_id, proposal.sku_id, user=request.user):
+        model_admin.message_user(request, _("Proposal rejected; it is not proposed again."), messages.SUCCESS)
+    return redirect(request.META.get("HTTP_REFERER") or CHANGELIST) if _same_site(request) else _back(account)
+
+
+def pick_view(model_admin, request, variant_id: int):
+    """One variant: its proposals, and any SKU of ours by its code."""
+    _require(model_admin.has_accept_permission(request))
+    variant = get_object_or_404(CatalogueVariant.objects.select_related("item", "account"), pk=variant_id)
+    error = ""
+    if request.method == "POST":
+        code = (request.POST.get("sku_code") or "").strip()
+        sku = Sku.objects.filter(code=code).first()
+        if sku is None:
+            error = _("No SKU of ours has the code %(code)s.") % {"code": code or "—"}
+        else:
+            result = accept_pairs(variant.account, [(variant.pk, sku.pk)], user=request.user, how=_("picked SKU"))
+            announce(model_admin, request, result)
+            if result.created:
+                return _back(variant.account)
+    proposals = variant.proposals.select_related("sku").order_by("sku__code")
+    return _render(model_admin, request, "pick.html", _("Pick our SKU for %(variant)s")
+                   % {"variant": f"{variant.item.manage_number} / {variant.variant_id}"},
+                   {"variant": variant, "proposals": proposals, "error": error,
+                    "sku_code": request.POST.get("sku_code", "")})
+
+
+def announce(model_admin, request, result: Accepted) -> None:
+    text = ngettext("%(n)d mapping created; verification against RMS has started.",
+                    "%(n)d mappings created; verification against RMS has started.",
+                    result.created) % {"n": result.created}
+    if result.skipped:
+        text += " " + _("%(n)d skipped (already mapped, gone from Rakuten or not a valid key).") % {"n": result.skipped}
+    if result.lines:
+        text += " " + _("%(n)d waiting order lines now match a SKU.") % {"n": result.lines}
+    model_admin.message_user(request, text, messages.SUCCESS if result.created else messages.WARNING)
+
+
+def _back(account: EcAccount):
+    return redirect(f"{_changelist_url()}?account__id__exact={account.pk}")
+
+
+def _changelist_url() -> str:
+    return reverse(CHANGELIST)
+
+
+def _same_site(request) -> bool:
+    return (request.META.get("HTTP_REFERER") or "").split("?")[0].endswith(_changelist_url())
+
+
+def _render(model_admin, request, template: str, title: str, context: dict):
+    from django.contrib import admin
+
+    return TemplateResponse(request, f"admin/rakuten_link/mappingproposal/{template}", {
+        **admin.site.each_context(request), "opts": model_admin.model._meta, "title": title, **context})
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied

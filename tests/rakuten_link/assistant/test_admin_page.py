@@ -1,0 +1,106 @@
+"""The mapping assistant page through the test client: counts, filters, accept all (preview, then one click),
+one row's accept and reject, pick another SKU, permissions."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from inventory.models import Product, Sku
+from orders.models import OrderState
+from rakuten_link.assistant.models import MappingProposal, RejectedPair
+from rakuten_link.assistant.proposals import refresh_proposals
+from rakuten_link.models import ProductMapping
+
+LIST = reverse("admin:rakuten_link_mappingproposal_changelist")
+ACCEPT_HIGH = reverse("admin:rakuten_link_mappingproposal_accept_high")
+
+
+@pytest.fixture
+def shop(make_account, make_catalogue):
+    account = make_account(name="楽天本店")
+    tee = Product.objects.create(code="TEE", name="ベーシックTシャツ")
+    skus = {size: Sku.objects.create(code=f"TEE-{size}", product=tee, name=size, options={"サイズ": size})
+            for size in ("S", "M", "L")}
+    variants = make_catalogue(account, {"tee": [
+        dict(variant_id="s", merchant_sku_id="TEE-S", selectors={"サイズ": "S"}),
+        dict(variant_id="m", merchant_sku_id="ｔｅｅ－ｍ", selectors={"サイズ": "M"}),
+        dict(variant_id="l1", merchant_sku_id="TEE-L", selectors={"サイズ": "L"}),
+        dict(variant_id="l2", merchant_sku_id="TEE_L", selectors={"サイズ": "L"}),  # a conflict with l1
+    ]}, title="ベーシックTシャツ 綿100%")
+    refresh_proposals(account)
+    return account, skus, variants
+
+
+def test_counts_filters_and_search(admin_client, shop):
+    account, _skus, _variants = shop
+    page = admin_client.get(LIST, {"account__id__exact": account.pk}).content.decode()
+    assert "楽天本店" in page and 'id="accept-high"' in page
+    high = admin_client.get(LIST, {"account__id__exact": account.pk, "confidence__exact": "high", "conflict": "none"})
+    assert sorted(p.variant.variant_id for p in high.context["cl"].result_list) == ["m", "s"]
+    assert [(level, clean, conflicts) for _label, level, clean, conflicts in high.context["assistant_levels"]] == [
+        ("high", 2, 2), ("medium", 0, 0), ("low", 0, 0)]
+    conflicts = admin_client.get(LIST, {"conflict": "any"})
+    assert sorted(p.variant.variant_id for p in conflicts.context["cl"].result_list) == ["l1", "l2"]
+    found = admin_client.get(LIST, {"q": "TEE_L"})
+    assert [p.variant.variant_id for p in found.context["cl"].result_list] == ["l2"]
+
+
+def test_accept_all_high_previews_then_creates_in_one_click(admin_client, shop, admin_user):
+    account, _skus, _variants = shop
+    preview = admin_client.get(ACCEPT_HIGH, {"account": account.pk})
+    assert preview.status_code == 200 and preview.context["total"] == 2
+    assert not ProductMapping.objects.exists()  # the preview writes nothing
+    response = admin_client.post(ACCEPT_HIGH, {"account": account.pk})
+    assert response.status_code == 302
+    assert set(ProductMapping.objects.values_list("variant_id", "sku__code")) == {("s", "TEE-S"), ("m", "TEE-M")}
+    entry = LogEntry.objects.get()
+    assert entry.user == admin_user and "2" in entry.change_message
+    assert set(MappingProposal.objects.values_list("variant__variant_id", flat=True)) == {"l1", "l2"}
+
+
+def test_one_row_accept_and_reject(admin_client, shop):
+    account, skus, variants = shop
+    l1 = MappingProposal.objects.get(variant=variants[2])
+    l2 = MappingProposal.objects.get(variant=variants[3])
+    decide = "admin:rakuten_link_mappingproposal_decide"
+    admin_client.post(reverse(decide, args=["reject"]), {"proposal": l2.pk})
+    assert RejectedPair.objects.filter(variant=variants[3], sku=skus["L"]).exists()
+    admin_client.post(reverse(decide, args=["accept"]), {"proposal": l1.pk})
+    assert ProductMapping.objects.get().variant_id == "l1"
+    refresh_proposals(account)
+    assert not MappingProposal.objects.filter(variant=variants[3]).exists()  # rejected: not proposed again
+
+
+def test_pick_another_sku(admin_client, shop):
+    _account, _skus, variants = shop
+    url = reverse("admin:rakuten_link_mappingproposal_pick", args=[variants[3].pk])
+    assert "TEE-L" in admin_client.get(url).content.decode()
+    bad = admin_client.post(url, {"sku_code": "NOPE"})
+    assert "NOPE" in bad.content.decode() and not ProductMapping.objects.exists()
+    admin_client.post(url, {"sku_code": "TEE-S"})
+    assert list(ProductMapping.objects.values_list("variant_id", "sku__code")) == [("l2", "TEE-S")]
+
+
+def test_selling_filter_lists_variants_with_waiting_lines(admin_client, shop, make_order):
+    account, _skus, _variants = shop
+    order = make_order(account, lines=[(None, 1)], state=OrderState.NEEDS_ATTENTION)
+    order.lines.update(manage_number="tee", variant_id="m")
+    selling = admin_client.get(LIST, {"selling": "yes"})
+    assert [p.variant.variant_id for p in selling.context["cl"].result_list] == ["m"]
+    admin_client.post(reverse("admin:rakuten_link_mappingproposal_decide", args=["accept"]),
+                      {"proposal": selling.context["cl"].result_list[0].pk})
+    assert order.lines.get().sku.code == "TEE-M"  # the waiting line is matched again
+
+
+def test_a_viewer_may_look_but_not_accept(client, shop, django_user_model):
+    account, _skus, _variants = shop
+    viewer = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename="view_mappingproposal"))
+    client.force_login(viewer)
+    page = client.get(LIST, {"account__id__exact": account.pk})
+    assert page.status_code == 200 and "accept-high" not in page.content.decode()
+    assert client.post(ACCEPT_HIGH, {"account": account.pk}).status_code == 403
+    assert not ProductMapping.objects.exists()
