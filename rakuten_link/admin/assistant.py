@@ -22,7 +22,7 @@ from rakuten_link.admin import assistant_views
 from rakuten_link.assistant.accept import accept_pairs, reject_pair
 from rakuten_link.assistant.models import Confidence, MappingProposal
 
-COLOURS = {Confidence.HIGH: "#2e7d32", Confidence.MEDIUM: "#ef6c00", Confidence.LOW: "#9e9e9e"}
+COLOURS: dict[str, str] = {Confidence.HIGH: "#2e7d32", Confidence.MEDIUM: "#ef6c00", Confidence.LOW: "#9e9e9e"}
 
 
 def waiting_lines():
@@ -156,7 +156,7 @@ class MappingProposalAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra = assistant_views.summary_context(request)
-        extra["may_accept"] = self.has_accept_permission(request)
+        extra.update(may_accept=self.has_accept_permission(request), title=_("Mapping assistant"))
         return super().changelist_view(request, extra_context={**(extra_context or {}), **extra})
 
 

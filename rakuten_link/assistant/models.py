@@ -11,14 +11,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import EcAccount
 
 
 class Confidence(models.TextChoices):
-    HIGH = "high", _("high")
-    MEDIUM = "medium", _("medium")
-    LOW = "low", _("low")
+    HIGH = "high", pgettext_lazy("confidence", "high")
+    MEDIUM = "medium", pgettext_lazy("confidence", "medium")
+    LOW = "low", pgettext_lazy("confidence", "low")
 
 
 class Reason(models.TextChoices):

@@ -37,7 +37,7 @@ def shop(make_account, make_catalogue):
 def test_counts_filters_and_search(admin_client, shop):
     account, _skus, _variants = shop
     page = admin_client.get(LIST, {"account__id__exact": account.pk}).content.decode()
-    assert "楽天本店" in page and 'id="accept-high"' in page
+    assert "楽天本店" in page and "確度「高」の提案をすべて承認" in page and "<h1>マッピングアシスタント</h1>" in page
     high = admin_client.get(LIST, {"account__id__exact": account.pk, "confidence__exact": "high", "conflict": "none"})
     assert sorted(p.variant.variant_id for p in high.context["cl"].result_list) == ["m", "s"]
     assert [(level, clean, conflicts) for _label, level, clean, conflicts in high.context["assistant_levels"]] == [
