@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from orders.models import OrderLine
 from orders.services import ACTIVE_STATES
-from rakuten_link.admin import assistant_views
+from rakuten_link.admin import assistant_products, assistant_views
 from rakuten_link.assistant.accept import accept_pairs, reject_pair
 from rakuten_link.assistant.models import Confidence, MappingProposal
 
@@ -33,7 +33,7 @@ def waiting_lines():
 
 
 class ConflictFilter(admin.SimpleListFilter):
-    title = gettext_lazy("conflict")
+    title = gettext_lazy("match conflict")
     parameter_name = "conflict"
 
     def lookups(self, request, model_admin):
@@ -83,12 +83,12 @@ class MappingProposalAdmin(admin.ModelAdmin):
         """Accepting creates product mappings: the right to add them."""
         return request.user.has_perm("rakuten_link.add_productmapping")
 
-    @admin.display(description=gettext_lazy("confidence"), ordering="confidence")
+    @admin.display(description=gettext_lazy("match confidence"), ordering="confidence")
     def confidence_badge(self, obj: MappingProposal):
         return format_html('<span style="color:{}">●</span> {}', COLOURS.get(obj.confidence, "#9e9e9e"),
                            obj.get_confidence_display())
 
-    @admin.display(description=gettext_lazy("conflict"), ordering="conflict")
+    @admin.display(description=gettext_lazy("match conflict"), ordering="conflict")
     def conflict_text(self, obj: MappingProposal):
         if not obj.conflict:
             return "—"
@@ -101,7 +101,7 @@ class MappingProposalAdmin(admin.ModelAdmin):
         return format_html("{} / {}<br><small>{}: {} · {}</small>", variant.item.manage_number, variant.variant_id,
                            _("system SKU number"), system, variant.item.title[:60])
 
-    @admin.display(description=gettext_lazy("choices"))
+    @admin.display(description=gettext_lazy("Rakuten choices"))
     def choices(self, obj: MappingProposal) -> str:
         return " × ".join(f"{k}:{v}" for k, v in (obj.variant.selectors or {}).items()) or "—"
 
@@ -110,14 +110,14 @@ class MappingProposalAdmin(admin.ModelAdmin):
         options = " × ".join(f"{k}:{v}" for k, v in (obj.sku.options or {}).items())
         return format_html("{} {}<br><small>{}</small>", obj.sku.code, obj.sku.name, options)
 
-    @admin.display(description=gettext_lazy("decision"))
+    @admin.display(description=gettext_lazy("accept or reject"))
     def row_buttons(self, obj: MappingProposal):
         pick = reverse("admin:rakuten_link_mappingproposal_pick", args=[obj.variant_id])
         accept = reverse("admin:rakuten_link_mappingproposal_decide", args=["accept"])
         reject = reverse("admin:rakuten_link_mappingproposal_decide", args=["reject"])
         button = '<button type="submit" class="button" formaction="{}" name="proposal" value="{}">{}</button> '
-        return format_html(button + button + '<a href="{}">{}</a>', accept, obj.pk, _("Accept"), reject, obj.pk,
-                           _("Reject"), pick, _("Pick another SKU"))
+        return format_html(button + button + '<a href="{}">{}</a>', accept, obj.pk, _("Accept this"), reject, obj.pk,
+                           _("Reject this"), pick, _("Pick another SKU"))
 
     @admin.action(description=gettext_lazy("Accept the selected proposals"), permissions=["accept"])
     def accept_selected(self, request, queryset):
@@ -139,6 +139,8 @@ class MappingProposalAdmin(admin.ModelAdmin):
             path("match/", view(self.match_view), name="rakuten_link_mappingproposal_match"),
             path("decide/<str:decision>/", view(self.decide_view), name="rakuten_link_mappingproposal_decide"),
             path("pick/<int:variant_id>/", view(self.pick_view), name="rakuten_link_mappingproposal_pick"),
+            path("create-products/", view(self.create_products_view),
+                 name="rakuten_link_mappingproposal_create_products"),
         ]
         return own + super().get_urls()
 
@@ -154,9 +156,13 @@ class MappingProposalAdmin(admin.ModelAdmin):
     def pick_view(self, request, variant_id: int):
         return assistant_views.pick_view(self, request, variant_id)
 
+    def create_products_view(self, request):
+        return assistant_products.create_products_view(self, request)
+
     def changelist_view(self, request, extra_context=None):
         extra = assistant_views.summary_context(request)
-        extra.update(may_accept=self.has_accept_permission(request), title=_("Mapping assistant"))
+        extra.update(may_accept=self.has_accept_permission(request), title=_("Mapping assistant"),
+                     may_create=request.user.has_perms(assistant_products.RIGHTS))
         return super().changelist_view(request, extra_context={**(extra_context or {}), **extra})
 
 

@@ -51,36 +51,49 @@ def high_pairs(account: EcAccount) -> list[tuple[int, int]]:
 
 def accept_pairs(account: EcAccount, pairs: list[tuple[int, int]], *, user, how: str) -> Accepted:
     """Create one mapping per (variant, SKU) pair; ``how`` says which button or command did it (audit)."""
-    result, manage_numbers = Accepted(), set()
     with transaction.atomic():
-        by_variant, legacy = mapped_variant_keys(account)
-        mappings, done = [], set()
-        for chunk in _chunks(pairs):
-            variants = {v.pk: v for v in CatalogueVariant.objects.filter(
-                account=account, pk__in=[v for v, _s in chunk], gone_at__isnull=True).select_related("item")}
-            skus = set(Sku.objects.filter(pk__in=[s for _v, s in chunk]).values_list("pk", flat=True))
-            for variant_pk, sku_pk in chunk:
-                variant = variants.get(variant_pk)
-                mapping = None
-                if variant is not None and sku_pk in skus and variant_pk not in done:
-                    mapping = _mapping(account, variant, sku_pk, by_variant, legacy)
-                if mapping is None:
-                    result.skipped += 1
-                    continue
-                done.add(variant_pk)
-                mappings.append(mapping)
-                manage_numbers.add(mapping.manage_number)
-        insert_rows(mappings)
-        for chunk in _chunks(sorted(done)):
-            MappingProposal.objects.filter(account=account, variant_id__in=chunk).delete()
-        result.created = len(mappings)
-        if mappings:
-            transaction.on_commit(lambda: request_verification(account.pk))
+        result, manage_numbers = create_mappings(account, pairs)
+    finish(account, result, manage_numbers, user=user, how=how)
+    return result
+
+
+def create_mappings(account: EcAccount, pairs: list[tuple[int, int]]) -> tuple[Accepted, set[str]]:
+    """The mappings of the pairs, written (inside the caller's transaction); the items they name."""
+    result, manage_numbers = Accepted(), set()
+    by_variant, legacy = mapped_variant_keys(account)
+    mappings, done = [], set()
+    for chunk in _chunks(pairs):
+        variants = {v.pk: v for v in CatalogueVariant.objects.filter(
+            account=account, pk__in=[v for v, _s in chunk], gone_at__isnull=True).select_related("item")}
+        skus = set(Sku.objects.filter(pk__in=[s for _v, s in chunk]).values_list("pk", flat=True))
+        for variant_pk, sku_pk in chunk:
+            variant = variants.get(variant_pk)
+            mapping = None
+            if variant is not None and sku_pk in skus and variant_pk not in done:
+                mapping = _mapping(account, variant, sku_pk, by_variant, legacy)
+            if mapping is None:
+                result.skipped += 1
+                continue
+            done.add(variant_pk)
+            mappings.append(mapping)
+            manage_numbers.add(mapping.manage_number)
+    insert_rows(mappings)
+    for chunk in _chunks(sorted(done)):
+        MappingProposal.objects.filter(account=account, variant_id__in=chunk).delete()
+    result.created = len(mappings)
+    if mappings:
+        transaction.on_commit(lambda: request_verification(account.pk))
+    return result, manage_numbers
+
+
+def finish(account: EcAccount, result: Accepted, manage_numbers: set[str], *, user, how: str) -> None:
+    """After the commit: the waiting order lines matched again, and the audit entry (when a person acted)."""
     result.lines = rematch_waiting(account, manage_numbers, user)
+    if user is None:
+        return
     record_action(user, account, _("Mapping assistant (%(how)s): %(n)d mappings created, %(s)d skipped, %(l)d "
                                    "waiting order lines matched.")
                   % {"how": how, "n": result.created, "s": result.skipped, "l": result.lines})
-    return result
 
 
 def reject_pair(account: EcAccount, variant_pk: int, sku_pk: int, *, user) -> bool:

@@ -48,9 +48,9 @@ class MappingProposal(models.Model):
                                 related_name="proposals", verbose_name=_("Rakuten SKU"))
     sku = models.ForeignKey("inventory.Sku", on_delete=models.CASCADE, related_name="mapping_proposals",
                             verbose_name=_("our SKU"))
-    confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence.choices, db_index=True)
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    conflict = models.CharField(_("conflict"), max_length=10, choices=Conflict.choices, blank=True)
+    confidence = models.CharField(_("match confidence"), max_length=8, choices=Confidence.choices, db_index=True)
+    reason = models.CharField(_("match reason"), max_length=20, choices=Reason.choices)
+    conflict = models.CharField(_("match conflict"), max_length=10, choices=Conflict.choices, blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
 
     class Meta:

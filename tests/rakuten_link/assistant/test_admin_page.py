@@ -104,3 +104,21 @@ def test_a_viewer_may_look_but_not_accept(client, shop, django_user_model):
     assert page.status_code == 200 and "accept-high" not in page.content.decode()
     assert client.post(ACCEPT_HIGH, {"account": account.pk}).status_code == 403
     assert not ProductMapping.objects.exists()
+
+
+def test_create_products_from_rakuten_previews_then_creates(admin_client, make_account, make_catalogue, make_store):
+    account = make_account(name="楽天支店")
+    store = make_store("WEB")
+    make_catalogue(account, {"cap": [dict(variant_id="bk", merchant_sku_id="CAP-BK", selectors={"カラー": "黒"},
+                                          quantity=4)]}, title="キャップ", price=1980)
+    url = reverse("admin:rakuten_link_mappingproposal_create_products")
+    preview = admin_client.get(url, {"account": account.pk, "store": store.pk})
+    assert preview.status_code == 200 and "CAP-BK" in preview.content.decode()
+    assert "作成する商品 1 件・SKU 1 件、マッピングする楽天SKU 1 件、初期在庫 4 点。" in preview.content.decode()
+    assert not Sku.objects.exists()
+    admin_client.post(url, {"account": account.pk, "store": store.pk})
+    sku = Sku.objects.get()
+    assert (sku.code, sku.options, sku.product.price) == ("CAP-BK", {"カラー": "黒"}, 1980)
+    assert sku.stock_levels.get(store=store).on_hand == 4
+    assert ProductMapping.objects.get().sku == sku
+    assert "楽天から自社商品を作成しました" in LogEntry.objects.latest("pk").change_message
