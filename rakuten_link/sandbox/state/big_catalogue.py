@@ -91,8 +91,8 @@ def _axes(rng: random.Random, room: int) -> list[tuple[str | None, tuple[str, st
     if shape == 0 or room == 1:
         return [(None, None)]
     sizes = list(SIZES[rng.randrange(2): rng.randrange(3, 7)])
-    colors = rng.sample(COLORS, rng.randrange(1, 4)) if shape != 1 else [None]
-    pairs = [(size, color) for size in sizes for color in colors]
+    colors: list[tuple[str, str] | None] = list(rng.sample(COLORS, rng.randrange(1, 4))) if shape != 1 else [None]
+    pairs: list[tuple[str | None, tuple[str, str] | None]] = [(size, color) for size in sizes for color in colors]
     return pairs[:room]
 
 
