@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from rakuten_link.models import ApiCall, CatalogueItem, CataloguePull, CatalogueVariant, SyncRun
@@ -37,7 +37,7 @@ def big_shop(rms):
 
 def _pull(account, *, fails: bool = False) -> SyncRun:
     if fails:
-        with pytest.raises(Exception):
+        with pytest.raises(CommandError):
             call_command("rakuten_sync", "catalogue", "--account", account.name)
     else:
         call_command("rakuten_sync", "catalogue", "--account", account.name)
