@@ -74,3 +74,25 @@ class CatalogueVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}/{self.variant_id}"
+
+
+class CataloguePull(models.Model):
+    """Where an account's catalogue pull stands: the cursor to resume from, and when the last one finished.
+
+    ``started_at`` is set while a pull is under way (rows pulled before it were not seen by this pull);
+    ``cursor_mark`` and ``fresh_pending`` survive a failure, so the next run resumes where it stopped.
+    """
+
+    account = models.OneToOneField(EcAccount, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(null=True, blank=True)
+    phase = models.CharField(max_length=10, blank=True)  # "", "items", "stock"
+    cursor_mark = models.CharField(max_length=500, blank=True)
+    fresh_pending = models.JSONField(default=list, blank=True)  # manageNumbers still to read with bulk-get
+    stock_after_id = models.BigIntegerField(default=0)  # the stock phase's position (variant id)
+    found = models.PositiveIntegerField(default=0)  # numFound of the search
+    done = models.PositiveIntegerField(default=0)  # items stored by this pull
+    last_started_at = models.DateTimeField(null=True, blank=True)  # start of the last complete pull
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.phase or 'idle'} {self.done}/{self.found}"
