@@ -134,7 +134,7 @@ def _mapping(account: EcAccount, variant: CatalogueVariant, sku_pk: int, by_vari
         mapping = ProductMapping(account=account, manage_number=manage_number, sku_id=sku_pk,
                                  merchant_defined_sku_id=check_merchant_sku(variant.merchant_sku_id))
         if variant.pre_sku:
-            mapping.legacy_h_choice, mapping.legacy_v_choice = (c[:100] for c in legacy_choices(variant.selectors))
+            mapping.legacy_h_choice, mapping.legacy_v_choice = (c[:100] for c in legacy_choices(variant.variant_id))
             key: tuple = (manage_number, mapping.legacy_h_choice, mapping.legacy_v_choice)
             known = legacy
         else:

@@ -102,7 +102,7 @@ def _plan(account: EcAccount, report: ProductImport) -> list[Planned]:
     for variant in variants.iterator(chunk_size=2000):
         item, manage_number = variant.item, variant.item.manage_number.lower()
         if (manage_number, variant.variant_id) in by_variant or (
-                variant.pre_sku and (manage_number, *legacy_choices(variant.selectors)) in legacy):
+                variant.pre_sku and (manage_number, *legacy_choices(variant.variant_id)) in legacy):
             continue
         label = f"{item.manage_number} / {variant.variant_id}"
         code = variant.merchant_sku_id.strip() or f"{item.manage_number}-{variant.variant_id}"

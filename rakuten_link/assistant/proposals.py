@@ -33,10 +33,10 @@ class Counts:
     without_proposal: int = 0
 
 
-def legacy_choices(selectors: dict) -> tuple[str, str]:
-    """The 横軸 and 縦軸 values of a pre-SKU choice (its selectors in that order)."""
-    values = [str(value) for value in (selectors or {}).values()][:2]
-    return (values + ["", ""])[0], (values + ["", ""])[1]
+def legacy_choices(variant_id: str) -> tuple[str, str]:
+    """The 横軸 and 縦軸 values of a pre-SKU choice, from its id ``横×縦`` (rms/parse_catalog.py)."""
+    horizontal, _sep, vertical = variant_id.partition("×")
+    return horizontal, vertical
 
 
 def mapped_variant_keys(account: EcAccount) -> tuple[set[tuple[str, str]], set[tuple[str, str, str]]]:
@@ -63,7 +63,7 @@ def unmapped_variants(account: EcAccount) -> list[VariantRecord]:
         manage_number = manage_number.lower()
         if (manage_number, variant_id) in by_variant:
             continue
-        if pre_sku and (manage_number, *legacy_choices(selectors)) in legacy:
+        if pre_sku and (manage_number, *legacy_choices(variant_id)) in legacy:
             continue
         values = tuple(str(v) for v in (selectors or {}).values())
         records.append(VariantRecord(pk, manage_number, variant_id, item_number, merchant_sku, jan, title, values,
