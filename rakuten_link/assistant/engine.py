@@ -116,11 +116,32 @@ class SkuIndex:
         """Products whose whole name is in the title, the longest names only (the most specific)."""
         text = name_key(title)
         hits = {product for i in range(len(text) - GRAM + 1) for product in self.by_gram.get(text[i:i + GRAM], ())}
-        hits = {product for product in hits if self.names[product] in text}
+        hits = {product for product in hits if contains_whole(text, self.names[product])}
         if not hits:
             return []
         longest = max(len(self.names[p]) for p in hits)
         return sorted(p for p in hits if len(self.names[p]) == longest)
+
+
+def contains_whole(text: str, name: str) -> bool:
+    """``name`` in ``text`` without cutting a number or a latin word: 「シャツ1」 is not in 「シャツ1234」."""
+    start = text.find(name)
+    while start >= 0:
+        before = text[start - 1] if start else ""
+        end = start + len(name)
+        after = text[end] if end < len(text) else ""
+        if not (_joined(before, name[0]) or _joined(name[-1], after)):
+            return True
+        start = text.find(name, start + 1)
+    return False
+
+
+def _joined(left: str, right: str) -> bool:
+    """Two characters that would be one number or one latin word."""
+    if not left or not right:
+        return False
+    return (left.isdigit() and right.isdigit()) or (left.isascii() and left.isalpha() and right.isascii()
+                                                    and right.isalpha())
 
 
 def _gram_index(names: dict[str, str]) -> dict[str, list[str]]:

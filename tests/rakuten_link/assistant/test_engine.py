@@ -21,6 +21,7 @@ from rakuten_link.assistant.engine import (
     VARIANT_CODE,
     SkuRecord,
     VariantRecord,
+    contains_whole,
     propose,
 )
 from rakuten_link.assistant.normalise import code_key, jan_key, values_signature
@@ -168,3 +169,12 @@ def test_a_lower_level_outside_the_ambiguous_candidates_settles_nothing():
     variant = VariantRecord(1, "cap", "zz", item_number="CAP")
     skus = [SkuRecord(10, "CAP-BK", "CAP"), SkuRecord(11, "CAP-WH", "CAP"), SkuRecord(12, "ZZ")]
     assert {(p[0], p[3]) for p in one(variant, *skus)} == {(10, AMBIGUOUS), (11, AMBIGUOUS)}
+
+
+def test_a_name_is_not_found_inside_a_longer_number_or_word():
+    assert contains_whole("コットンtシャツ0042人気", "コットンtシャツ0042")
+    assert not contains_whole("コットンtシャツ1234", "コットンtシャツ1")
+    assert not contains_whole("xmugs", "mug")
+    assert contains_whole("白いmug2個", "mug")
+    variant = VariantRecord(1, "x", "v", title="コットンTシャツ 1234")
+    assert one(variant, SkuRecord(10, "A", "P", "コットンTシャツ 1")) == []
