@@ -22,6 +22,7 @@ from rakuten_link.admin import assistant_products, assistant_views
 from rakuten_link.assistant.accept import accept_pairs, reject_pair
 from rakuten_link.assistant.models import Confidence, MappingProposal
 
+VARIANT_LOOKUPS = ("variant__item__manage_number__iexact", "variant__variant_id")
 COLOURS: dict[str, str] = {Confidence.HIGH: "#2e7d32", Confidence.MEDIUM: "#ef6c00", Confidence.LOW: "#9e9e9e"}
 
 
@@ -78,6 +79,10 @@ class MappingProposalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        """An order line's link names its Rakuten SKU exactly (rakuten_link/admin/orders.py)."""
+        return lookup in VARIANT_LOOKUPS or super().lookup_allowed(lookup, value, request)
 
     def has_accept_permission(self, request) -> bool:
         """Accepting creates product mappings: the right to add them."""

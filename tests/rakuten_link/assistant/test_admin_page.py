@@ -122,3 +122,14 @@ def test_create_products_from_rakuten_previews_then_creates(admin_client, make_a
     assert sku.stock_levels.get(store=store).on_hand == 4
     assert ProductMapping.objects.get().sku == sku
     assert "楽天から自社商品を作成しました" in LogEntry.objects.latest("pk").change_message
+
+
+def test_a_waiting_order_line_links_to_its_proposals(admin_client, shop, make_order):
+    account, _skus, _variants = shop
+    order = make_order(account, lines=[(None, 1)], state=OrderState.NEEDS_ATTENTION)
+    order.lines.update(manage_number="tee", variant_id="m")
+    page = admin_client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    query = f"account__id__exact={account.pk}&amp;variant__item__manage_number__iexact=tee&amp;variant__variant_id=m"
+    assert f'{LIST}?{query}">候補を見る</a>' in page
+    found = admin_client.get(f"{LIST}?{query.replace('&amp;', '&')}").context["cl"].result_list
+    assert [p.variant.variant_id for p in found] == ["m"]
