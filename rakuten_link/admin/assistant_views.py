@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,8 +22,8 @@ from inventory.models import Sku
 from lib.audit import record_action
 from rakuten_link.assistant.accept import Accepted, accept_pairs, high_pairs, reject_pair
 from rakuten_link.assistant.models import Confidence, MappingProposal, Reason
-from rakuten_link.assistant.proposals import refresh_proposals, stored_counts
-from rakuten_link.models import CatalogueVariant, ProductMapping
+from rakuten_link.assistant.proposals import refresh_proposals, stored_counts, unmapped_variants
+from rakuten_link.models import CatalogueVariant
 
 CHANGELIST = "admin:rakuten_link_mappingproposal_changelist"
 PREVIEW_ROWS = 200
@@ -48,10 +48,8 @@ def summary_context(request) -> dict:
 
 def _left_to_map(account: EcAccount) -> int:
     """Variants on Rakuten with neither a mapping nor a proposal: what staff still map by hand."""
-    mapped = ProductMapping.objects.filter(account=account, manage_number=OuterRef("item__manage_number"),
-                                           variant_id=OuterRef("variant_id"))
-    return (CatalogueVariant.objects.filter(account=account, gone_at__isnull=True, item__gone_at__isnull=True)
-            .exclude(Exists(mapped)).exclude(proposals__isnull=False).count())
+    proposed = set(MappingProposal.objects.filter(account=account).values_list("variant_id", flat=True))
+    return sum(1 for variant in unmapped_variants(account) if variant.key not in proposed)
 
 
 def match_view(model_admin, request):

@@ -133,3 +133,13 @@ def test_a_waiting_order_line_links_to_its_proposals(admin_client, shop, make_or
     assert f'{LIST}?{query}">候補を見る</a>' in page
     found = admin_client.get(f"{LIST}?{query.replace('&amp;', '&')}").context["cl"].result_list
     assert [p.variant.variant_id for p in found] == ["m"]
+
+
+def test_left_to_map_counts_variants_without_mapping_or_proposal(admin_client, shop, make_catalogue):
+    account, skus, _variants = shop
+    make_catalogue(account, {"bag": [dict(variant_id="白×S", pre_sku=True, selectors={"カラー": "白", "サイズ": "S"}),
+                                     dict(variant_id="x", merchant_sku_id="NOPE")]})
+    ProductMapping.objects.create(account=account, manage_number="bag", legacy_h_choice="白", legacy_v_choice="S",
+                                  sku=skus["S"])
+    page = admin_client.get(LIST, {"account__id__exact": account.pk})
+    assert page.context["assistant_left"] == 1  # bag / x; the 横軸/縦軸 choice is mapped
