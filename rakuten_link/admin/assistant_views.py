@@ -21,7 +21,7 @@ from accounts.models import EcAccount
 from inventory.models import Sku
 from lib.audit import record_action
 from rakuten_link.assistant.accept import Accepted, accept_pairs, high_pairs, reject_pair
-from rakuten_link.assistant.models import Confidence, MappingProposal, Reason
+from rakuten_link.assistant.models import Confidence, MappingProposal, MatchingRun, Reason
 from rakuten_link.assistant.proposals import refresh_proposals, stored_counts, unmapped_variants
 from rakuten_link.models import CatalogueVariant
 
@@ -41,9 +41,11 @@ def summary_context(request) -> dict:
     counts = stored_counts(account)
     levels = [(Confidence(level).label, level, counts.clean[level], counts.conflicts[level]) for level in Confidence]
     reasons = [(Reason(reason).label, reason, n) for reason, n in sorted(counts.reasons.items())]
+    matched_at = MatchingRun.objects.filter(account=account).values_list("matched_at", flat=True).first()
+    pulled_at = CatalogueVariant.objects.filter(account=account).aggregate(t=Max("pulled_at"))["t"]
     return {"assistant_accounts": accounts, "assistant_account": account, "assistant_levels": levels,
-            "assistant_reasons": reasons, "assistant_left": _left_to_map(account),
-            "assistant_matched_at": MappingProposal.objects.filter(account=account).aggregate(t=Max("created_at"))["t"]}
+            "assistant_reasons": reasons, "assistant_left": _left_to_map(account), "assistant_matched_at": matched_at,
+            "assistant_stale": pulled_at is not None and (matched_at is None or pulled_at > matched_at)}
 
 
 def _left_to_map(account: EcAccount) -> int:

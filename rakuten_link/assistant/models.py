@@ -84,3 +84,17 @@ class RejectedPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id} ↛ {self.sku_id}"
+
+
+class MatchingRun(models.Model):
+    """When an account's catalogue was last matched: the page asks to match again after a newer pull."""
+
+    account = models.OneToOneField(EcAccount, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
+    matched_at = models.DateTimeField(_("matched at"))
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.matched_at:%Y-%m-%d %H:%M}"

@@ -12,11 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import EcAccount
 from inventory.models import Sku
 from rakuten_link.assistant.engine import Proposal, SkuRecord, VariantRecord, propose
-from rakuten_link.assistant.models import MappingProposal, RejectedPair
+from rakuten_link.assistant.models import MappingProposal, MatchingRun, RejectedPair
 from rakuten_link.models import CatalogueVariant, ProductMapping
 
 BATCH = 2000
@@ -109,6 +110,7 @@ def refresh_proposals(account: EcAccount, *, dry_run: bool = False) -> Counts:
             rows = [MappingProposal(account=account, variant_id=p.variant, sku_id=p.sku, confidence=p.confidence,
                                     reason=p.reason, conflict=p.conflict) for p in proposals]
             MappingProposal.objects.bulk_create(rows, batch_size=BATCH)
+            MatchingRun.objects.update_or_create(account=account, defaults={"matched_at": timezone.now()})
     return count(variants, proposals)
 
 

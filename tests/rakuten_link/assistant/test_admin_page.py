@@ -3,16 +3,19 @@ one row's accept and reject, pick another SKU, permissions."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from inventory.models import Product, Sku
 from orders.models import OrderState
 from rakuten_link.assistant.models import MappingProposal, RejectedPair
 from rakuten_link.assistant.proposals import refresh_proposals
-from rakuten_link.models import ProductMapping
+from rakuten_link.models import CatalogueVariant, ProductMapping
 
 LIST = reverse("admin:rakuten_link_mappingproposal_changelist")
 ACCEPT_HIGH = reverse("admin:rakuten_link_mappingproposal_accept_high")
@@ -143,3 +146,18 @@ def test_left_to_map_counts_variants_without_mapping_or_proposal(admin_client, s
                                   sku=skus["S"])
     page = admin_client.get(LIST, {"account__id__exact": account.pk})
     assert page.context["assistant_left"] == 1  # bag / x; the 横軸/縦軸 choice is mapped
+
+
+def test_a_pull_after_the_last_matching_asks_to_match_again(admin_client, shop):
+    account, _skus, variants = shop
+    page = admin_client.get(LIST, {"account__id__exact": account.pk})
+    assert not page.context["assistant_stale"]
+    CatalogueVariant.objects.filter(pk=variants[0].pk).update(pulled_at=timezone.now() + timedelta(seconds=5))
+    page = admin_client.get(LIST, {"account__id__exact": account.pk})
+    assert "再照合してください" in page.content.decode()
+    MappingProposal.objects.all().delete()
+    CatalogueVariant.objects.update(gone_at=timezone.now())  # nothing left to propose
+    admin_client.post(reverse("admin:rakuten_link_mappingproposal_match"), {"account": account.pk})
+    CatalogueVariant.objects.update(pulled_at=timezone.now() - timedelta(seconds=5))
+    assert not admin_client.get(LIST, {"account__id__exact": account.pk}).context["assistant_stale"]
+    assert "カタログを再照合しました" in LogEntry.objects.latest("pk").change_message
