@@ -96,6 +96,8 @@ class RakutenLineInline(LineInline):
                            query, _("see proposals"))
 
 
+RAKUTEN_INLINES: dict[type, type] = {PackageInline: RakutenPackageInline, LineInline: RakutenLineInline}
+
 admin.site.unregister(Order)
 
 
@@ -103,8 +105,7 @@ admin.site.unregister(Order)
 class RakutenOrderAdmin(OrderAdmin):
     actions = [*OrderAdmin.actions, "rematch_lines", order_bulk.confirm_selected, order_bulk.ship_selected]
     change_form_template = "admin/rakuten_link/order/change_form.html"
-    inlines = [{PackageInline: RakutenPackageInline, LineInline: RakutenLineInline}.get(inline, inline)
-               for inline in OrderAdmin.inlines]
+    inlines = [RAKUTEN_INLINES.get(inline, inline) for inline in OrderAdmin.inlines]
 
     def get_urls(self):
         own = [path("fetch/", self.admin_site.admin_view(self.fetch_view), name="orders_order_fetch"),
