@@ -126,9 +126,14 @@ class MappingProposalAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Accept the selected proposals"), permissions=["accept"])
     def accept_selected(self, request, queryset):
-        for account, pairs in _by_account(queryset).items():
+        """Clean proposals only: a conflict is accepted one row at a time, after a look (never in bulk)."""
+        conflicts = queryset.exclude(conflict="").count()
+        for account, pairs in _by_account(queryset.filter(conflict="")).items():
             result = accept_pairs(account, pairs, user=request.user, how=_("selected rows"))
             assistant_views.announce(self, request, result)
+        if conflicts:
+            self.message_user(request, _("%(n)d selected proposals in conflict were left: accept them one by one.")
+                              % {"n": conflicts}, messages.WARNING)
 
     @admin.action(description=gettext_lazy("Reject the selected proposals"), permissions=["accept"])
     def reject_selected(self, request, queryset):

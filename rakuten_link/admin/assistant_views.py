@@ -73,14 +73,26 @@ def accept_high_view(model_admin, request):
     """GET: what accepting all high-confidence proposals would create; POST: create it."""
     _require(model_admin.has_accept_permission(request))
     account = get_object_or_404(EcAccount, pk=request.POST.get("account") or request.GET.get("account") or 0)
+    matched = _matched_stamp(account)
     if request.method == "POST":
+        if request.POST.get("matched") != matched:  # matched again since the preview: it showed other rows
+            model_admin.message_user(request, _("The proposals were matched again after the preview; nothing was "
+                                                "created. Check the new preview."), messages.ERROR)
+            return redirect(f"{reverse('admin:rakuten_link_mappingproposal_accept_high')}?account={account.pk}")
         result = accept_pairs(account, high_pairs(account), user=request.user, how=_("accept all high confidence"))
         announce(model_admin, request, result)
         return _back(account)
     rows = (MappingProposal.objects.filter(account=account, confidence=Confidence.HIGH, conflict="")
             .select_related("variant__item", "sku").order_by("variant__item__manage_number", "variant__variant_id"))
     return _render(model_admin, request, "accept_high.html", _("Accept all high-confidence proposals"), {
-        "account": account, "total": rows.count(), "rows": rows[:PREVIEW_ROWS], "shown": PREVIEW_ROWS})
+        "account": account, "total": rows.count(), "rows": rows[:PREVIEW_ROWS], "shown": PREVIEW_ROWS,
+        "matched": matched})
+
+
+def _matched_stamp(account: EcAccount) -> str:
+    """Which matching the preview showed: accepting refuses when the proposals were replaced since."""
+    at = MatchingRun.objects.filter(account=account).values_list("matched_at", flat=True).first()
+    return at.isoformat() if at else ""
 
 
 def decide_view(model_admin, request, decision: str):
@@ -88,8 +100,11 @@ def decide_view(model_admin, request, decision: str):
     _require(model_admin.has_accept_permission(request))
     if request.method != "POST" or decision not in ("accept", "reject"):
         return HttpResponseNotAllowed(["POST"])
-    proposals = MappingProposal.objects.select_related("account")
-    proposal = get_object_or_404(proposals, pk=request.POST.get("proposal") or 0)
+    proposal = MappingProposal.objects.select_related("account").filter(pk=request.POST.get("proposal") or 0).first()
+    if proposal is None:
+        model_admin.message_user(request, _("That proposal is gone: it was decided or matched again meanwhile."),
+                                 messages.WARNING)
+        return redirect(CHANGELIST)
     account = proposal.account
     if decision == "accept":
         announce(model_admin, request, accept_pairs(account, [(proposal.variant_id, proposal.sku_id)],

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from inventory.models import Product, Sku
 from orders.models import OrderState
-from rakuten_link.assistant.models import MappingProposal, RejectedPair
+from rakuten_link.assistant.models import MappingProposal, MatchingRun, RejectedPair
 from rakuten_link.assistant.proposals import refresh_proposals
 from rakuten_link.models import CatalogueVariant, ProductMapping
 
@@ -56,7 +56,7 @@ def test_accept_all_high_previews_then_creates_in_one_click(admin_client, shop, 
     preview = admin_client.get(ACCEPT_HIGH, {"account": account.pk})
     assert preview.status_code == 200 and preview.context["total"] == 2
     assert not ProductMapping.objects.exists()  # the preview writes nothing
-    response = admin_client.post(ACCEPT_HIGH, {"account": account.pk})
+    response = admin_client.post(ACCEPT_HIGH, {"account": account.pk, "matched": preview.context["matched"]})
     assert response.status_code == 302
     assert set(ProductMapping.objects.values_list("variant_id", "sku__code")) == {("s", "TEE-S"), ("m", "TEE-M")}
     entry = LogEntry.objects.get()
@@ -161,3 +161,28 @@ def test_a_pull_after_the_last_matching_asks_to_match_again(admin_client, shop):
     CatalogueVariant.objects.update(pulled_at=timezone.now() - timedelta(seconds=5))
     assert not admin_client.get(LIST, {"account__id__exact": account.pk}).context["assistant_stale"]
     assert "カタログを再照合しました" in LogEntry.objects.latest("pk").change_message
+
+
+def test_accept_all_refuses_when_matched_again_after_the_preview(admin_client, shop):
+    account, _skus, _variants = shop
+    preview = admin_client.get(ACCEPT_HIGH, {"account": account.pk})
+    refresh_proposals(account)
+    MatchingRun.objects.filter(account=account).update(matched_at=timezone.now() + timedelta(seconds=1))
+    response = admin_client.post(ACCEPT_HIGH, {"account": account.pk, "matched": preview.context["matched"]},
+                                 follow=True)
+    assert "再照合されたため、何も作成していません" in response.content.decode()
+    assert not ProductMapping.objects.exists()
+
+
+def test_the_bulk_action_leaves_conflicts_for_one_by_one(admin_client, shop):
+    _account, _skus, _variants = shop
+    chosen = list(MappingProposal.objects.values_list("pk", flat=True))
+    response = admin_client.post(LIST, {"action": "accept_selected", "_selected_action": chosen}, follow=True)
+    assert set(ProductMapping.objects.values_list("variant_id", flat=True)) == {"s", "m"}
+    assert "競合のある 2 件は承認していません" in response.content.decode()
+
+
+def test_a_row_decided_elsewhere_meanwhile_is_said_not_a_404(admin_client, shop):
+    response = admin_client.post(reverse("admin:rakuten_link_mappingproposal_decide", args=["accept"]),
+                                 {"proposal": 999999}, follow=True)
+    assert response.status_code == 200 and "この提案はもうありません" in response.content.decode()
