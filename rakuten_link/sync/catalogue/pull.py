@@ -36,6 +36,7 @@ def pull_catalogue(*, account: EcAccount, client, run: SyncRun, **_options) -> J
     counts = {"resumed": int(resumed), "searches": 0, "fresh_reads": 0, "stock_reads": 0}
     if state.phase == "items":
         _walk(state, client, counts)
+        assert state.started_at is not None  # set by _begin, cleared only by _finish
         gone_items, gone_variants = mark_gone(account, state.started_at, timezone.now())
         counts.update(gone_items=gone_items, gone_variants=gone_variants)
         _save(state, phase="stock", stock_after_id=0)
