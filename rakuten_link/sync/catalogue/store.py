@@ -16,6 +16,7 @@ from lib.fastwrite import insert_rows, update_rows
 from rakuten_link.mappings.verdicts import variant_choices
 from rakuten_link.models import CatalogueItem, CatalogueVariant
 from rakuten_link.rms.types import RmsItem, RmsVariant
+from rakuten_link.sync.catalogue.watch import flag_gone_mappings
 
 ITEM_FIELDS = ("item_number", "title", "hidden", "genre_id", "price", "rms_updated_at", "gone_at", "pulled_at")
 VARIANT_FIELDS = ("merchant_sku_id", "selectors", "jan", "article_number", "pre_sku", "gone_at", "pulled_at")
@@ -83,16 +84,27 @@ def _store_variants(account: EcAccount, items: Sequence[RmsItem], ids: dict[str,
     insert_rows(inserts)
     update_rows(updates, VARIANT_FIELDS)
     # A variant this write did not name is gone from its item (stamped with ``at`` only when written now).
-    CatalogueVariant.objects.filter(item_id__in=ids.values(), gone_at__isnull=True).exclude(pulled_at=at).update(
-        gone_at=at)
+    _mark_variants_gone(account, CatalogueVariant.objects.filter(item_id__in=ids.values(), gone_at__isnull=True)
+                        .exclude(pulled_at=at), at)
     return len(inserts) + len(updates)
+
+
+def _mark_variants_gone(account: EcAccount, variants, at: datetime) -> int:
+    """Set ``gone_at`` and turn the mappings of those variants to error (sync/catalogue/watch.py)."""
+    gone = list(variants.values_list("id", "item__manage_number", "variant_id", "pre_sku"))
+    if not gone:
+        return 0
+    CatalogueVariant.objects.filter(id__in=[row[0] for row in gone]).update(gone_at=at)
+    flag_gone_mappings(account, [row[1:] for row in gone], at)
+    return len(gone)
 
 
 def mark_gone(account: EcAccount, started_at: datetime, at: datetime) -> tuple[int, int]:
     """Items (and their variants) a complete pull begun at ``started_at`` did not see: gone at ``at``."""
     items = CatalogueItem.objects.filter(account=account, gone_at__isnull=True, pulled_at__lt=started_at)
     gone_ids = list(items.values_list("id", flat=True))
-    variants = CatalogueVariant.objects.filter(item_id__in=gone_ids, gone_at__isnull=True).update(gone_at=at)
+    variants = _mark_variants_gone(account, CatalogueVariant.objects.filter(item_id__in=gone_ids,
+                                                                           gone_at__isnull=True), at)
     return CatalogueItem.objects.filter(id__in=gone_ids).update(gone_at=at), variants
 
 
