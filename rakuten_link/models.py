@@ -291,4 +291,5 @@ class DriftReport(models.Model):
 # Listings and the catalogue live in their own packages; importing them here makes them models of this app.
 from rakuten_link.assistant.models import MappingProposal, MatchingRun, RejectedPair  # noqa: E402, F401
 from rakuten_link.catalogue.models import CatalogueItem, CataloguePull, CatalogueVariant  # noqa: E402, F401
+from rakuten_link.functions.models import ApiFunctionCheck  # noqa: E402, F401
 from rakuten_link.listing.models import Listing, ListingStatus, ListingTemplate  # noqa: E402, F401

@@ -27,7 +27,8 @@ class RakutenEcAccountAdmin(EcAccountAdmin):
     actions = ["recheck_accounts", "pause_account_jobs", "resume_account_jobs"]
 
     def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "open_orders_refresh", "catalogue_pull")
+        return (*super().get_readonly_fields(request, obj), "open_orders_refresh", "catalogue_pull",
+                "rms_functions")
 
     def get_fieldsets(self, request, obj=None):
         """The refresh state goes with the automatic jobs (the fieldset holding job_fetch_orders); the catalogue
@@ -42,7 +43,8 @@ class RakutenEcAccountAdmin(EcAccountAdmin):
                 break
         else:
             fieldsets.append((gettext_lazy("Open orders"), {"fields": ("open_orders_refresh",)}))
-        return [*fieldsets, (gettext_lazy("Rakuten catalogue"), {"fields": ("catalogue_pull",)})]
+        return [*fieldsets, (gettext_lazy("RMS API functions"), {"fields": ("rms_functions",)}),
+                (gettext_lazy("Rakuten catalogue"), {"fields": ("catalogue_pull",)})]
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -57,6 +59,10 @@ class RakutenEcAccountAdmin(EcAccountAdmin):
     @admin.display(description=gettext_lazy("catalogue"))
     def catalogue_pull(self, obj: EcAccount) -> str:
         return mark_safe(catalogue.panel(obj)) if obj is not None and obj.pk else "—"  # noqa: S308 (our template)
+
+    @admin.display(description=gettext_lazy("functions (✓ enabled / ✗ not enabled)"))
+    def rms_functions(self, obj: EcAccount) -> str:
+        return mark_safe(catalogue.functions_panel(obj)) if obj is not None and obj.pk else "—"  # noqa: S308
 
     def pull_catalogue_view(self, request, object_id: int):
         return catalogue.pull_view(self, request, object_id)

@@ -1,4 +1,5 @@
-"""The account page's catalogue panel: the last pull, a progress bar while one runs, and the button that queues one."""
+"""The account page's Rakuten panels: the catalogue (last pull, progress bar, the button that queues a pull) and
+the ✓/✗ list of the RMS API functions the account's jobs need."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
 from lib.audit import record_action
-from rakuten_link.models import CatalogueItem, CataloguePull, CatalogueVariant, JobKind
+from rakuten_link.functions.records import guidance, needed_functions
+from rakuten_link.models import ApiFunctionCheck, CatalogueItem, CataloguePull, CatalogueVariant, JobKind
+from rakuten_link.wording import function_label
 
 TASK = "rakuten_link.tasks.run_for_account"
 ITEMS_SHARE = 90  # percent of the bar for the item walk; the stock reads take the rest
@@ -78,3 +81,18 @@ def status_view(model_admin, request, object_id: int):
     if not model_admin.has_view_permission(request, account):
         raise PermissionDenied
     return JsonResponse(asdict(pull_state(account)))
+
+
+def functions_panel(account: EcAccount) -> str:
+    """The ✓/✗ list: every function the account's jobs need, plus any other a job found switched off."""
+    checks = {c.function: c for c in ApiFunctionCheck.objects.filter(account=account)}
+    wanted = needed_functions(account)
+    wanted += sorted(f for f, c in checks.items() if c.enabled is False and f not in wanted)
+    rows = []
+    for function in wanted:
+        check = checks.get(function)
+        enabled = None if check is None else check.enabled
+        rows.append({"mark": "?" if enabled is None else "✓" if enabled else "✗", "enabled": enabled,
+                     "label": function_label(function), "guidance": guidance(function) if enabled is False else "",
+                     "checked_at": check.checked_at if check else None})
+    return render_to_string("admin/rakuten_link/account/functions_panel.html", {"rows": rows})

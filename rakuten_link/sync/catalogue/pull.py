@@ -36,6 +36,7 @@ def pull_catalogue(*, account: EcAccount, client, run: SyncRun, **_options) -> J
     counts = {"resumed": int(resumed), "searches": 0, "fresh_reads": 0, "stock_reads": 0}
     if state.phase == "items":
         _walk(state, client, counts)
+        assert state.started_at is not None  # set by _begin, cleared only by _finish
         gone_items, gone_variants = mark_gone(account, state.started_at, timezone.now())
         counts.update(gone_items=gone_items, gone_variants=gone_variants)
         _save(state, phase="stock", stock_after_id=0)
@@ -99,17 +100,17 @@ def _read_fresh(state: CataloguePull, client, counts: dict, *, everything: bool)
 def _stock(state: CataloguePull, client, counts: dict) -> None:
     """Rakuten's quantity of every live SKU-era variant, 1000 per inventories bulk-get."""
     variants = (CatalogueVariant.objects.filter(account=state.account, gone_at__isnull=True, pre_sku=False)
-                .select_related("item").only("id", "variant_id", "item__manage_number").order_by("id"))
+                .order_by("id").values_list("id", "item__manage_number", "variant_id", "quantity"))
     while True:
         rows = list(variants.filter(id__gt=state.stock_after_id)[:INVENTORY_GET_BATCH])
         if not rows:
             return
-        records = client.bulk_get_inventories([(row.item.manage_number, row.variant_id) for row in rows])
+        records = client.bulk_get_inventories([(row[1], row[2]) for row in rows])
         counts["stock_reads"] += 1
         quantities = {(r.manage_number, r.variant_id): r.quantity for r in records}
         with transaction.atomic():
             set_quantities(rows, quantities)
-            _save(state, stock_after_id=rows[-1].id)
+            _save(state, stock_after_id=rows[-1][0])
 
 
 def _finish(state: CataloguePull) -> None:

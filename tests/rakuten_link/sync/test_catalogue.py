@@ -128,3 +128,31 @@ def test_a_second_pull_marks_a_gone_item_and_adds_a_new_variant(rms, account, sh
     sku_era = sum(1 for key, kind in shop.kinds.items() if kind != "pre_sku") - len(gone_variants) + 1
     assert {k: _calls(rms, k) for k in (SEARCH, BULK_GET, STOCK)} == _minimum(len(shop.items) - 1, sku_era, 1)
     assert CatalogueItem.objects.count() == len(shop.items)  # nothing deleted
+
+
+def test_a_gone_variant_turns_its_mapping_to_error_and_keeps_it(rms, account, shop, make_sku, make_mapping):
+    _pull(account)
+    items = rms.state.items_of(SHOP)
+    multi = next(mn for mn, item in items.items() if len(item.get("variants") or {}) > 1)
+    dropped, kept = list(items[multi]["variants"])[:2]
+    legacy = next(mn for mn, item in items.items() if "legacyChoices" in item)
+    choice = items[legacy]["legacyChoices"]["choices"][0]
+    sku = make_sku()
+    gone_mapping = make_mapping(account, multi, dropped, sku)
+    kept_mapping = make_mapping(account, multi, kept, make_sku())
+    legacy_mapping = make_mapping(account, legacy, "", make_sku(), legacy_h_choice=choice["h"],
+                                  legacy_v_choice=choice["v"])
+    body = {k: v for k, v in items[multi].items() if k not in ("created", "updated")}
+    del body["variants"][dropped]
+    store_item(rms.state, SHOP, multi, body, timezone.localtime())
+    del items[legacy]  # the whole pre-SKU item is gone
+
+    run = _pull(account)
+
+    assert run.status == "success", run.error
+    for mapping in (gone_mapping, legacy_mapping):
+        mapping.refresh_from_db()
+        assert mapping.status == "error" and "楽天" in mapping.status_message
+    kept_mapping.refresh_from_db()
+    assert kept_mapping.status == "ok"
+    assert CatalogueVariant.objects.get(item__manage_number=multi, variant_id=dropped).gone_at is not None
