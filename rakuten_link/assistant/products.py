@@ -135,13 +135,16 @@ def _existing_products(new: list[Planned]) -> set[str]:
 
 
 def _csv(new: list[Planned], existing_products: set[str]) -> bytes:
-    """The SKU import's file: a product we have keeps its name and price (blank cells)."""
+    """The SKU import's file. A product's name and price are given on its first row only (blank = given on
+    another row), so two items with one 商品番号 make one product; a product we have keeps its name and price."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
+    given = set(existing_products)
     for p in new:
-        kept = p.product_code in existing_products
-        row = [p.product_code, "" if kept else p.product_name, "" if kept or p.price is None else p.price,
+        first = p.product_code not in given
+        given.add(p.product_code)
+        row = [p.product_code, p.product_name if first else "", p.price if first and p.price is not None else "",
                p.sku_code, p.sku_name, p.jan]
         for name, value in list(p.options.items())[:MAX_OPTIONS]:
             row += [name, value]

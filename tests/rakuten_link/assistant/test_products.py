@@ -94,3 +94,15 @@ def test_command(catalogue):
     assert "SKUs created 0" in out.getvalue() and "mappings created 0" in out.getvalue()
     with pytest.raises(CommandError, match="no store"):
         call_command("import_catalogue_products", "--account", "楽天本店", "--store", "NOPE")
+
+
+def test_two_items_with_one_item_number_make_one_product(make_account, make_catalogue):
+    account = make_account()
+    make_catalogue(account, {"cap-a": [dict(variant_id="a", merchant_sku_id="CAP-A")]}, item_number="CAP",
+                   title="キャップ（春）", price=1980)
+    make_catalogue(account, {"cap-b": [dict(variant_id="b", merchant_sku_id="CAP-B")]}, item_number="CAP",
+                   title="キャップ（秋）", price=2180)
+    report = import_catalogue_products(account)
+    assert report.errors == []
+    assert list(Product.objects.values_list("code", "name", "price")) == [("CAP", "キャップ（春）", 1980)]
+    assert sorted(Sku.objects.values_list("code", "product__code")) == [("CAP-A", "CAP"), ("CAP-B", "CAP")]
