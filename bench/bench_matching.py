@@ -18,7 +18,9 @@ level; "recall_high" counts high-confidence proposals only. Targets: seconds ≤
 ``--db`` adds what `manage.py match_catalogue` costs on a throwaway SQLite database (bench_inventory_support):
 the same catalogue stored as CatalogueItem / CatalogueVariant rows and our Product / Sku rows, then
 "db_match_seconds" (records read, engine, proposals replaced), its peak heap, and "db_accept_seconds" for
-accepting every high-confidence proposal (the mappings written, the proposals removed, the audit entry).
+accepting every high-confidence proposal (the mappings written, the proposals removed, the audit entry), and
+"db_products_seconds" for creating our products from a second shop's catalogue of the same size (codes of its
+own) with Rakuten's quantities as a store's opening count.
 The last line printed is one JSON object.
 """
 
@@ -149,9 +151,38 @@ def measure_db(seeded: Seeded) -> dict:
     user = get_user_model().objects.create_user("bench", is_staff=True)
     started = time.perf_counter()
     accepted = accept_pairs(account, high_pairs(account), user=user, how="bench")
+    accept_seconds = time.perf_counter() - started
     return {"db_match_seconds": round(matched, 2), "db_match_peak_mib": round(peak / 2**20, 1),
-            "db_accept_seconds": round(time.perf_counter() - started, 2), "db_high": counts.clean["high"],
-            "db_mappings_created": accepted.created}
+            "db_accept_seconds": round(accept_seconds, 2), "db_high": counts.clean["high"],
+            "db_mappings_created": accepted.created, **measure_products(seeded, user)}
+
+
+def measure_products(seeded: Seeded, user) -> dict:
+    """Our products created from a second shop's catalogue (codes of its own), with an opening count."""
+    from django.utils import timezone
+
+    from accounts.models import EcAccount
+    from inventory.models import Store
+    from rakuten_link.assistant.products import import_catalogue_products
+    from rakuten_link.models import CatalogueItem, CatalogueVariant
+
+    now = timezone.now()
+    account = EcAccount.objects.create(name="bench-new", shop_url="https://www.rakuten.co.jp/bench-new/",
+                                       service_secret="SP000002_x", license_key="SL000002_x")
+    store = Store.objects.create(code="EC", name="EC")
+    items = {v.manage_number: CatalogueItem(account=account, manage_number=f"n{v.manage_number}",
+                                            item_number=f"N{v.item_number}", title=v.title, price=1980, pulled_at=now)
+             for v in seeded.variants}
+    CatalogueItem.objects.bulk_create(items.values(), batch_size=2000)
+    ids = dict(CatalogueItem.objects.filter(account=account).values_list("manage_number", "pk"))
+    CatalogueVariant.objects.bulk_create([
+        CatalogueVariant(item_id=ids[f"n{v.manage_number}"], account=account, variant_id=v.variant_id, quantity=3,
+                         merchant_sku_id=f"N{v.key}", selectors={f"o{i}": x for i, x in enumerate(v.values)},
+                         pulled_at=now) for v in seeded.variants], batch_size=2000)
+    started = time.perf_counter()
+    report = import_catalogue_products(account, store=store, user=user)
+    return {"db_products_seconds": round(time.perf_counter() - started, 2), "db_skus_created": report.skus_created,
+            "db_opening_units": report.opening_units, "db_products_errors": len(report.errors)}
 
 
 def main() -> int:
