@@ -10,16 +10,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_q.tasks import async_task
 
 from accounts.models import EcAccount
 from inventory.models import Store
-from lib.audit import record_action
-from rakuten_link.assistant.products import import_catalogue_products
+from rakuten_link.assistant.products import BACKGROUND_ABOVE, import_catalogue_products, record_import
 
+TASK = "rakuten_link.assistant.products.import_in_background"
 RIGHTS = ("inventory.add_product", "inventory.add_sku", "rakuten_link.add_productmapping")
 
 
@@ -38,16 +40,18 @@ def create_products_view(model_admin, request):
     if store is not None and not request.user.has_perm("inventory.change_stocklevel"):
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
+        planned = import_catalogue_products(account, store=store, dry_run=True)
+        if len(planned.planned) > BACKGROUND_ABOVE and not planned.errors:
+            args = (account.pk, store.pk if store else None, request.user.pk)
+            transaction.on_commit(lambda: async_task(TASK, *args, task_name=f"catalogue-products-{account.pk}"))
+            model_admin.message_user(request, _("%(n)d Rakuten SKUs are being created as our products by a worker; "
+                                                "the audit trail records the result.") % {"n": len(planned.planned)})
+            return redirect("admin:rakuten_link_mappingproposal_changelist")
         report = import_catalogue_products(account, store=store, user=request.user)
         if report.errors:
             model_admin.message_user(request, _("Nothing was created: fix the rows listed below."), messages.ERROR)
         else:
-            counts = {"p": report.products_created, "s": report.skus_created, "m": report.mappings_created,
-                      "u": report.opening_units}
-            detail = _("Created our products from Rakuten: %(p)d products, %(s)d SKUs, %(m)d mappings, opening "
-                       "count %(u)d units.") % counts
-            record_action(request.user, account, detail)
-            model_admin.message_user(request, detail, messages.SUCCESS)
+            model_admin.message_user(request, record_import(request.user, account, report), messages.SUCCESS)
             return redirect("admin:rakuten_link_productmapping_changelist")
     else:
         report = import_catalogue_products(account, store=store, dry_run=True)

@@ -25,6 +25,7 @@ from inventory.models import MovementKind, Product, Sku, StockMovement, Store
 from inventory.services import MovementSpec, apply_stock_movements
 from inventory.sku_imports import SkuImportReport, import_skus_csv
 from inventory.sku_rows import MAX_OPTIONS
+from lib.audit import record_action
 from rakuten_link.assistant.accept import create_mappings, finish
 from rakuten_link.assistant.normalise import jan_key
 from rakuten_link.assistant.proposals import legacy_choices, mapped_variant_keys
@@ -32,6 +33,7 @@ from rakuten_link.models import CatalogueVariant
 
 MAX_CODE = 64  # Sku.code and Product.code
 PREVIEW_ROWS = 200
+BACKGROUND_ABOVE = 2000  # variants: more are created by a worker, not within the page's request (bench_matching)
 HEADER = ["商品コード", "商品名", "価格", "SKUコード", "SKU名", "JANコード"] + [
     label for n in range(1, MAX_OPTIONS + 1) for label in (f"選択肢名{n}", f"選択肢{n}")]
 
@@ -173,3 +175,26 @@ def _opening_counts(account, store: Store, planned: list[Planned], codes: dict, 
                                   idempotency_key=f"rakuten-opening:{store.pk}:{sku_id}"))
     apply_stock_movements(specs, returning=False)
     report.opening_skus, report.opening_units = len(specs), sum(spec.quantity for spec in specs)
+
+
+def record_import(user, account: EcAccount, report: ProductImport) -> str:
+    """The audit entry of a creation from the page (or its worker); returns its text."""
+    counts = {"p": report.products_created, "s": report.skus_created, "m": report.mappings_created,
+              "u": report.opening_units}
+    detail = _("Created our products from Rakuten: %(p)d products, %(s)d SKUs, %(m)d mappings, opening "
+               "count %(u)d units.") % counts
+    if report.errors:
+        detail = _("Creating our products from Rakuten was refused; nothing was written: %(error)s") % {
+            "error": report.errors[0]}
+    record_action(user, account, detail)
+    return detail
+
+
+def import_in_background(account_id: int, store_id: int | None, user_id: int) -> str:
+    """The Django-Q2 task the page queues for a large catalogue: the same import, audited under its user."""
+    from django.contrib.auth import get_user_model
+
+    account = EcAccount.objects.get(pk=account_id)
+    user = get_user_model().objects.get(pk=user_id)
+    store = Store.objects.get(pk=store_id) if store_id else None
+    return record_import(user, account, import_catalogue_products(account, store=store, user=user))

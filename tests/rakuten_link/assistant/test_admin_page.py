@@ -186,3 +186,23 @@ def test_a_row_decided_elsewhere_meanwhile_is_said_not_a_404(admin_client, shop)
     response = admin_client.post(reverse("admin:rakuten_link_mappingproposal_decide", args=["accept"]),
                                  {"proposal": 999999}, follow=True)
     assert response.status_code == 200 and "この提案はもうありません" in response.content.decode()
+
+
+def test_a_large_catalogue_is_created_by_a_worker(admin_client, admin_user, make_account, make_catalogue,
+                                                  monkeypatch, django_capture_on_commit_callbacks):
+    from rakuten_link.assistant.products import import_in_background
+
+    account = make_account(name="楽天大型店")
+    make_catalogue(account, {"cap": [dict(variant_id="bk", merchant_sku_id="CAP-BK")]}, title="キャップ")
+    queued = []
+    monkeypatch.setattr("rakuten_link.admin.assistant_products.BACKGROUND_ABOVE", 0)
+    monkeypatch.setattr("rakuten_link.admin.assistant_products.async_task", lambda *a, **k: queued.append(a))
+    url = reverse("admin:rakuten_link_mappingproposal_create_products")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {"account": account.pk})
+    assert queued == [("rakuten_link.assistant.products.import_in_background", account.pk, None, admin_user.pk)]
+    assert not Sku.objects.exists()
+    import_in_background(*queued[0][1:])  # what the worker runs
+    assert Sku.objects.get().code == "CAP-BK" and ProductMapping.objects.get().sku.code == "CAP-BK"
+    entry = LogEntry.objects.latest("pk")
+    assert entry.user == admin_user and "楽天から自社商品を作成しました" in entry.change_message
