@@ -87,7 +87,8 @@ def import_catalogue_products(account: EcAccount, *, store: Store | None = None,
             return report
         report.skus_created = sku_report.created
         report.products_created = Product.objects.count() - products_before
-        codes = dict(Sku.objects.filter(code__in=[p.sku_code for p in report.planned]).values_list("code", "pk"))
+        codes = _by_chunk(lambda chunk: Sku.objects.filter(code__in=chunk).values_list("code", "pk"),
+                          [p.sku_code for p in report.planned])
         accepted, manage_numbers = create_mappings(account, [(p.variant, codes[p.sku_code]) for p in report.planned])
         report.mappings_created = accepted.created
         if store is not None:
@@ -161,8 +162,10 @@ def _line_label(new: list[Planned], line: int) -> str:
 
 def _opening_counts(account, store: Store, planned: list[Planned], codes: dict, user, report: ProductImport) -> None:
     """Rakuten's quantity as the first count of each new SKU in the store, once (an idempotency key each)."""
-    skus = {sku.pk: sku for sku in Sku.objects.filter(pk__in=[codes[p.sku_code] for p in planned])}
-    counted = set(StockMovement.objects.filter(store=store, sku_id__in=list(skus)).values_list("sku_id", flat=True))
+    skus = _by_chunk(lambda chunk: ((sku.pk, sku) for sku in Sku.objects.filter(pk__in=chunk)),
+                     [codes[p.sku_code] for p in planned])
+    counted = set(_by_chunk(lambda chunk: StockMovement.objects.filter(store=store, sku_id__in=chunk)
+                            .values_list("sku_id", "sku_id").distinct(), list(skus)))
     specs = []
     for p in planned:
         sku_id = codes[p.sku_code]
@@ -175,6 +178,14 @@ def _opening_counts(account, store: Store, planned: list[Planned], codes: dict, 
                                   idempotency_key=f"rakuten-opening:{store.pk}:{sku_id}"))
     apply_stock_movements(specs, returning=False)
     report.opening_skus, report.opening_units = len(specs), sum(spec.quantity for spec in specs)
+
+
+def _by_chunk(query, values: list) -> dict:
+    """{key: value} from ``query(chunk)`` over slices of 500: one IN list of 20,000 would pass SQLite's limit."""
+    found: dict = {}
+    for start in range(0, len(values), 500):
+        found.update(query(values[start:start + 500]))
+    return found
 
 
 def record_import(user, account: EcAccount, report: ProductImport) -> str:
