@@ -149,6 +149,7 @@ class MappingProposalAdmin(admin.ModelAdmin):
             path("match/", view(self.match_view), name="rakuten_link_mappingproposal_match"),
             path("decide/<str:decision>/", view(self.decide_view), name="rakuten_link_mappingproposal_decide"),
             path("pick/<int:variant_id>/", view(self.pick_view), name="rakuten_link_mappingproposal_pick"),
+            path("left/", view(self.left_view), name="rakuten_link_mappingproposal_left"),
             path("create-products/", view(self.create_products_view),
                  name="rakuten_link_mappingproposal_create_products"),
         ]
@@ -165,6 +166,9 @@ class MappingProposalAdmin(admin.ModelAdmin):
 
     def pick_view(self, request, variant_id: int):
         return assistant_views.pick_view(self, request, variant_id)
+
+    def left_view(self, request):
+        return assistant_views.left_view(self, request)
 
     def create_products_view(self, request):
         return assistant_products.create_products_view(self, request)

@@ -27,6 +27,7 @@ from rakuten_link.models import CatalogueVariant
 
 CHANGELIST = "admin:rakuten_link_mappingproposal_changelist"
 PREVIEW_ROWS = 200
+LEFT_ROWS = 500
 
 
 def summary_context(request) -> dict:
@@ -49,9 +50,26 @@ def summary_context(request) -> dict:
 
 
 def _left_to_map(account: EcAccount) -> int:
-    """Variants on Rakuten with neither a mapping nor a proposal: what staff still map by hand."""
+    return len(left_to_map(account))
+
+
+def left_to_map(account: EcAccount) -> list[int]:
+    """Variants on Rakuten with neither a mapping nor a proposal (ids): what staff still map by hand."""
     proposed = set(MappingProposal.objects.filter(account=account).values_list("variant_id", flat=True))
-    return sum(1 for variant in unmapped_variants(account) if variant.key not in proposed)
+    return [variant.key for variant in unmapped_variants(account) if variant.key not in proposed]
+
+
+def left_view(model_admin, request):
+    """The variants left to map, each with a link to pick our SKU for it (the first LEFT_ROWS)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    account = get_object_or_404(EcAccount, pk=request.GET.get("account") or 0)
+    keys = left_to_map(account)
+    rows = (CatalogueVariant.objects.filter(pk__in=keys[:LEFT_ROWS]).select_related("item")
+            .order_by("item__manage_number", "variant_id"))
+    return _render(model_admin, request, "left.html", _("Rakuten SKUs left to map"), {
+        "account": account, "total": len(keys), "rows": rows, "shown": LEFT_ROWS,
+        "may_accept": model_admin.has_accept_permission(request)})
 
 
 def match_view(model_admin, request):

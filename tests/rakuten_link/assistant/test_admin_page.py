@@ -206,3 +206,13 @@ def test_a_large_catalogue_is_created_by_a_worker(admin_client, admin_user, make
     assert Sku.objects.get().code == "CAP-BK" and ProductMapping.objects.get().sku.code == "CAP-BK"
     entry = LogEntry.objects.latest("pk")
     assert entry.user == admin_user and "楽天から自社商品を作成しました" in entry.change_message
+
+
+def test_the_variants_left_to_map_are_listed_with_a_way_to_map_them(admin_client, shop, make_catalogue):
+    account, _skus, _variants = shop
+    stranger = make_catalogue(account, {"odd": [dict(variant_id="z", merchant_sku_id="NOPE")]})[0]
+    page = admin_client.get(reverse("admin:rakuten_link_mappingproposal_left"), {"account": account.pk})
+    assert [v.variant_id for v in page.context["rows"]] == ["z"]
+    text = page.content.decode()
+    assert "マッピングも提案もないものが 1 件" in text
+    assert reverse("admin:rakuten_link_mappingproposal_pick", args=[stranger.pk]) in text
