@@ -62,8 +62,7 @@ class SellingFilter(admin.SimpleListFilter):
 @admin.register(MappingProposal)
 class MappingProposalAdmin(admin.ModelAdmin):
     change_list_template = "admin/rakuten_link/mappingproposal/change_list.html"
-    list_display = ("confidence_badge", "reason", "conflict_text", "account", "rakuten_variant", "choices",
-                    "our_sku", "row_buttons")
+    list_display = ("proposal", "account", "rakuten_variant", "choices", "our_sku", "row_buttons")
     list_filter = ("account", "confidence", "reason", ConflictFilter, SellingFilter)
     list_select_related = ("account", "variant__item", "sku")
     search_fields = ("variant__item__manage_number", "variant__item__item_number", "variant__item__title",
@@ -88,16 +87,19 @@ class MappingProposalAdmin(admin.ModelAdmin):
         """Accepting creates product mappings: the right to add them."""
         return request.user.has_perm("rakuten_link.add_productmapping")
 
-    @admin.display(description=gettext_lazy("match confidence"), ordering="confidence")
-    def confidence_badge(self, obj: MappingProposal):
-        return format_html('<span style="color:{}">●</span> {}', COLOURS.get(obj.confidence, "#9e9e9e"),
-                           obj.get_confidence_display())
+    def get_list_display(self, request):
+        """Filtered on one account (the usual way in), the account column only takes room."""
+        shown = super().get_list_display(request)
+        return [name for name in shown if name != "account"] if "account__id__exact" in request.GET else shown
 
-    @admin.display(description=gettext_lazy("match conflict"), ordering="conflict")
-    def conflict_text(self, obj: MappingProposal):
-        if not obj.conflict:
-            return "—"
-        return format_html('<span style="color:#c62828">{}</span>', obj.get_conflict_display())
+    @admin.display(description=gettext_lazy("match confidence"), ordering="confidence")
+    def proposal(self, obj: MappingProposal):
+        """Confidence, reason and any conflict in one cell: the list stays readable at 1366 px."""
+        conflict = format_html('<br><small class="conflict">{}</small>', obj.get_conflict_display()) \
+            if obj.conflict else ""
+        return format_html('<span style="color:{}">●</span> {}<br><small>{}</small>{}',
+                           COLOURS.get(obj.confidence, "#9e9e9e"), obj.get_confidence_display(),
+                           obj.get_reason_display(), conflict)
 
     @admin.display(description=gettext_lazy("Rakuten SKU"))
     def rakuten_variant(self, obj: MappingProposal):

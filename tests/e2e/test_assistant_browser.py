@@ -55,6 +55,8 @@ def test_accept_all_high_confidence_proposals_in_one_click(logged_in, live_serve
     high = MappingProposal.objects.filter(account=pulled, confidence="high", conflict="").count()
     assert high > 40
     assert tab.locator("#assistant-summary tr.level-high td").nth(1).inner_text() == str(high)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / "assistant-proposals.png"), full_page=True)
 
     tab.click("#accept-high")
     tab.wait_for_load_state()
@@ -64,7 +66,6 @@ def test_accept_all_high_confidence_proposals_in_one_click(logged_in, live_serve
     tab.click("#accept-high-confirm")
     tab.wait_for_load_state()
     assert f"マッピングを {high} 件作成しました" in tab.locator(".messagelist").inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / "assistant-accepted.png"), full_page=True)
 
     call_command("rakuten_sync", "mappings", "--account", pulled.name, stdout=StringIO())  # the 5-minute job
