@@ -155,6 +155,10 @@ def pick_view(model_admin, request, variant_id: int):
 
 
 def announce(model_admin, request, result: Accepted) -> None:
+    if result.collided:
+        model_admin.message_user(request, _("Someone mapped one of these Rakuten SKUs meanwhile; nothing was "
+                                            "created. Match again and retry."), messages.ERROR)
+        return
     text = ngettext("%(n)d mapping created; verification against RMS has started.",
                     "%(n)d mappings created; verification against RMS has started.",
                     result.created) % {"n": result.created}

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
@@ -19,7 +20,7 @@ from inventory.models import Sku
 from lib.audit import record_action
 from lib.fastwrite import insert_rows
 from orders import timeline
-from orders.models import Order
+from orders.models import Order, OrderLine
 from orders.services import ACTIVE_STATES
 from rakuten_link.assistant.models import Confidence, MappingProposal, RejectedPair
 from rakuten_link.assistant.proposals import legacy_choices, mapped_variant_keys
@@ -41,6 +42,7 @@ class Accepted:
     created: int = 0
     skipped: int = 0  # already mapped, gone from Rakuten, an unknown SKU or a key RMS would refuse
     lines: int = 0  # 要確認 order lines that match a SKU now
+    collided: bool = False  # someone mapped one of the variants meanwhile: nothing was written
 
 
 def high_pairs(account: EcAccount) -> list[tuple[int, int]]:
@@ -51,8 +53,11 @@ def high_pairs(account: EcAccount) -> list[tuple[int, int]]:
 
 def accept_pairs(account: EcAccount, pairs: list[tuple[int, int]], *, user, how: str) -> Accepted:
     """Create one mapping per (variant, SKU) pair; ``how`` says which button or command did it (audit)."""
-    with transaction.atomic():
-        result, manage_numbers = create_mappings(account, pairs)
+    try:
+        with transaction.atomic():
+            result, manage_numbers = create_mappings(account, pairs)
+    except IntegrityError:  # a mapping of one of these variants was saved meanwhile (the unique constraint)
+        result, manage_numbers = Accepted(skipped=len(pairs), collided=True), set()
     finish(account, result, manage_numbers, user=user, how=how)
     return result
 
@@ -116,14 +121,15 @@ def rematch_waiting(account: EcAccount, manage_numbers: set[str], user) -> int:
     """Match again the 要確認 lines of open orders for these items (the order list's re-match action)."""
     if not manage_numbers:
         return 0
+    waiting: set[int] = set()
+    for chunk in _chunks(sorted(manage_numbers)):  # RMS folds manageNumber to lower case; lines keep it as sent
+        waiting |= set(OrderLine.objects.annotate(folded=Lower("manage_number")).filter(
+            order__account=account, order__state__in=ACTIVE_STATES, sku__isnull=True, removed=False,
+            folded__in=chunk).values_list("order_id", flat=True))
     matched = 0
     with timeline.acting(user=user):
-        for chunk in _chunks(sorted(manage_numbers)):
-            wanted = set(chunk) | {number.upper() for number in chunk}
-            orders = Order.objects.filter(account=account, state__in=ACTIVE_STATES, lines__sku__isnull=True,
-                                          lines__removed=False, lines__manage_number__in=wanted).distinct()
-            for order in orders:
-                matched += rematch_order(order)
+        for order in Order.objects.filter(pk__in=sorted(waiting)):
+            matched += rematch_order(order)
     return matched
 
 

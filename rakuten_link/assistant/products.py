@@ -17,7 +17,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
@@ -75,26 +75,38 @@ def import_catalogue_products(account: EcAccount, *, store: Store | None = None,
     report = ProductImport(dry_run=dry_run)
     report.planned = _plan(account, report)
     new = [p for p in report.planned if p.new]
-    products_before = Product.objects.count()
-    with transaction.atomic():
-        sku_report = import_skus_csv(_csv(new, _existing_products(new)), dry_run=dry_run) if new else SkuImportReport()
-        report.errors = [f"{_line_label(new, e.line)}{e.column}: {e.message}" for e in sku_report.errors]
-        if report.errors or dry_run:
-            report.skus_created = sku_report.created
-            report.products_created = len({p.product_code for p in new} - _existing_products(new))
-            report.opening_skus = sum(1 for p in new if store is not None and (p.quantity or 0) > 0)
-            report.opening_units = sum(p.quantity or 0 for p in new if store is not None)
-            return report
-        report.skus_created = sku_report.created
-        report.products_created = Product.objects.count() - products_before
-        codes = _by_chunk(lambda chunk: Sku.objects.filter(code__in=chunk).values_list("code", "pk"),
-                          [p.sku_code for p in report.planned])
-        accepted, manage_numbers = create_mappings(account, [(p.variant, codes[p.sku_code]) for p in report.planned])
-        report.mappings_created = accepted.created
-        if store is not None:
-            _opening_counts(account, store, [p for p in new if p.quantity], codes, user, report)
-    finish(account, accepted, manage_numbers, user=user, how=_("products created from Rakuten"))
+    try:
+        with transaction.atomic():
+            written = _import(account, new, store, user, report)
+    except IntegrityError:  # a code or a mapping was added by someone else between the check and the write
+        report.errors = [_("A SKU code or a mapping of these was added by someone else meanwhile; nothing was "
+                           "written. Try again.")]
+        return report
+    if written is not None:
+        finish(account, *written, user=user, how=_("products created from Rakuten"))
     return report
+
+
+def _import(account, new: list[Planned], store: Store | None, user, report: ProductImport):
+    """The SKU import, then the mappings and opening counts; None when nothing was written (refused, dry run)."""
+    products_before = Product.objects.count()
+    sku_report = import_skus_csv(_csv(new, _existing_products(new)), dry_run=report.dry_run) if new \
+        else SkuImportReport()
+    report.errors = [f"{_line_label(new, e.line)}{e.column}: {e.message}" for e in sku_report.errors]
+    report.skus_created = sku_report.created
+    if report.errors or report.dry_run:
+        report.products_created = len({p.product_code for p in new} - _existing_products(new))
+        report.opening_skus = sum(1 for p in new if store is not None and (p.quantity or 0) > 0)
+        report.opening_units = sum(p.quantity or 0 for p in new if store is not None)
+        return None
+    report.products_created = Product.objects.count() - products_before
+    codes = _by_chunk(lambda chunk: Sku.objects.filter(code__in=chunk).values_list("code", "pk"),
+                      [p.sku_code for p in report.planned])
+    accepted, manage_numbers = create_mappings(account, [(p.variant, codes[p.sku_code]) for p in report.planned])
+    report.mappings_created = accepted.created
+    if store is not None:
+        _opening_counts(account, store, [p for p in new if p.quantity], codes, user, report)
+    return accepted, manage_numbers
 
 
 def _plan(account: EcAccount, report: ProductImport) -> list[Planned]:

@@ -108,3 +108,22 @@ def test_accepting_rematches_waiting_order_lines(shop, staff, make_order):
     result = accept_pairs(account, [(variants[1].pk, skus["l"].pk)], user=staff, how="1件")
     assert result.lines == 1
     assert order.lines.get().sku == skus["l"]
+
+
+def test_a_waiting_line_written_in_upper_case_is_matched_again(shop, staff, make_order):
+    account, skus, variants = shop
+    order = make_order(account, lines=[(None, 1)], state=OrderState.NEEDS_ATTENTION)
+    order.lines.update(manage_number="TEE01", variant_id="v-l", needs_attention=True)
+    refresh_proposals(account)
+    assert accept_pairs(account, [(variants[1].pk, skus["l"].pk)], user=staff, how="1件").lines == 1
+
+
+def test_a_mapping_saved_meanwhile_makes_the_acceptance_write_nothing(shop, staff, monkeypatch):
+    account, skus, variants = shop
+    refresh_proposals(account)
+    # Another person saves a mapping of the same variant between our read and our write.
+    monkeypatch.setattr("rakuten_link.assistant.accept.mapped_variant_keys", lambda _account: (set(), set()))
+    ProductMapping.objects.create(account=account, manage_number="tee01", variant_id="v-m", sku=skus["m"])
+    result = accept_pairs(account, high_pairs(account), user=staff, how="一括")
+    assert result.collided and result.created == 0
+    assert ProductMapping.objects.count() == 1 and MappingProposal.objects.count() == 3

@@ -106,3 +106,17 @@ def test_two_items_with_one_item_number_make_one_product(make_account, make_cata
     assert report.errors == []
     assert list(Product.objects.values_list("code", "name", "price")) == [("CAP", "キャップ（春）", 1980)]
     assert sorted(Sku.objects.values_list("code", "product__code")) == [("CAP-A", "CAP"), ("CAP-B", "CAP")]
+
+
+def test_a_collision_while_writing_leaves_nothing_half_done(catalogue, monkeypatch):
+    from django.db import IntegrityError
+
+    account, store = catalogue
+
+    def collide(*args):
+        raise IntegrityError("mapping_unique_variant")
+
+    monkeypatch.setattr("rakuten_link.assistant.products.create_mappings", collide)
+    report = import_catalogue_products(account, store=store)
+    assert report.errors and "もう一度" in report.errors[0]
+    assert state() == ([], [], [], [])
