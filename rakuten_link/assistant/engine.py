@@ -5,7 +5,8 @@ code. Our SKUs are indexed once by every key a variant may be looked up by (code
 product code + choice values, product name); each variant then costs a few dictionary look-ups, so
 20,000 variants against 20,000 SKUs is linear work, never a comparison of all pairs.
 
-Levels are tried strongest first and the first level that finds anything decides:
+Levels are tried strongest first and the first level that finds anything decides (a level that finds several
+SKUs may be settled by a lower one that picks one of them, at the lower confidence):
 
 - high: merchantDefinedSkuId = SKU code (exact, else after normalisation), equal JAN, 商品番号 + choice
   values = our product code + option values, 商品番号 + 子番号 (the variantId) = SKU code;
@@ -226,7 +227,9 @@ def decide(index: SkuIndex, v: VariantRecord, rejected: frozenset[int] = frozens
             ambiguous = outcome
         elif len(outcome[2]) == 1 and outcome[2][0] in ambiguous[2]:
             return outcome
-    return ambiguous or ("", "", [])
+    if ambiguous is None:
+        return "", "", []
+    return ambiguous[0], ambiguous[1], ambiguous[2][:MAX_CANDIDATES]
 
 
 def _settle(confidence: str, found: list[tuple[str, list[int]]]) -> tuple[str, str, list[int]]:
@@ -235,12 +238,11 @@ def _settle(confidence: str, found: list[tuple[str, list[int]]]) -> tuple[str, s
         sku = decisive.pop()
         return confidence, next(reason for reason, keys in found if sku in keys), [sku]
     if decisive:
-        return confidence, found[0][0], sorted(decisive)[:MAX_CANDIDATES]
+        return confidence, found[0][0], sorted(decisive)
     common = set.intersection(*(set(keys) for _reason, keys in found))
     if len(common) == 1:
         return confidence, found[0][0], sorted(common)
-    union = sorted({key for _reason, keys in found for key in keys})
-    return confidence, found[0][0], union[:MAX_CANDIDATES]
+    return confidence, found[0][0], sorted({key for _reason, keys in found for key in keys})
 
 
 def propose(variants: Iterable[VariantRecord], skus: Iterable[SkuRecord] | SkuIndex, *,

@@ -178,3 +178,10 @@ def test_a_name_is_not_found_inside_a_longer_number_or_word():
     assert contains_whole("白いmug2個", "mug")
     variant = VariantRecord(1, "x", "v", title="コットンTシャツ 1234")
     assert one(variant, SkuRecord(10, "A", "P", "コットンTシャツ 1")) == []
+
+
+def test_a_lower_level_settles_among_more_candidates_than_are_shown():
+    variant = VariantRecord(1, "cap", "cap-7", item_number="CAP")
+    skus = [SkuRecord(10 + n, f"CAP-{n}", "CAP") for n in range(8)]
+    assert one(variant, *skus) == [(17, MEDIUM, VARIANT_CODE, "")]
+    assert len(one(VariantRecord(2, "cap", "zz", item_number="CAP"), *skus)) == 5  # at most five shown
