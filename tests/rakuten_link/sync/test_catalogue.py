@@ -156,3 +156,11 @@ def test_a_gone_variant_turns_its_mapping_to_error_and_keeps_it(rms, account, sh
     kept_mapping.refresh_from_db()
     assert kept_mapping.status == "ok"
     assert CatalogueVariant.objects.get(item__manage_number=multi, variant_id=dropped).gone_at is not None
+
+
+def test_the_catalogue_is_pulled_daily(db):
+    from django_q.models import Schedule
+
+    call_command("setup_schedules")
+    schedule = Schedule.objects.get(name="rakuten: pull catalogue")
+    assert (schedule.schedule_type, schedule.args) == (Schedule.DAILY, "'catalogue'")
