@@ -2,7 +2,9 @@
 
 The mapping is kept (staff may map the SKU elsewhere, or the variant may come back, and the verify job then
 turns it OK again). SKU-era mappings match on (manageNumber, variantId); legacy ones on their 横軸/縦軸
-choices, which is what a pre-SKU variant's id is built from.
+choices, which is what a pre-SKU variant's id is built from. A pre-SKU choice that is gone because its item
+migrated to SKUs (a live variant of the item has the same choice values) is not an error: its legacy
+mappings are handed to the verify job first, which resolves them to that variant's id.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
-from rakuten_link.mappings.status import mark_gone
-from rakuten_link.models import ProductMapping
+from rakuten_link.mappings.status import mark_gone, request_recheck
+from rakuten_link.models import CatalogueVariant, ProductMapping
 from rakuten_link.rms.parse_catalog import legacy_choice_id
 
 CHUNK = 500
@@ -27,6 +29,11 @@ def flag_gone_mappings(account: EcAccount, gone: Iterable[tuple[str, str, bool]]
     text = _("This SKU is no longer on Rakuten (the catalogue pull of %(when)s did not find it).") % {
         "when": timezone.localtime(at).strftime("%Y-%m-%d %H:%M")}
     rows = list(gone)
+    migrated = _migrated(account, [(mn, vid) for mn, vid, pre_sku in rows if pre_sku])
+    if migrated:
+        request_recheck(ProductMapping.objects.filter(_any(_legacy(mn, vid) for mn, vid in migrated),
+                                                      account=account))
+        rows = [row for row in rows if (row[0], row[1]) not in migrated]
     flagged = 0
     for start in range(0, len(rows), CHUNK):
         condition = Q()
@@ -36,6 +43,30 @@ def flag_gone_mappings(account: EcAccount, gone: Iterable[tuple[str, str, bool]]
         if condition:
             flagged += mark_gone(ProductMapping.objects.filter(condition, account=account), text)
     return flagged
+
+
+def _any(conditions: Iterable[Q]) -> Q:
+    combined = Q()
+    for condition in conditions:
+        combined |= condition
+    return combined
+
+
+def _migrated(account: EcAccount, choices: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The pre-SKU (manageNumber, id) pairs whose item now has a live SKU-era variant with the same choices."""
+    if not choices:
+        return set()
+    live: dict[str, set[frozenset[str]]] = {}
+    for manage_number, selectors in CatalogueVariant.objects.filter(
+            account=account, item__manage_number__in={mn for mn, _vid in choices}, pre_sku=False,
+            gone_at__isnull=True).values_list("item__manage_number", "selectors"):
+        live.setdefault(manage_number, set()).add(frozenset(v for v in (selectors or {}).values() if v))
+    found = set()
+    for manage_number, variant_id in choices:
+        horizontal, _sep, vertical = variant_id.partition("×")
+        if frozenset(v for v in (horizontal, vertical) if v) in live.get(manage_number, set()):
+            found.add((manage_number, variant_id))
+    return found
 
 
 def _legacy(manage_number: str, variant_id: str) -> Q:

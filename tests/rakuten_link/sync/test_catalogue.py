@@ -156,3 +156,42 @@ def test_a_gone_variant_turns_its_mapping_to_error_and_keeps_it(rms, account, sh
     kept_mapping.refresh_from_db()
     assert kept_mapping.status == "ok"
     assert CatalogueVariant.objects.get(item__manage_number=multi, variant_id=dropped).gone_at is not None
+
+
+def test_the_catalogue_is_pulled_daily(db):
+    from django_q.models import Schedule
+
+    call_command("setup_schedules")
+    schedule = Schedule.objects.get(name="rakuten: pull catalogue")
+    assert (schedule.schedule_type, schedule.args) == (Schedule.DAILY, "'catalogue'")
+
+
+def test_an_item_migrated_to_skus_hands_its_legacy_mappings_to_the_verify_job(rms, account, shop, make_sku,
+                                                                              make_mapping):
+    _pull(account)
+    items = rms.state.items_of(SHOP)
+    legacy = next(mn for mn, item in items.items()
+                  if "legacyChoices" in item and all(c["h"] and c["v"] for c in item["legacyChoices"]["choices"]))
+    choices = items[legacy]["legacyChoices"]["choices"]
+    mapping = make_mapping(account, legacy, "", make_sku(), legacy_h_choice=choices[0]["h"],
+                           legacy_v_choice=choices[0]["v"])
+    colors, sizes = list(dict.fromkeys(c["h"] for c in choices)), list(dict.fromkeys(c["v"] for c in choices))
+    migrated = {
+        "title": items[legacy]["title"], "itemNumber": items[legacy]["itemNumber"], "itemType": "NORMAL",
+        "variantSelectors": [
+            {"key": "color", "displayName": "カラー", "values": [{"displayValue": c} for c in colors]},
+            {"key": "size", "displayName": "サイズ", "values": [{"displayValue": s} for s in sizes]}],
+        "variants": {f"r-sku{n:08d}": {"selectorValues": {"color": c["h"], "size": c["v"]}, "standardPrice": "1000"}
+                     for n, c in enumerate(choices, start=1)},
+    }
+    store_item(rms.state, SHOP, legacy, migrated, timezone.localtime())
+
+    assert _pull(account).status == "success"
+
+    mapping.refresh_from_db()
+    assert mapping.status == "ok" and mapping.checked_at is None  # not an error: re-checked first
+    live = CatalogueVariant.objects.filter(item__manage_number=legacy, gone_at__isnull=True)
+    assert sorted(live.values_list("variant_id", flat=True)) == sorted(migrated["variants"])
+    call_command("rakuten_sync", "mappings", "--account", account.name)
+    mapping.refresh_from_db()
+    assert (mapping.status, mapping.variant_id) == ("ok", "r-sku00000001")
