@@ -17,6 +17,7 @@ class JobKind(models.TextChoices):
     MESSAGES = "messages", _("Send buyer messages")
     MAPPINGS = "mappings", _("Verify mappings")
     LICENSE = "license", _("Check licenseKey")
+    CATALOGUE = "catalogue", _("Pull the catalogue")
 
 
 class RunStatus(models.TextChoices):
@@ -287,5 +288,8 @@ class DriftReport(models.Model):
         return f"{self.account} {self.created_at:%Y-%m-%d %H:%M} ({self.differing})"
 
 
-# Listings live in their own package; importing them here makes them models of this app.
+# Listings and the catalogue live in their own packages; importing them here makes them models of this app.
+from rakuten_link.assistant.models import MappingProposal, MatchingRun, RejectedPair  # noqa: E402, F401
+from rakuten_link.catalogue.models import CatalogueItem, CataloguePull, CatalogueVariant  # noqa: E402, F401
+from rakuten_link.functions.models import ApiFunctionCheck  # noqa: E402, F401
 from rakuten_link.listing.models import Listing, ListingStatus, ListingTemplate  # noqa: E402, F401

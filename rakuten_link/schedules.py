@@ -49,6 +49,9 @@ SCHEDULES = (
                  offset=("rakuten: fetch orders", 50), label=_("Verify product mappings")),
     ScheduleSpec("rakuten: check licenseKey", DISPATCH, "'license'", kind="license",
                  offset=("rakuten: fetch orders", 55), label=_("Check licenseKey expiry")),
+    # Daily, like the licence check: what RMS changed in the catalogue (gone variants turn their mappings red).
+    ScheduleSpec("rakuten: pull catalogue", DISPATCH, "'catalogue'", kind="catalogue",
+                 offset=("rakuten: fetch orders", 40), label=_("Pull the Rakuten catalogue")),
     ScheduleSpec("rakuten: prune logs", "rakuten_link.tasks.prune_logs", "", label=_("Prune old logs")),
     # The clean-up lives in orders (orders/reports.py), which may not import rakuten_link: scheduled from here.
     ScheduleSpec("orders: delete expired files", "rakuten_link.tasks.delete_expired_files", "",

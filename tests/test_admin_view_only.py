@@ -42,7 +42,19 @@ def everything(world):
     Listing.objects.create(account=account, product=world["sku"].product, template=listing_template)
     account.template_shipped = template
     account.save()
+    _proposal(account, world["sku"])
     return world
+
+
+def _proposal(account, sku) -> None:
+    """A mapping-assistant proposal (and the catalogue variant it is for)."""
+    from django.utils import timezone
+
+    from rakuten_link.models import CatalogueItem, CatalogueVariant, MappingProposal
+
+    item = CatalogueItem.objects.create(account=account, manage_number="tee02", pulled_at=timezone.now())
+    variant = CatalogueVariant.objects.create(item=item, account=account, variant_id="m", pulled_at=timezone.now())
+    MappingProposal.objects.create(account=account, variant=variant, sku=sku, confidence="high", reason="exact_code")
 
 
 def _viewer(client, django_user_model, permissions):

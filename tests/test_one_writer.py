@@ -39,6 +39,8 @@ STATES = [
           ("orders/outbox.py",)),
     State("mapping status", "ProductMapping", frozenset({"status", "status_message", "checked_at"}), "mapping",
           ("rakuten_link/mappings/status.py",)),
+    State("catalogue rows", "CatalogueVariant", frozenset({"gone_at", "quantity", "merchant_sku_id", "selectors"}),
+          "cataloguevariant", ("rakuten_link/sync/catalogue/store.py",)),
     State("listing status", "Listing", frozenset({"status", "findings", "errors", "checked_at", "listed_at",
                                                   "sent_json"}), "listing", ("rakuten_link/listing/sending.py",)),
 ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.urls import path
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +13,7 @@ from accounts.admin import EcAccountAdmin
 from accounts.models import AccountStatus, EcAccount
 from accounts.services import pause_jobs, resume_jobs
 from lib.audit import record_action, record_actions
+from rakuten_link.admin import catalogue
 from rakuten_link.sync.account_check import check_account
 from rakuten_link.sync.orders.refresh import refresh_status
 
@@ -24,10 +27,12 @@ class RakutenEcAccountAdmin(EcAccountAdmin):
     actions = ["recheck_accounts", "pause_account_jobs", "resume_account_jobs"]
 
     def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "open_orders_refresh")
+        return (*super().get_readonly_fields(request, obj), "open_orders_refresh", "catalogue_pull",
+                "rms_functions")
 
     def get_fieldsets(self, request, obj=None):
-        """The refresh state goes with the automatic jobs (the fieldset holding job_fetch_orders)."""
+        """The refresh state goes with the automatic jobs (the fieldset holding job_fetch_orders); the catalogue
+        panel comes last."""
         if obj is None:
             return super().get_fieldsets(request, obj)  # a new account has no orders yet
         fieldsets = [(name, {**options, "fields": tuple(options.get("fields", ()))})
@@ -35,8 +40,35 @@ class RakutenEcAccountAdmin(EcAccountAdmin):
         for _name, options in fieldsets:
             if "job_fetch_orders" in options["fields"]:
                 options["fields"] = (*options["fields"], "open_orders_refresh")
-                return fieldsets
-        return [*fieldsets, (gettext_lazy("Open orders"), {"fields": ("open_orders_refresh",)})]
+                break
+        else:
+            fieldsets.append((gettext_lazy("Open orders"), {"fields": ("open_orders_refresh",)}))
+        return [*fieldsets, (gettext_lazy("RMS API functions"), {"fields": ("rms_functions",)}),
+                (gettext_lazy("Rakuten catalogue"), {"fields": ("catalogue_pull",)})]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        own = [
+            path("<int:object_id>/pull-catalogue/", view(self.pull_catalogue_view),
+                 name="accounts_ecaccount_pull_catalogue"),
+            path("<int:object_id>/catalogue-status/", view(self.catalogue_status_view),
+                 name="accounts_ecaccount_catalogue_status"),
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description=gettext_lazy("catalogue"))
+    def catalogue_pull(self, obj: EcAccount) -> str:
+        return mark_safe(catalogue.panel(obj)) if obj is not None and obj.pk else "—"  # noqa: S308 (our template)
+
+    @admin.display(description=gettext_lazy("functions (✓ enabled / ✗ not enabled)"))
+    def rms_functions(self, obj: EcAccount) -> str:
+        return mark_safe(catalogue.functions_panel(obj)) if obj is not None and obj.pk else "—"  # noqa: S308
+
+    def pull_catalogue_view(self, request, object_id: int):
+        return catalogue.pull_view(self, request, object_id)
+
+    def catalogue_status_view(self, request, object_id: int):
+        return catalogue.status_view(self, request, object_id)
 
     @admin.display(description=gettext_lazy("refresh of open orders"))
     def open_orders_refresh(self, obj: EcAccount) -> str:

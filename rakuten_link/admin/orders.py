@@ -18,13 +18,15 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import AccountStatus, EcAccount
 from lib.audit import record_action, record_actions
 from orders import timeline
-from orders.admin import OrderAdmin, PackageInline
+from orders.admin import LineInline, OrderAdmin, PackageInline
 from orders.models import Order
 from rakuten_link.admin import order_bulk
 from rakuten_link.admin.order_shipping import shipping_panel, shipping_urls
@@ -76,6 +78,26 @@ class RakutenPackageInline(PackageInline):
         return f"{carrier_name(code)} ({code})" if code and carrier_name(code) != code else code or "—"
 
 
+class RakutenLineInline(LineInline):
+    """A 要確認 line links to the mapping assistant's proposals for its Rakuten SKU."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order")
+
+    @admin.display(description=gettext_lazy("our SKU"))
+    def sku_or_check(self, line) -> str:
+        badge = super().sku_or_check(line)
+        if line.sku_id is not None or not line.manage_number:
+            return badge
+        query = urlencode({"account__id__exact": line.order.account_id,
+                           "variant__item__manage_number__iexact": line.manage_number,
+                           **({"variant__variant_id": line.variant_id} if line.variant_id else {})})
+        return format_html('{} <a href="{}?{}">{}</a>', badge, reverse("admin:rakuten_link_mappingproposal_changelist"),
+                           query, _("see proposals"))
+
+
+RAKUTEN_INLINES: dict[type, type] = {PackageInline: RakutenPackageInline, LineInline: RakutenLineInline}
+
 admin.site.unregister(Order)
 
 
@@ -83,7 +105,7 @@ admin.site.unregister(Order)
 class RakutenOrderAdmin(OrderAdmin):
     actions = [*OrderAdmin.actions, "rematch_lines", order_bulk.confirm_selected, order_bulk.ship_selected]
     change_form_template = "admin/rakuten_link/order/change_form.html"
-    inlines = [RakutenPackageInline if inline is PackageInline else inline for inline in OrderAdmin.inlines]
+    inlines = [RAKUTEN_INLINES.get(inline, inline) for inline in OrderAdmin.inlines]
 
     def get_urls(self):
         own = [path("fetch/", self.admin_site.admin_view(self.fetch_view), name="orders_order_fetch"),

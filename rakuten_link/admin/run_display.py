@@ -26,6 +26,10 @@ COUNT_LABELS = {
     "awaiting_rms": _("waiting for RMS's answer"),
     "sent": _("messages sent"), "failed": _("messages failed"), "unknown": _("messages with unknown result"),
     "queued": _("messages queued"), "follow_up": _("follow-up messages queued"),
+    "functions_off": _("RMS functions not enabled"), "resumed": _("resumed after a failure"),
+    "searches": _("item searches"), "fresh_reads": _("fresh item reads"), "stock_reads": _("stock reads"),
+    "gone_items": _("items gone"), "gone_variants": _("variants gone"), "items": _("items"),
+    "variants": _("variants"),
 }
 
 

@@ -3,7 +3,8 @@
 Callers: the verify job (``apply_verdict``), the mapping form and CSV import when a mapping names another
 Rakuten SKU (``mark_unchecked``), the inventory push when RMS rejects a row (``mark_rejected``), a successful
 listing (``verified``: the values of a mapping RMS has just accepted) and the admin's "verify now"
-(``request_recheck``). Only mappings with status OK are ever pushed, so every move goes through here.
+(``request_recheck``), and the catalogue pull when a variant is gone from RMS (``mark_gone``). Only
+mappings with status OK are ever pushed, so every move goes through here.
 """
 
 from __future__ import annotations
@@ -44,3 +45,9 @@ def verified(now: datetime) -> dict:
 def request_recheck(mappings: QuerySet) -> None:
     """Staff ask for a check now: the next verify run takes these first."""
     mappings.update(checked_at=None)
+
+
+def mark_gone(mappings: QuerySet, text: str) -> int:
+    """The catalogue pull found their Rakuten SKU gone: error with why; the mappings themselves are kept."""
+    not_yet = mappings.exclude(status=MappingStatus.ERROR, status_message=text[:500])
+    return not_yet.update(status=MappingStatus.ERROR, status_message=text[:500], checked_at=timezone.now())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import Any
 
 try:
@@ -27,6 +28,12 @@ def parse_datetime(value: Any) -> datetime | None:
         return value if value.tzinfo else value.replace(tzinfo=JST)
     if not isinstance(value, str) or not value.strip():
         return None
+    return _parse_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(value: str) -> datetime | None:
+    """Cached: bulk answers repeat the same stamps (a 20,000-variant catalogue pull parses 40,000 of them)."""
     text = value.strip().replace(" ", "T", 1)
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"

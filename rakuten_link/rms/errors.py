@@ -41,9 +41,11 @@ class RmsError(Exception):
         code: str | None = None,
         errors: tuple[RmsErrorDetail, ...] | list[RmsErrorDetail] = (),
         body: Any = None,
+        function: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.function = function  # the RMS function id the call was for ("" when not known)
         self.http_status = http_status
         self.code = code or ""
         self.errors = list(errors)
@@ -136,7 +138,8 @@ def classify_response(function: str, status: int, body: Any, *, retry_after: flo
         return None
     text = "; ".join(f"{d.code}: {d.message}" for d in details[:5]) or f"HTTP {status}"
     message = f"RMS {function} failed (HTTP {status}): {text}"
-    kwargs: dict[str, Any] = {"http_status": status, "code": code, "errors": details, "body": body}
+    kwargs: dict[str, Any] = {"http_status": status, "code": code, "errors": details, "body": body,
+                              "function": function}
     if status == 429 or codes & _RATE_LIMIT_CODES:
         return RmsRateLimitedError(message, retry_after=retry_after, **kwargs)
     if status in (401, 403) or any(c.startswith(_AUTH_CODE_PREFIXES) for c in codes):

@@ -42,19 +42,47 @@ def _variant(variant_id: str, model: Any) -> RmsVariant:
         selector_values=selector_values,
         # standardPrice is a string in some responses and a number in others (§4).
         standard_price=as_int(m.get("standardPrice")),
+        article_number=as_str(as_dict(m.get("articleNumber")).get("value")).strip(),
+        hidden=m.get("hidden") is True,
     )
+
+
+def legacy_choice_id(horizontal: str, vertical: str) -> str:
+    """The stable id of a pre-SKU choice: ``横×縦`` (as ProductMapping shows a legacy row)."""
+    return f"{horizontal}×{vertical}"
+
+
+def _legacy_variants(model: Any, price: int | None) -> dict[str, RmsVariant]:
+    """A pre-SKU item's 横軸/縦軸 choices (``legacyChoices``, the sandbox's rendering of Inventory API 1.0's
+    HChoiceName/VChoiceName rows, docs/rms.md §3.1) as variants keyed by ``legacy_choice_id``."""
+    m = as_dict(model)
+    h_name, v_name = as_str(m.get("horizontalName")), as_str(m.get("verticalName"))
+    variants = {}
+    for choice in as_list(m.get("choices")):
+        c = as_dict(choice)
+        h, v = as_str(c.get("h")), as_str(c.get("v"))
+        values = {name: value for name, value in ((h_name, h), (v_name, v)) if name and value}
+        vid = legacy_choice_id(h, v)
+        variants[vid] = RmsVariant(vid, "", values, price, pre_sku=True)
+    return variants
 
 
 def parse_item(model: Any) -> RmsItem:
     """items.get body or one item of bulk-get/search; deleted items in search carry only manageNumber."""
     m = as_dict(model)
+    variants = {as_str(vid): _variant(as_str(vid), v) for vid, v in as_dict(m.get("variants")).items()}
+    if not variants and m.get("legacyChoices"):
+        variants = _legacy_variants(m["legacyChoices"], as_int(m.get("standardPrice")))
     return RmsItem(
         manage_number=as_str(m.get("manageNumber")),
         item_number=as_str(m.get("itemNumber")),
         title=as_str(m.get("title")),
         variant_selectors=[_selector(s) for s in as_list(m.get("variantSelectors"))],
-        variants={as_str(vid): _variant(as_str(vid), v) for vid, v in as_dict(m.get("variants")).items()},
+        variants=variants,
         raw=m,
+        hidden=m.get("hideItem") is True,
+        genre_id=as_str(m.get("genreId")),
+        updated=parse_datetime(m.get("updated")),
     )
 
 

@@ -260,6 +260,9 @@ class RmsVariant:
     merchant_defined_sku_id: str
     selector_values: dict[str, str]
     standard_price: int | None
+    article_number: str = ""  # articleNumber.value: the JAN/EAN when the shop gave one
+    hidden: bool = False
+    pre_sku: bool = False  # a 横軸/縦軸 choice of an unmigrated item; variant_id is built from the choices
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,9 @@ class RmsItem:
     variant_selectors: list[VariantSelector] = field(default_factory=list)
     variants: dict[str, RmsVariant] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    hidden: bool = False
+    genre_id: str = ""
+    updated: datetime | None = None
 
 
 @dataclass(frozen=True)

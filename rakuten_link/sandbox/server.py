@@ -18,7 +18,7 @@ from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from .app import SandboxApp
 from .state.autogen import AutoOrderGenerator
-from .state.seed import reset_state
+from .state.seed import SEEDS, reset_state
 from .state.state import SandboxState
 
 
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rms-sandbox", description="Simulated Rakuten RMS WEB SERVICE API.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--seed", choices=("empty", "demo"), default="demo")
+    parser.add_argument("--seed", choices=SEEDS, default="demo")
     parser.add_argument(
         "--auto-orders-every",
         type=float,

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountStatus, EcAccount
 from accounts.secrets import SecretUnreadable
 from accounts.services import record_check_result, record_check_unreachable, record_credentials_unreadable
+from rakuten_link.functions.records import LICENSE, SEARCH_ORDER
 from rakuten_link.rms import RmsAuthError, RmsError, RmsRateLimitedError, RmsTransientError
 from rakuten_link.sync.clients import client_for
+from rakuten_link.sync.function_check import check_functions
 from rakuten_link.sync.runner import auth_failure_reason
 
 
@@ -26,6 +28,8 @@ class CheckOutcome:
 
 def check_account(account: EcAccount) -> CheckOutcome:
     """License expiry first (read-only, and it gives the date); a one-record searchOrder if that is off.
+
+    Accepted credentials are then tried on every function the account's jobs need (the ✓/✗ list).
 
     A network failure says the check could not be made and leaves the status as it was: an unreachable
     RMS says nothing about the credentials. Credentials the current key cannot decrypt are never sent:
@@ -46,6 +50,7 @@ def check_account(account: EcAccount) -> CheckOutcome:
         return _record(account, AccountStatus.INVALID, _("RMS refused the check: %(error)s") % {"error": exc})
     if expires_at <= timezone.now():
         return _record(account, AccountStatus.INVALID, _("The licenseKey has expired."), expires_at=expires_at)
+    check_functions(account, client, accepted=(LICENSE,))
     return _record(account, AccountStatus.VALID, "", expires_at=expires_at)
 
 
@@ -63,6 +68,7 @@ def _check_with_search(account: EcAccount, client, license_error: RmsError) -> C
         "The license management API (license.expiryDate.get) is not enabled in RMS, so the expiry date is "
         "estimated as 90 days after the key was saved."
     )
+    check_functions(account, client, accepted=(SEARCH_ORDER,))
     return _record(account, AccountStatus.VALID, reason, expires_at=account.estimated_license_expiry())
 
 

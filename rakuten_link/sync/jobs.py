@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
 from rakuten_link.models import JobKind, SyncRun
+from rakuten_link.sync.catalogue.pull import pull_catalogue
 from rakuten_link.sync.inventory.push import push_inventory
 from rakuten_link.sync.license import check_license
 from rakuten_link.sync.messages.send import send_messages
@@ -28,6 +29,7 @@ JOBS: dict[str, JobFunction] = {
     JobKind.MESSAGES: send_messages,
     JobKind.MAPPINGS: verify_mappings,
     JobKind.LICENSE: check_license,
+    JobKind.CATALOGUE: pull_catalogue,
 }
 
 # Kinds that have a name, a switch and a schedule slot but no function in this version yet.

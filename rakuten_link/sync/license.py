@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.models import EcAccount
 from accounts.services import record_license_expiry, record_license_reminders
 from rakuten_link.alerts import send_alert
+from rakuten_link.functions.records import LICENSE
+from rakuten_link.sync.function_check import check_functions
 from rakuten_link.sync.runner import JobResult
 
 REMINDER_DAYS = (30, 14, 7, 3, 1)
@@ -16,15 +18,18 @@ REMINDER_DAYS = (30, 14, 7, 3, 1)
 def check_license(*, account: EcAccount, client, run, **_options) -> JobResult:
     expires_at = client.get_license_expiry()
     record_license_expiry(account, expires_at)
+    functions = check_functions(account, client, accepted=(LICENSE,))  # daily: which functions RMS lets this key call
+    off = sum(1 for enabled in functions.values() if enabled is False)
     days_left = account.license_days_left
     if expires_at <= timezone.now():
         return JobResult(summary=_("licenseKey expired on %(date)s") % {"date": _local_date(expires_at)},
-                         counts={"days_left": days_left})
+                         counts={"days_left": days_left, "functions_off": off})
     reminded = send_license_reminder(account)
     summary = _("licenseKey valid until %(date)s (%(days)d days left)") % {
         "date": _local_date(expires_at), "days": days_left,
     }
-    return JobResult(summary=summary, counts={"days_left": days_left, "reminder_sent": int(reminded)})
+    return JobResult(summary=summary, counts={"days_left": days_left, "reminder_sent": int(reminded),
+                                              "functions_off": off})
 
 
 def send_license_reminder(account: EcAccount) -> bool:

@@ -18,12 +18,14 @@ from accounts.secrets import SecretUnreadable
 from accounts.services import pause_for_auth_failure, record_credentials_unreadable
 from orders.timeline import acting
 from rakuten_link.alerts import send_alert
+from rakuten_link.functions.records import guidance
 from rakuten_link.models import RunStatus, SyncRun
 from rakuten_link.rms import RmsAuthError, RmsError
 from rakuten_link.sync.abandoned import alert_interrupted, close_abandoned_runs, interrupted_reason
 from rakuten_link.sync.clients import client_for
+from rakuten_link.sync.function_check import function_refused
 from rakuten_link.sync.leases import lease
-from rakuten_link.wording import as_mail
+from rakuten_link.wording import DETAIL, as_mail
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +56,17 @@ def run_job(account: EcAccount, kind: str, job: JobFunction, *, lease_seconds: f
             return _skipped(account, kind, _("already running for this account"))
         close_abandoned_runs(account, kind)  # we hold the lease: an older running row has no live worker
         run = SyncRun.objects.create(account=account, kind=kind)
+        client = None
         try:
+            client = client_for(account, run=run)
             with acting(job=kind):  # what the job does to an order shows on its timeline as done by this job
-                result = job(account=account, client=client_for(account, run=run), run=run, **options)
+                result = job(account=account, client=client, run=run, **options)
         except SecretUnreadable as exc:  # wrong FIELD_ENCRYPTION_KEY: nothing was sent; no pause, no auth alert
             record_credentials_unreadable(account)
             return _finish(run, RunStatus.FAILED, error=str(exc))
         except RmsAuthError as exc:
+            if client is not None and function_refused(account, client, exc, kind):
+                return alert_failed(_finish(run, RunStatus.FAILED, error=guidance(exc.function) + DETAIL + str(exc)))
             pause_after_auth_failure(account, exc)
             return _finish(run, RunStatus.FAILED, error=_("authentication failed: %(error)s") % {"error": exc})
         except RmsError as exc:

@@ -1,8 +1,9 @@
-"""`manage.py rms_sandbox [--port N] [--seed demo|empty]`: run the RMS simulator in the foreground."""
+"""`manage.py rms_sandbox [--port N] [--seed demo|empty|catalogue]`: run the RMS simulator in the foreground."""
 
 from django.core.management.base import BaseCommand
 
 from rakuten_link.sandbox.server import main
+from rakuten_link.sandbox.state.seed import SEEDS
 
 
 class Command(BaseCommand):
@@ -11,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8765)
-        parser.add_argument("--seed", choices=("empty", "demo"), default="demo")
+        parser.add_argument("--seed", choices=SEEDS, default="demo")
         parser.add_argument("--auto-orders-every", type=float, default=0.0, metavar="SECONDS")
         parser.add_argument("--processing-delay", type=float, default=None, metavar="SECONDS")
         parser.add_argument("--rate-limits", action="store_true")

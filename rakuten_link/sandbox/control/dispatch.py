@@ -20,7 +20,7 @@ This module holds the route table and the dispatcher; the handlers live in endpo
     POST   orders/{n}/advance {to?: 200|300} · orders/{n}/progress {orderProgress} · orders/{n}/cancel
     POST   tick           {now?}                                      → {shipped: [orderNumber]}
     GET    requests?function=&limit= → {requests: [...]};  DELETE requests → 204
-    GET    faults → {faults};  POST faults {function: id|family|*, count, status, body?, drop?, after?} → 201
+    GET    faults → {faults};  POST faults {function: id|family|*, count, status, body?, drop?, after?, skip?} → 201
     DELETE faults → 204;  GET health → {ok: true}
 """
 

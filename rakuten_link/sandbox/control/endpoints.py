@@ -130,8 +130,11 @@ def faults(state: SandboxState, request: Request, params: dict[str, str]) -> Res
             raise ControlError("function (id, family or *), count ≥ 1 and status are required")
         if body.get("body") is not None and not isinstance(body["body"], dict):
             raise ControlError("body must be a JSON object")
+        skip = body.get("skip", 0)
+        if not is_int(skip) or skip < 0:
+            raise ControlError("skip must be an integer ≥ 0")
         state.faults.add(FaultRule(target, count, status, body.get("body"), bool(body.get("drop")),
-                                   after=bool(body.get("after"))))
+                                   after=bool(body.get("after")), skip=skip))
     status_code = 201 if request.method == "POST" else 200
     return Response(status_code, {"faults": [rule.to_dict() for rule in state.faults.rules]})
 

@@ -52,6 +52,7 @@ class FaultRule:
     body: dict[str, Any] | None = None
     drop: bool = False
     after: bool = False
+    skip: int = 0  # let this many matching calls through first (a failure in the middle of a walk)
 
     def matches(self, function_id: str, family: str) -> bool:
         return self.remaining > 0 and self.target in ("*", function_id, family)
@@ -72,6 +73,9 @@ class OneShotFaults:
     def take(self, function_id: str, family: str) -> FaultRule | None:
         for rule in self.rules:
             if rule.matches(function_id, family):
+                if rule.skip > 0:
+                    rule.skip -= 1
+                    continue
                 rule.remaining -= 1
                 self.rules = [r for r in self.rules if r.remaining > 0]
                 return rule

@@ -13,11 +13,12 @@ from typing import Any
 from ..api.items import store_item
 from ..orders.lifecycle import create_random_order
 from . import clock
+from .big_catalogue import SeededCatalogue, build_catalogue
 from .catalogue import DEMO_CATALOGUE, DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, DEMO_SHOP, item_json
 from .state import SandboxState
 from .stock import put_quantity
 
-SEEDS = ("empty", "demo")
+SEEDS = ("empty", "demo", "catalogue")
 DEMO_KEY_DAYS = 80  # a 90-day key issued ten days ago
 
 
@@ -35,6 +36,8 @@ def apply_seed(state: SandboxState, name: str) -> None:
         raise ValueError(f"unknown seed {name!r}; use one of {SEEDS}")
     if name == "demo":
         seed_demo(state, clock.now())
+    if name == "catalogue":
+        seed_catalogue(state, build_catalogue(start=clock.now()))
 
 
 def end_of_day(value: datetime) -> datetime:
@@ -58,3 +61,23 @@ def seed_demo(state: SandboxState, at: datetime) -> None:
     for progress, start, end in plan:
         options = {"orderProgress": progress, "start": start, "end": end or clock.format_order_dt(at)}
         create_random_order(state, DEMO_SHOP, at, options)
+
+
+def seed_catalogue(state: SandboxState, catalogue: SeededCatalogue, shop: str = DEMO_SHOP) -> None:
+    """The demo credentials and a large catalogue (big_catalogue.py) with its stock; no orders.
+
+    Legacy (pre-SKU) items go in as they are: the item API's validation wants variants, which they lack.
+    """
+    at = clock.now()
+    state.add_credential(
+        DEMO_SERVICE_SECRET, DEMO_LICENSE_KEY, shop, end_of_day(at + timedelta(days=DEMO_KEY_DAYS))
+    )
+    for item in catalogue.items:
+        updated = catalogue.updated[item["manageNumber"]]
+        if "legacyChoices" in item:
+            stamp = clock.format_iso(updated)
+            state.items_of(shop)[item["manageNumber"]] = {**item, "created": stamp, "updated": stamp}
+        else:
+            store_item(state, shop, item["manageNumber"], item, updated)
+    for (manage_number, variant_id), quantity in catalogue.quantities.items():
+        put_quantity(state, shop, manage_number, variant_id, quantity, at)

@@ -28,7 +28,8 @@ def test_the_license_job_records_its_run_and_calls(rms, account):
     run = run_account_job(account, "license")
     assert run.status == "success", run.error
     assert "days left" in run.summary or "残り" in run.summary
-    call = ApiCall.objects.get(sync_run=run)
+    call = ApiCall.objects.filter(sync_run=run).order_by("id").first()
+    assert ApiCall.objects.filter(sync_run=run).count() == 6  # the licence, then the ✓/✗ list's five reads
     assert (call.function, call.http_status, call.method) == ("license.expiryDate.get", 200, "GET")
     assert "?" not in call.path
     account.refresh_from_db()
@@ -162,7 +163,7 @@ def test_old_runs_and_calls_are_pruned(rms, account):
     ApiCall.objects.update(created_at=timezone.now() - timedelta(days=31))
     run_account_job(account, "license")
     prune_logs()
-    assert SyncRun.objects.count() == 1 and ApiCall.objects.count() == 1
+    assert SyncRun.objects.count() == 1 and ApiCall.objects.count() == 6  # one run: its licence call and 5 probes
 
 
 def test_the_command_prints_a_summary_and_fails_with_a_non_zero_status(rms, account, capsys):

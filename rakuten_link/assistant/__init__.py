@@ -1,0 +1,1 @@
+"""The mapping assistant: Rakuten catalogue variants matched to our SKUs (docs/matching.md)."""

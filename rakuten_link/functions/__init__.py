@@ -1,0 +1,1 @@
+"""Which RMS API functions an account may call: the ✓/✗ list of the account page (ApiFunctionCheck)."""

@@ -1,0 +1,1 @@
+"""The `catalogue` job: the shop's Rakuten catalogue mirrored into CatalogueItem / CatalogueVariant."""
