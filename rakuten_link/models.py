@@ -289,3 +289,4 @@ class DriftReport(models.Model):
 
 # Listings live in their own package; importing them here makes them models of this app.
 from rakuten_link.listing.models import Listing, ListingStatus, ListingTemplate  # noqa: E402, F401
+from rakuten_link.shipping.label_settings import LabelSettings  # noqa: E402, F401
