@@ -88,7 +88,7 @@ def import_shipments_csv(source: bytes | BinaryIO | None, *, account: EcAccount,
     """
     _LABELS.set({**LABELS, **(labels or {})})
     report = ImportReport(dry_run=dry_run)
-    table = table if table is not None else CsvTable(source, COLUMNS)
+    table = table if table is not None else CsvTable(source or b"", COLUMNS)
     state = _PlanState()
     for parsed in _parsed_chunks(table, account, report):
         _plan(parsed, report, state)

@@ -32,7 +32,7 @@ class Cells:
         try:
             cleaned = clean(value)
             if convert is not None:
-                cleaned = clean(convert(cleaned))
+                cleaned = convert(cleaned)  # full-width or kana forms of cp932 text stay writable
             if required and not cleaned:
                 self.problem(_("%(field)s is missing.") % {"field": label})
                 return ["" for _limit in limits]
