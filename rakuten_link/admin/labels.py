@@ -102,7 +102,7 @@ def _confirm(model_admin, request):
     carrier = next((code for code, kept in STORES.items() if kept.size(token)), "b2")
     store = STORES[carrier]
     account_id, data = store.read(token)
-    account = EcAccount.objects.filter(pk=account_id).first() if data is not None else None
+    account = EcAccount.objects.filter(pk=account_id).first() if account_id is not None else None
     if account is None or data is None:
         model_admin.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
         return redirect("admin:orders_order_import_labels")
