@@ -15,7 +15,8 @@ OPTIONS = {"b2_billing_code": "0312345678"}
 
 def row(**fields) -> LabelRow:
     values = {"key": "000001-20260101-00000001-1", "kind": NORMAL, "ship_on": date(2026, 5, 1),
-              "recipient": Party("楽天 花子", "150-0001", "東京都渋谷区神宮前1-2-3", "090-1234-5678", "ラクテン ハナコ"),
+              "recipient": Party("楽天 花子", "150-0001", "東京都渋谷区神宮前1-2-3", "090-1234-5678",
+                                 "ラクテン ハナコ"),
               "sender": SENDER, "item_name": "雑貨"}
     values.update(fields)
     return LabelRow(**values)
