@@ -59,3 +59,12 @@ def test_picking_list_actions_give_csv_and_a_pdf_of_100_orders_in_under_5_second
     started = time.perf_counter()
     pdf = picking_pdf(picking_rows(orders))
     assert pdf.startswith(b"%PDF") and time.perf_counter() - started < 5
+
+
+def test_staff_set_the_location_on_the_stock_page_without_touching_the_counts(admin_client, make_store, make_sku,
+                                                                               set_stock):
+    level = set_stock(make_store("S1"), make_sku("A-1"), 7)
+    url = reverse("admin:inventory_stocklevel_change", args=[level.pk])
+    admin_client.post(url, {"location": "03-02"})
+    level.refresh_from_db()
+    assert (level.location, level.on_hand) == ("03-02", 7)
