@@ -39,12 +39,14 @@ def svg(text: str, *, module: float = 1.0, height: float = 28.0) -> str:
         codes = symbols(text)
     except ValueError:
         return ""
-    x, bars = 10.0, []
+    x, bars = 10, []
     for code in codes:
         for index, width in enumerate(PATTERNS[code]):
-            if index % 2 == 0:
-                bars.append(f'<rect x="{x * module:g}" y="0" width="{int(width) * module:g}" height="{height:g}"/>')
+            if index % 2 == 0:  # a bar; the odd widths are the spaces between
+                bars.append(f"M{x} 0h{width}v1h-{width}z")
             x += int(width)
-    total = (x + 10) * module
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{total:g}" height="{height:g}" '
-            f'viewBox="0 0 {total:g} {height:g}" role="img" aria-label="{escape(text)}">{"".join(bars)}</svg>')
+    total = x + 10
+    # One path in bar-module units, scaled by the viewBox: WeasyPrint draws one element per bar ten times slower.
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{total * module:g}" height="{height:g}" '
+            f'viewBox="0 0 {total} 1" preserveAspectRatio="none" role="img" aria-label="{escape(text)}">'
+            f'<path d="{"".join(bars)}"/></svg>')

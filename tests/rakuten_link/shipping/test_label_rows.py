@@ -6,7 +6,19 @@ from datetime import date
 
 import pytest
 
-from rakuten_link.shipping.labels import COD, MAILBOX, NORMAL, LabelProblems, LabelRow, Party, b2, ehiden, slot_of
+from rakuten_link.shipping.labels import (
+    COD,
+    MAILBOX,
+    NORMAL,
+    LabelProblems,
+    LabelRow,
+    Party,
+    ReturnFileError,
+    b2,
+    clickpost,
+    ehiden,
+    slot_of,
+)
 from rakuten_link.shipping.labels.text import TooLong, split
 
 SENDER = Party("楽天ショップ", "158-0094", "東京都世田谷区玉川1-14-1", "03-1234-5678")
@@ -65,3 +77,18 @@ def test_kana_goes_half_width_and_a_character_shift_jis_lacks_is_refused():
     with pytest.raises(LabelProblems) as caught:
         b2.make(row(recipient=Party("🍎 花子", "150-0001", "東京都渋谷区", "03-1111-2222")), OPTIONS)
     assert "🍎" in caught.value.reasons[0]
+
+
+def test_clickpost_has_eight_columns_refuses_cod_and_its_download_is_read_by_header():
+    with pytest.raises(LabelProblems):  # the key does not fit in 30 bytes beside the description
+        clickpost.make(row(), {"clickpost_key_in_contents": True})
+    cells = clickpost.make(row(), {"clickpost_key_in_contents": True, "clickpost_contents_bytes": 40})
+    assert len(cells) == 8 and cells[2] == "様" and cells[7] == "雑貨 000001-20260101-00000001-1"
+    with pytest.raises(LabelProblems):
+        clickpost.make(row(kind=COD, cod_amount=1000), {})
+    rows = [(1, ["お問い合わせ番号", "お客様管理番号"]), (2, ["1234-5678-9012", "000001-20260101-00000001-1"])]
+    issued = list(clickpost.read(rows, {}, date(2026, 5, 2)))
+    assert [(i.line, i.key, i.tracking_number, i.shipped_on) for i in issued] == [
+        (2, "000001-20260101-00000001-1", "123456789012", "2026-05-02")]
+    with pytest.raises(ReturnFileError):
+        list(clickpost.read([(1, ["伝票番号"])], {}, date(2026, 5, 2)))
