@@ -10,6 +10,7 @@ software issues find their package again (``label_import``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from orders.models import Order, OrderPackage, OrderProgress, OrderState, Shipme
 from rakuten_link.rms.parse_orders import parse_order
 from rakuten_link.shipping.label_settings import LabelSettings
 from rakuten_link.shipping.labels import (
+    AM,
     CHILLED,
     COD,
     COMPACT,
@@ -44,6 +46,8 @@ CARRIERS = {"b2": b2, "ehiden": ehiden, "yupri": yupri, "clickpost": clickpost}
 COD_SETTLEMENT = 2  # RMS settlementMethodCode 代金引換
 _KEY = re.compile(r"^(?P<order>[0-9A-Za-z]+-\d{8}-\d+)(?:-(?P<basket>\d+))?$")
 _TERMS = {2: "午後", 9: "その他"}
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_HOURS = re.compile(r"(\d{1,2})(?::\d{2})?\s*(?:時)?\s*[~〜～\-ー−]\s*(\d{1,2})(?::\d{2})?")
 
 
 class NoLabelSettings(Exception):
@@ -150,6 +154,11 @@ def _label(order: Order, package: OrderPackage, setup: LabelSettings, ship_on: d
     reasons: list[str] = []
     kind = _kind(order, package, setup, rms.delivery_name if rms else "", reasons)
     deliver_on = rms.delivery_date if rms else None
+    slot, slot_label = slot_of(term), _TERMS.get(term or 0, "")
+    asked_day, asked_slot = remarks_request(order.remarks)
+    deliver_on = deliver_on or asked_day
+    if not slot and asked_slot:  # chosen by the buyer, but not (or not as a range) in shippingTerm
+        slot, slot_label = slot_from_label(asked_slot), asked_slot
     if deliver_on and deliver_on < ship_on:
         reasons.append(_("The requested delivery date %(day)s is before the shipping date.") % {"day": deliver_on})
     cod_amount = cod_tax = 0
@@ -169,8 +178,32 @@ def _label(order: Order, package: OrderPackage, setup: LabelSettings, ship_on: d
         sender=Party(setup.sender_name, setup.sender_zip, setup.sender_address, setup.sender_phone,
                      setup.sender_kana),
         cool={2: CHILLED, 3: FROZEN}.get(rms.delivery_class or 0, "") if rms else "",
-        deliver_on=deliver_on, slot=slot_of(term), slot_label=_TERMS.get(term or 0, ""),
+        deliver_on=deliver_on, slot=slot, slot_label=slot_label,
         cod_amount=cod_amount, cod_tax=cod_tax)
+
+
+def remarks_request(remarks: str) -> tuple[date | None, str]:
+    """The date and slot label under 「[配送日時指定:]」 in the buyer's remarks (what RMS writes there)."""
+    _head, found, rest = (remarks or "").partition("[配送日時指定:]")
+    if not found:
+        return None, ""
+    lines = [line.strip() for line in rest.strip().splitlines()[:2] if line.strip() and "[" not in line]
+    day = None
+    if lines and (match := _DAY.match(lines[0])):
+        day, lines = date(*(int(part) for part in match.groups())), lines[1:]
+    return day, lines[0] if lines else ""
+
+
+def slot_from_label(label: str) -> str:
+    """「午前中」 → "am", 「14:00〜16:00」 (full-width colons and tildes too) → "1416", anything else "?label"."""
+    text = unicodedata.normalize("NFKC", label)
+    if "午前" in text:
+        return AM
+    match = _HOURS.search(text)
+    if match:
+        start, end = int(match[1]), int(match[2])
+        return f"{start:02d}{end:02d}" if 7 <= start < end <= 24 else f"?{label}"
+    return f"?{label}"
 
 
 def _kind(order: Order, package: OrderPackage, setup: LabelSettings, delivery_name: str,
