@@ -91,7 +91,9 @@ def picking_pdf(rows: list[PickRow]) -> bytes:
     groups: dict[Store, list[PickRow]] = {}
     for row in rows:
         groups.setdefault(row.store, []).append(row)
-    html = render_to_string(TEMPLATE, {"groups": groups.items(), "made_at": timezone.localtime()})
+    numbers = sorted({number for row in rows for number in row.orders})
+    html = render_to_string(TEMPLATE, {"groups": groups.items(), "made_at": timezone.localtime(),
+                                       "orders": [(number, barcode.svg(number)) for number in numbers]})
     return weasyprint.HTML(string=html, base_url=str(_template_dir())).write_pdf()
 
 

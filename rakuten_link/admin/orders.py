@@ -26,7 +26,7 @@ from lib.audit import record_action, record_actions
 from orders import timeline
 from orders.admin import OrderAdmin, PackageInline
 from orders.models import Order
-from rakuten_link.admin import labels, order_bulk
+from rakuten_link.admin import labels, order_bulk, scan
 from rakuten_link.admin.order_shipping import shipping_panel, shipping_urls
 from rakuten_link.rms.codes import carrier_name
 from rakuten_link.sync.orders.manual import (
@@ -94,7 +94,8 @@ class RakutenOrderAdmin(OrderAdmin):
                     self.admin_site.admin_view(partial(order_bulk.import_job_view, self)),
                     name="orders_order_import_shipments_job"),
                path("labels/import/", self.admin_site.admin_view(partial(labels.import_view, self)),
-                    name="orders_order_import_labels")]
+                    name="orders_order_import_labels"),
+               path("scan/", self.admin_site.admin_view(partial(scan.scan_view, self)), name="orders_order_scan")]
         return own + shipping_urls(self) + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
@@ -103,7 +104,8 @@ class RakutenOrderAdmin(OrderAdmin):
             extra_context.update(fetch_form=FetchOrderForm(initial={"account": default_fetch_account(request)}),
                                  fetch_url=reverse("admin:orders_order_fetch"),
                                  shipment_import_url=reverse("admin:orders_order_import_shipments"),
-                                 label_import_url=reverse("admin:orders_order_import_labels"))
+                                 label_import_url=reverse("admin:orders_order_import_labels"),
+                                 scan_url=reverse("admin:orders_order_scan"))
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
