@@ -6,7 +6,8 @@
 
 A fresh SQLite database in a temp dir holds one account over one store, 50 SKUs (half with a 棚番, some with a
 JAN) and M orders of 1 to 3 lines, allocated. Timed: the picking list of the first N orders as a PDF (rows
-from the ledger, HTML, WeasyPrint; the first WeasyPrint call also loads its fonts) and as CSV; the B2 export
+from the ledger, HTML, WeasyPrint; the first WeasyPrint call of a process also loads its fonts, so it is
+timed again warm) and as CSV; the B2 export
 of all M orders (rows checked and written as cp932); the import of the 発行済データ (the check pass and the
 writing pass, one shipment per label, through the tracking-number import). No RMS call is made. The last line
 printed is one JSON object. Targets: picking list of 100 orders ≤ 5 s.
@@ -117,6 +118,9 @@ def _run(account, orders, pick: int) -> dict:
     pdf = picking_pdf(rows)
     pick_pdf = time.perf_counter() - started
     started = time.perf_counter()
+    picking_pdf(picking_rows(orders[:pick]))
+    pick_pdf_warm = time.perf_counter() - started
+    started = time.perf_counter()
     table(picking_rows(orders[:pick]))
     pick_csv = time.perf_counter() - started
 
@@ -133,7 +137,8 @@ def _run(account, orders, pick: int) -> dict:
     import_s = time.perf_counter() - started
     assert report.ok, [str(e) for e in report.errors[:5]]
     return {"picked_orders": pick, "pick_rows": len(rows), "pick_pdf_bytes": len(pdf),
-            "pick_pdf_s": round(pick_pdf, 2), "pick_csv_s": round(pick_csv, 2), "label_orders": len(orders),
+            "pick_pdf_s": round(pick_pdf, 2), "pick_pdf_warm_s": round(pick_pdf_warm, 2),
+            "pick_csv_s": round(pick_csv, 2), "label_orders": len(orders),
             "label_rows": exported.rows, "label_problems": len(exported.problems), "export_s": round(export_s, 2),
             "import_s": round(import_s, 2), "shipments": Shipment.objects.count()}
 

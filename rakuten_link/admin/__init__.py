@@ -6,11 +6,13 @@ mappings with their CSV pages; stock: the stock list with what Rakuten last rece
 calls, alerts and the audit trail; tasks: Django-Q2's task and schedule lists in Japanese; permissions: the
 user and group pages with translated permission names; listing: listing templates, listings and the
 product list's create-listings action; messages: mail templates (with a preview) and the
-buyer-message outbox; shipments: the read-only parcel list (what is not reported yet).
+buyer-message outbox; shipments: the read-only parcel list (what is not reported yet); label_settings:
+送り状設定 (the order list's label pages are labels.py, scan-to-ship scan.py).
 """
 
 from rakuten_link.admin import (  # noqa: F401
     accounts,
+    label_settings,
     listing,
     logs,
     mappings,

@@ -16,17 +16,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import EcAccount
+from inventory.models import UploadJob
+from inventory.upload_jobs import CHECK, WRITE, is_big, is_big_upload
+from inventory.upload_pages import start
 from lib.audit import record_action
 from lib.csvfile import CsvFormatError
 from lib.uploads import PreviewStore
+from rakuten_link.admin.account_uploads import account_upload_job_view
 from rakuten_link.shipping.forms import ShipmentUploadForm
 from rakuten_link.shipping.label_export import NoLabelSettings, export_labels
 from rakuten_link.shipping.label_import import import_labels
-from rakuten_link.shipping.label_settings import LabelSettings
 
 CARRIER_CHOICES = [("b2", "ヤマト運輸 B2クラウド"), ("ehiden", "佐川急便 e飛伝Ⅲ"), ("yupri", "日本郵便 ゆうプリR"),
                    ("clickpost", "日本郵便 クリックポスト")]
@@ -81,8 +85,10 @@ def import_view(model_admin, request):
     form = LabelUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"report": None, "preview_token": None}
     if request.method == "POST" and form.is_valid():
-        account, carrier = form.cleaned_data["account"], form.cleaned_data["carrier"]
-        data = form.cleaned_data["file"].read()
+        account, carrier, upload = (form.cleaned_data[name] for name in ("account", "carrier", "file"))
+        if is_big_upload(upload):  # checked by a worker: the page follows its progress
+            return _start(request, carrier, CHECK, STORES[carrier].keep(upload, account.pk), account.pk)
+        data = upload.read()
         try:
             report = import_labels(data, account=account, carrier=carrier, dry_run=True)
         except (CsvFormatError, NoLabelSettings) as exc:
@@ -106,11 +112,18 @@ def _confirm(model_admin, request):
     if account is None or data is None:
         model_admin.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
         return redirect("admin:orders_order_import_labels")
+    if is_big(len(data)):
+        return _start(request, carrier, WRITE, token, account.pk)
     report = import_labels(data, account=account, carrier=carrier, user=request.user)
     if not report.ok:
         model_admin.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
         return _render(model_admin, request, LabelUploadForm(), {"report": report, "preview_token": None})
     store.drop(token)
+    return _finish(model_admin, request, account, report)
+
+
+def _finish(model_admin, request, account, report):
+    """Audit and announce a finished import (the request's own, or a worker's seen on its progress page)."""
     counts = {"c": report.created, "u": report.updated, "n": report.unchanged}
     record_action(request.user, account, _("Imported the tracking-number CSV: %(c)d new shipments, %(u)d updated, "
                                            "%(n)d unchanged.") % counts)
@@ -120,24 +133,39 @@ def _confirm(model_admin, request):
     return redirect("admin:orders_order_changelist")
 
 
+def _start(request, carrier: str, phase: str, token: str, account_id: int):
+    return start(request, STORES[carrier], phase=phase, token=token, handler=f"{__name__}.import_{carrier}_for_job",
+                 url="admin:orders_order_import_labels_job", account_id=account_id)
+
+
+def _for_job(carrier: str):
+    """What the worker runs for a big file of this carrier (inventory/upload_jobs.py): this page's import."""
+
+    def run(stream, *, account_id: int, user, dry_run: bool):
+        account = EcAccount.objects.filter(pk=account_id).first()
+        if account is None:
+            return None
+        return import_labels(stream.read(), account=account, carrier=carrier, user=user, dry_run=dry_run)
+
+    return run
+
+
+import_b2_for_job, import_ehiden_for_job = _for_job("b2"), _for_job("ehiden")
+import_yupri_for_job, import_clickpost_for_job = _for_job("yupri"), _for_job("clickpost")
+
+
+def import_job_view(model_admin, request, job_id: int):
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    job = UploadJob.objects.filter(pk=job_id, kind__in=[store.prefix for store in STORES.values()]).first()
+    store = STORES[job.kind.removeprefix("labels_")] if job is not None else STORES["b2"]
+    return account_upload_job_view(model_admin, request, job_id, uploads=store,
+                                   title=_("Upload a carrier's issued labels"),
+                                   back_url=reverse("admin:orders_order_import_labels"), form=LabelUploadForm,
+                                   render=_render, finish=_finish)
+
+
 def _render(model_admin, request, form, context):
     return TemplateResponse(request, "admin/rakuten_link/order/import_labels.html", {
         **model_admin.admin_site.each_context(request), "opts": model_admin.model._meta,
         "title": _("Upload a carrier's issued labels"), "form": form, **context})
-
-
-@admin.register(LabelSettings)
-class LabelSettingsAdmin(admin.ModelAdmin):
-    """送り状設定: one per account (the sender, the contract codes, which orders go as mailbox or compact)."""
-
-    list_display = ["account", "sender_name", "b2_billing_code", "sagawa_customer_code", "yupri_label_code"]
-    fieldsets = [
-        (None, {"fields": ["account", "item_name"]}),
-        (gettext_lazy("sender (ご依頼主)"), {"fields": ["sender_name", "sender_kana", "sender_zip", "sender_address",
-                                                    "sender_phone"]}),
-        (gettext_lazy("contracts"), {"fields": ["b2_billing_code", "b2_billing_class", "b2_freight_number",
-                                                "sagawa_customer_code", "yupri_label_code"]}),
-        (gettext_lazy("parcel kinds"), {"fields": ["mailbox_words", "compact_words", "mailbox_skus",
-                                                   "compact_skus"]}),
-        (gettext_lazy("layout options"), {"fields": ["options"]}),
-    ]

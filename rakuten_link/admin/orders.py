@@ -95,6 +95,9 @@ class RakutenOrderAdmin(OrderAdmin):
                     name="orders_order_import_shipments_job"),
                path("labels/import/", self.admin_site.admin_view(partial(labels.import_view, self)),
                     name="orders_order_import_labels"),
+               path("labels/import/jobs/<int:job_id>/",
+                    self.admin_site.admin_view(partial(labels.import_job_view, self)),
+                    name="orders_order_import_labels_job"),
                path("scan/", self.admin_site.admin_view(partial(scan.scan_view, self)), name="orders_order_scan")]
         return own + shipping_urls(self) + super().get_urls()
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
-from lib.csvfile import CsvFormatError, CsvRow, ImportReport, RowError
+from lib.csvfile import CHUNK_PROGRESS, CHUNK_ROWS, CsvFormatError, CsvRow, ImportReport, RowError
 from rakuten_link.shipping.imports import import_shipments_csv
 from rakuten_link.shipping.label_export import CARRIERS, options_of, parse_key, settings_of
 from rakuten_link.shipping.labels import Issued, ReturnFileError, b2, clickpost, ehiden, files, yupri
@@ -29,11 +29,16 @@ class LabelTable:
     """The rows of a file given back, in the shape and with the chunks a CsvTable has."""
 
     def __init__(self, rows: list[CsvRow]) -> None:
-        self._rows = rows
+        self._rows, self.passes = rows, 0
 
-    def chunks(self, size: int = 2000) -> Iterator[list[CsvRow]]:
+    def chunks(self, size: int = CHUNK_ROWS) -> Iterator[list[CsvRow]]:
+        """As CsvTable.chunks: a worker's progress page hears after each chunk how far this pass has come."""
+        self.passes += 1
+        progress = CHUNK_PROGRESS.get()
         for start in range(0, len(self._rows), size):
             yield self._rows[start:start + size]
+            if progress is not None:
+                progress(self.passes, min(start + size, len(self._rows)))
 
 
 def import_labels(data: bytes, *, account: EcAccount, carrier: str, dry_run: bool = False,

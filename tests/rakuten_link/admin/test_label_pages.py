@@ -53,3 +53,29 @@ def test_the_issued_labels_upload_previews_then_records(admin_client, account, m
     shipment = Shipment.objects.get()
     assert (shipment.tracking_number, shipment.delivery_company, shipment.order_id) == ("400000000001", "1001",
                                                                                           good.pk)
+
+
+def test_a_big_issued_labels_file_is_checked_and_written_by_a_worker(admin_client, account, make_order, settings,
+                                                                     tmp_path):
+    from inventory.models import UploadJob
+    from inventory.upload_jobs import run_upload_job
+
+    settings.VAR_DIR, settings.RAKUTEN_UPLOAD_JOB_THRESHOLD_BYTES = tmp_path, 100
+    good, _bad = _setup(account, make_order)
+    key = f"{good.order_number}-{good.packages.get().basket_id}"
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\r\n").writerows([["お客様管理番号", "送り状種別", "クール区分", "伝票番号",
+                                                        "出荷予定日"], [key, "0", "", "400000000002", "2026/05/01"]])
+    upload = io.BytesIO(text.getvalue().encode("cp932"))
+    upload.name = "issued.csv"
+    url = reverse("admin:orders_order_import_labels")
+    response = admin_client.post(url, {"account": account.pk, "carrier": "b2", "file": upload})
+    assert response.status_code == 302 and "/labels/import/jobs/" in response["Location"]
+    run_upload_job(UploadJob.objects.latest("pk").pk)
+    page = admin_client.get(response["Location"])
+    assert "400000000002" in page.content.decode() and not Shipment.objects.exists()
+    response = admin_client.post(url, {"preview_token": page.context["preview_token"], "confirm": "1"})
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    run_upload_job(UploadJob.objects.latest("pk").pk)
+    admin_client.get(response["Location"])
+    assert Shipment.objects.get().tracking_number == "400000000002"
