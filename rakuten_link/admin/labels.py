@@ -31,6 +31,7 @@ from rakuten_link.admin.account_uploads import account_upload_job_view
 from rakuten_link.shipping.forms import ShipmentUploadForm
 from rakuten_link.shipping.label_export import NoLabelSettings, export_labels
 from rakuten_link.shipping.label_import import import_labels
+from rakuten_link.shipping.labels import COMPACT, MAILBOX, NORMAL
 
 CARRIER_CHOICES = [("b2", "ヤマト運輸 B2クラウド"), ("ehiden", "佐川急便 e飛伝Ⅲ"), ("yupri", "日本郵便 ゆうプリR"),
                    ("clickpost", "日本郵便 クリックポスト")]
@@ -39,6 +40,10 @@ STORES = {code: PreviewStore(f"labels_{code}") for code, _name in CARRIER_CHOICE
 
 class CarrierForm(forms.Form):
     carrier = forms.ChoiceField(label=gettext_lazy("label software"), choices=CARRIER_CHOICES)
+    size = forms.ChoiceField(label=gettext_lazy("parcel size"), required=False, choices=[
+        ("", gettext_lazy("by the label settings' rules")), (NORMAL, gettext_lazy("normal parcel")),
+        (COMPACT, gettext_lazy("compact (宅急便コンパクト)")),
+        (MAILBOX, gettext_lazy("mailbox (ネコポス / ゆうパケット)"))])
 
 
 class LabelUploadForm(ShipmentUploadForm):
@@ -59,7 +64,7 @@ def export_label_file(model_admin, request, queryset):
     context: dict[str, Any] = {"result": None}
     if form.is_valid():
         try:
-            result = export_labels(account, form.cleaned_data["carrier"], orders)
+            result = export_labels(account, form.cleaned_data["carrier"], orders, size=form.cleaned_data["size"])
         except NoLabelSettings as exc:
             model_admin.message_user(request, str(exc), messages.ERROR)
             return None

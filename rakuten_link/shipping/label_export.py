@@ -103,8 +103,10 @@ def shippable(account: EcAccount):
                                 order_progress=OrderProgress.AWAITING_SHIPMENT)
 
 
-def export_labels(account: EcAccount, carrier: str, orders: Iterable[Order], *, ship_on: date | None = None
-                  ) -> LabelExport:
+def export_labels(account: EcAccount, carrier: str, orders: Iterable[Order], *, ship_on: date | None = None,
+                  size: str = "") -> LabelExport:
+    """``size``: NORMAL, COMPACT or MAILBOX for every package of these orders (staff's choice for this batch),
+    or "" to decide per package from the settings' delivery-method words and SKU lists."""
     module = CARRIERS[carrier]
     setup = settings_of(account)
     options = options_of(setup)
@@ -115,7 +117,7 @@ def export_labels(account: EcAccount, carrier: str, orders: Iterable[Order], *, 
         try:
             if reasons:
                 raise LabelProblems(reasons)
-            label = _label(order, package, setup, ship_on or timezone.localdate())
+            label = _label(order, package, setup, ship_on or timezone.localdate(), size)
             if carrier == "clickpost" and len(rows) >= clickpost.MAX_ROWS:
                 raise LabelProblems([_("クリックポスト takes %(n)d rows a file: export this one in another file.")
                                      % {"n": clickpost.MAX_ROWS}])
@@ -148,11 +150,11 @@ def _refusals(order: Order, package: OrderPackage) -> list[str]:
     return []
 
 
-def _label(order: Order, package: OrderPackage, setup: LabelSettings, ship_on: date) -> LabelRow:
+def _label(order: Order, package: OrderPackage, setup: LabelSettings, ship_on: date, size: str) -> LabelRow:
     rms = parse_order(order.raw) if order.raw else None
     term = rms.shipping_term if rms else None
     reasons: list[str] = []
-    kind = _kind(order, package, setup, rms.delivery_name if rms else "", reasons)
+    kind = _kind(order, package, setup, rms.delivery_name if rms else "", reasons, size)
     deliver_on = rms.delivery_date if rms else None
     slot, slot_label = slot_of(term), _TERMS.get(term or 0, "")
     asked_day, asked_slot = remarks_request(order.remarks)
@@ -207,21 +209,27 @@ def slot_from_label(label: str) -> str:
 
 
 def _kind(order: Order, package: OrderPackage, setup: LabelSettings, delivery_name: str,
-          reasons: list[str]) -> str:
-    """COD from the settlement; mailbox or compact from the delivery method's words, else from the SKUs."""
+          reasons: list[str], size: str = "") -> str:
+    """COD from the settlement; the size as staff chose it, else mailbox or compact from the delivery method's
+    words, else from the SKUs."""
     cod = order.settlement_method_code == COD_SETTLEMENT
-    mailbox_words, compact_words = setup.word_rules()
-    mailbox_skus, compact_skus = setup.sku_rules()
-    lines = [line for line in package.lines.all() if not line.removed]
-    codes = {line.sku.code if line.sku else "" for line in lines}
-    units = sum(line.units for line in lines)
-    size = NORMAL
-    if any(word in delivery_name for word in mailbox_words) or (codes <= mailbox_skus and units == 1):
-        size = MAILBOX
-    elif any(word in delivery_name for word in compact_words) or codes <= (compact_skus | mailbox_skus):
-        size = COMPACT
+    if not size:
+        size = _size(package, setup, delivery_name)
     if size == MAILBOX and cod:
         reasons.append(_("A mailbox parcel cannot collect cash on delivery: change the delivery method."))
     if size == COMPACT:
         return COMPACT_COD if cod else COMPACT
     return COD if cod and size == NORMAL else size
+
+
+def _size(package: OrderPackage, setup: LabelSettings, delivery_name: str) -> str:
+    mailbox_words, compact_words = setup.word_rules()
+    mailbox_skus, compact_skus = setup.sku_rules()
+    lines = [line for line in package.lines.all() if not line.removed]
+    codes = {line.sku.code if line.sku else "" for line in lines}
+    units = sum(line.units for line in lines)
+    if any(word in delivery_name for word in mailbox_words) or (codes <= mailbox_skus and units == 1):
+        return MAILBOX
+    if any(word in delivery_name for word in compact_words) or codes <= (compact_skus | mailbox_skus):
+        return COMPACT
+    return NORMAL

@@ -24,6 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--carrier", required=True, choices=sorted(CARRIERS))
         parser.add_argument("--orders", default="", help="comma-separated order numbers (default: all to ship)")
         parser.add_argument("--output", required=True, help="file to write (Shift_JIS, CRLF)")
+        parser.add_argument("--size", choices=["normal", "compact", "mailbox"], default="",
+                            help="send every package as this (default: the label settings' rules)")
 
     def handle(self, *args, **options):
         try:
@@ -36,7 +38,7 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"unknown order(s) of {account.name}: {', '.join(missing)}")
         try:
-            result = export_labels(account, options["carrier"], orders)
+            result = export_labels(account, options["carrier"], orders, size=options["size"])
         except NoLabelSettings as exc:
             raise CommandError(str(exc)) from None
         for problem in result.problems:

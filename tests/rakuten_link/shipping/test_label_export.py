@@ -37,3 +37,20 @@ def test_a_slot_only_in_the_remarks_is_mapped_or_refused_never_dropped(account, 
 def test_slot_labels():
     assert [slot_from_label(text) for text in ("午前中", "18時～21時", "19:00-21:00", "夜間")] == [
         "am", "1821", "1921", "?夜間"]
+
+
+def test_parcel_size_from_the_sku_rule_or_as_staff_choose_it(account, make_order, make_sku):
+    LabelSettings.objects.create(account=account, sender_name="楽天ショップ", sender_zip="158-0094",
+                                 sender_address="東京都世田谷区玉川1-14-1", sender_phone="03-1234-5678",
+                                 b2_billing_code="0312345678", mailbox_skus="SOCKS-1\n", compact_skus="CAP-1")
+    socks, cap, tee = make_sku("SOCKS-1"), make_sku("CAP-1"), make_sku("TEE-1")
+    orders = [make_order(account, [(sku, 1)], order_progress=300) for sku in (socks, cap, tee)]
+    OrderPackage.objects.filter(order__in=orders).update(recipient_zip="150-0001", recipient_phone="090-1111-2222",
+                                                         recipient_address="東京都渋谷区神宮前1-2-3")
+
+    def types(**kwargs) -> list[str]:
+        result = export_labels(account, "b2", orders, **kwargs)
+        return [row[1] for row in csv.reader(io.StringIO(result.data.decode("cp932")))][1:]
+
+    assert types() == ["A", "8", "0"]  # ネコポス, 宅急便コンパクト, 発払い
+    assert types(size="compact") == ["8", "8", "8"]
