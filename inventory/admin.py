@@ -152,7 +152,8 @@ class SkuAdmin(admin.ModelAdmin):
 
 @admin.register(StockLevel)
 class StockLevelAdmin(admin.ModelAdmin):
-    list_display: tuple[str, ...] = ("sku", "sku_name", "store", "on_hand", "allocated", "available", "updated_at")
+    list_display: tuple[str, ...] = ("sku", "sku_name", "store", "location", "on_hand", "allocated", "available",
+                                     "updated_at")
     list_filter = ("store",)
     list_select_related = ("store", "sku")
     search_fields = ("sku__code", "sku__name", "sku__product__name")
@@ -160,6 +161,10 @@ class StockLevelAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Only the 棚番 is edited here: the counts are inventory.services' alone, so the row is not saved whole."""
+        StockLevel.objects.filter(pk=obj.pk).update(location=obj.location)
 
     @admin.display(description=gettext_lazy("SKU name"), ordering="sku__name")
     def sku_name(self, obj: StockLevel) -> str:

@@ -90,6 +90,8 @@ class StockLevel(models.Model):
     sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("SKU"))
     on_hand = models.IntegerField(_("on hand"), default=0)
     allocated = models.IntegerField(_("allocated"), default=0)
+    # 棚番: where the SKU sits in this store; the picking list walks the shelves in this order.
+    location = models.CharField(_("location (棚番)"), max_length=32, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

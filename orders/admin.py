@@ -26,6 +26,7 @@ from . import admin_display as display
 from . import report_admin  # noqa: F401  (registers 作成ファイル, the list of files made by a worker)
 from .export_views import export_filtered_view, export_selected_csv, export_selected_csv_cp932, export_selected_xlsx
 from .models import AttentionReason, Order, OrderLine, OrderPackage, OrderProgress, PaymentMethod
+from .picking_views import picking_list_csv, picking_list_pdf, picking_list_xlsx, picking_view
 from .report_views import report_download_view, report_progress_view, report_status_view
 from .services import allocate_order, mark_checked
 from .slip_views import print_delivery_slips, slip_pdf_view
@@ -140,7 +141,8 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     search_help_text = gettext_lazy("Order number, buyer name or phone number (with or without hyphens).")
     date_hierarchy = "ordered_at"
     list_per_page = 50
-    actions = ["retry_allocation", "mark_as_checked", print_delivery_slips, export_selected_xlsx,
+    actions = ["retry_allocation", "mark_as_checked", print_delivery_slips, picking_list_pdf, picking_list_xlsx,
+               picking_list_csv, export_selected_xlsx,
                export_selected_csv, export_selected_csv_cp932]
     inlines = [PackageInline, LineInline]  # the marketplace's changes (OrderChange) are on the timeline
     fieldsets = (
@@ -169,6 +171,7 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
                path("reports/<int:job_id>/status/", wrap(report_status_view), name="orders_order_report_status"),
                path("reports/<int:job_id>/download/", wrap(report_download_view),
                     name="orders_order_report_download"),
+               path("picking/", wrap(picking_view), name="orders_order_picking"),
                path("<path:object_id>/slip/", wrap(slip_pdf_view), name="orders_order_slip")]
         return own + super().get_urls()
 

@@ -87,6 +87,8 @@ DETAILS: dict[str, Callable[[dict], str]] = {
     EventKind.SHIPMENT_RECORDED: _parcel, EventKind.SHIPMENT_CORRECTED: _parcel, EventKind.SHIPMENT_DELETED: _parcel,
     EventKind.SHIPMENT_REPORTED: _parcel, EventKind.SHIPMENT_REFUSED: _parcel,
     EventKind.MESSAGE_QUEUED: _message, EventKind.MESSAGE_SENT: _message, EventKind.MESSAGE_FAILED: _message,
+    EventKind.SCANNED: lambda d: f"{d.get('sku', '')} ({d.get('code', '')})",
+    EventKind.SCAN_REFUSED: lambda d: d.get("code", ""),
 }
 
 

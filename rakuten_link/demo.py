@@ -11,7 +11,7 @@ from accounts.models import EcAccount
 from inventory.models import Product, Sku, StockLevel, Store
 from inventory.services import set_stock_count
 from orders.models import MailTemplate, PaymentMethod
-from rakuten_link.models import PaymentMethodMapping, ProductMapping
+from rakuten_link.models import LabelSettings, PaymentMethodMapping, ProductMapping
 from rakuten_link.rms import RmsItem, RmsVariant
 from rakuten_link.rms.parse_catalog import parse_item
 from rakuten_link.sandbox.state.catalogue import (
@@ -66,7 +66,16 @@ def load_demo_data() -> EcAccount:
             )
     _payment_methods(account)
     _templates(account)
+    _label_settings(account)
     return account
+
+
+def _label_settings(account: EcAccount) -> None:
+    """A sender and a B2 billing code in the demo's format, so the label export works out of the box."""
+    LabelSettings.objects.get_or_create(account=account, defaults={
+        "sender_name": "楽天デモショップ", "sender_kana": "ラクテンデモショップ", "sender_zip": "158-0094",
+        "sender_address": "東京都世田谷区玉川1-14-1", "sender_phone": "03-1234-5678",
+        "b2_billing_code": "031234567801", "yupri_label_code": "1100780"})
 
 
 def match_sandbox_rounding(account: EcAccount, sandbox_url: str) -> None:

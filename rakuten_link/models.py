@@ -293,3 +293,4 @@ from rakuten_link.assistant.models import MappingProposal, MatchingRun, Rejected
 from rakuten_link.catalogue.models import CatalogueItem, CataloguePull, CatalogueVariant  # noqa: E402, F401
 from rakuten_link.functions.models import ApiFunctionCheck  # noqa: E402, F401
 from rakuten_link.listing.models import Listing, ListingStatus, ListingTemplate  # noqa: E402, F401
+from rakuten_link.shipping.label_settings import LabelSettings  # noqa: E402, F401

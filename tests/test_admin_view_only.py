@@ -18,7 +18,7 @@ from django.urls import reverse
 from django_q.tasks import async_task
 
 from orders.models import BuyerMessage, MailTemplate, MessageEvent, MessageStatus, ReportJob, ReportKind, Shipment
-from rakuten_link.models import Listing, ListingTemplate
+from rakuten_link.models import LabelSettings, Listing, ListingTemplate
 from tests import test_admin_permissions
 
 world = test_admin_permissions.world
@@ -43,6 +43,8 @@ def everything(world):
     account.template_shipped = template
     account.save()
     _proposal(account, world["sku"])
+    LabelSettings.objects.create(account=account, sender_name="楽天ショップ", sender_zip="158-0094",
+                                 sender_address="東京都世田谷区玉川1-14-1", sender_phone="03-1234-5678")
     return world
 
 

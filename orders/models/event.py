@@ -31,6 +31,8 @@ class EventKind(models.TextChoices):
     MESSAGE_SENT = "message_sent", _("Buyer message sent")
     MESSAGE_FAILED = "message_failed", _("Buyer message failed")
     CANCELLED = "cancelled", _("Order cancelled")
+    SCANNED = "scanned", _("Item scanned (検品)")
+    SCAN_REFUSED = "scan_refused", _("Wrong item scanned (検品)")
 
 
 class OrderEvent(models.Model):

@@ -7,12 +7,14 @@ calls, alerts and the audit trail; tasks: Django-Q2's task and schedule lists in
 user and group pages with translated permission names; listing: listing templates, listings and the
 product list's create-listings action; messages: mail templates (with a preview) and the
 buyer-message outbox; shipments: the read-only parcel list (what is not reported yet); assistant (+
-assistant_views): the mapping assistant's proposals for unmapped Rakuten variants.
+assistant_views): the mapping assistant's proposals for unmapped Rakuten variants; label_settings: 送り状設定
+(the order list's label pages are labels.py, scan-to-ship scan.py).
 """
 
 from rakuten_link.admin import (  # noqa: F401
     accounts,
     assistant,
+    label_settings,
     listing,
     logs,
     mappings,

@@ -28,7 +28,7 @@ from lib.audit import record_action, record_actions
 from orders import timeline
 from orders.admin import LineInline, OrderAdmin, PackageInline
 from orders.models import Order
-from rakuten_link.admin import order_bulk
+from rakuten_link.admin import labels, order_bulk, scan
 from rakuten_link.admin.order_shipping import shipping_panel, shipping_urls
 from rakuten_link.rms.codes import carrier_name
 from rakuten_link.sync.orders.manual import (
@@ -103,7 +103,8 @@ admin.site.unregister(Order)
 
 @admin.register(Order)
 class RakutenOrderAdmin(OrderAdmin):
-    actions = [*OrderAdmin.actions, "rematch_lines", order_bulk.confirm_selected, order_bulk.ship_selected]
+    actions = [*OrderAdmin.actions, "rematch_lines", order_bulk.confirm_selected, order_bulk.ship_selected,
+               labels.export_label_file]
     change_form_template = "admin/rakuten_link/order/change_form.html"
     inlines = [RAKUTEN_INLINES.get(inline, inline) for inline in OrderAdmin.inlines]
 
@@ -113,7 +114,13 @@ class RakutenOrderAdmin(OrderAdmin):
                     name="orders_order_import_shipments"),
                path("shipments/import/jobs/<int:job_id>/",
                     self.admin_site.admin_view(partial(order_bulk.import_job_view, self)),
-                    name="orders_order_import_shipments_job")]
+                    name="orders_order_import_shipments_job"),
+               path("labels/import/", self.admin_site.admin_view(partial(labels.import_view, self)),
+                    name="orders_order_import_labels"),
+               path("labels/import/jobs/<int:job_id>/",
+                    self.admin_site.admin_view(partial(labels.import_job_view, self)),
+                    name="orders_order_import_labels_job"),
+               path("scan/", self.admin_site.admin_view(partial(scan.scan_view, self)), name="orders_order_scan")]
         return own + shipping_urls(self) + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
@@ -121,7 +128,9 @@ class RakutenOrderAdmin(OrderAdmin):
         if self._may_fetch(request) and EcAccount.objects.exists():
             extra_context.update(fetch_form=FetchOrderForm(initial={"account": default_fetch_account(request)}),
                                  fetch_url=reverse("admin:orders_order_fetch"),
-                                 shipment_import_url=reverse("admin:orders_order_import_shipments"))
+                                 shipment_import_url=reverse("admin:orders_order_import_shipments"),
+                                 label_import_url=reverse("admin:orders_order_import_labels"),
+                                 scan_url=reverse("admin:orders_order_scan"))
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

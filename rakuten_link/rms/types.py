@@ -168,6 +168,9 @@ class RmsOrder:
     tax_summaries: list[RmsTaxSummary] = field(default_factory=list)
     coupons: list[RmsCoupon] = field(default_factory=list)
     delivery_name: str = ""
+    delivery_class: int | None = None  # DeliveryModel.deliveryClass: 0 none, 1 普通, 2 冷蔵, 3 冷凍, 4–8 その他
+    delivery_date: date | None = None  # お届け日指定
+    shipping_term: int | None = None  # お届け時間帯: 0 none, 1 午前, 2 午後, 9 other, or h1h2 (1416 = 14–16時)
     order_type: int | None = None
     order_fix_datetime: datetime | None = None  # 注文確定日時
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,6 +43,11 @@ COLUMNS = (
     Column("shipped_on", ("発送日", "shipped_on")),
 )
 LABELS = {column.key: column.label for column in COLUMNS}
+_LABELS: ContextVar[dict] = ContextVar("shipment_import_labels", default=LABELS)  # the column names errors give
+
+
+def _col(key: str) -> str:
+    return _LABELS.get()[key]
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 
 NEW, FILL, CORRECT, SAME = "new", "fill", "correct", "unchanged"
@@ -69,17 +75,20 @@ class _RowFailed(Exception):
         self.line, self.message = line, message
 
 
-def import_shipments_csv(source: bytes | BinaryIO, *, account: EcAccount, dry_run: bool = False,
-                         user=None) -> ImportReport:
+def import_shipments_csv(source: bytes | BinaryIO | None, *, account: EcAccount, dry_run: bool = False,
+                         user=None, table: Any = None, labels: dict | None = None) -> ImportReport:
     """Raises CsvFormatError when the file as a whole is unreadable; row problems go into the report.
 
     The file is read as a stream in chunks, one order lookup per chunk: first every row is checked,
     counted and previewed, keeping between chunks only what the cross-row checks need (the keys seen,
     the blank parcels claimed, the parcels added per package); then, if no row is bad, the rows are
     decided again against the database, chunk by chunk, and recorded in one transaction.
+    The carrier label import (label_import.py) gives its own ``table`` of the same columns, read from the file
+    the label software gave back, and the ``labels`` of that file's columns for the messages.
     """
+    _LABELS.set({**LABELS, **(labels or {})})
     report = ImportReport(dry_run=dry_run)
-    table = CsvTable(source, COLUMNS)
+    table = table if table is not None else CsvTable(source or b"", COLUMNS)
     state = _PlanState()
     for parsed in _parsed_chunks(table, account, report):
         _plan(parsed, report, state)
@@ -98,7 +107,7 @@ def import_shipments_csv(source: bytes | BinaryIO, *, account: EcAccount, dry_ru
                     _plan(parsed, ImportReport(), _PlanState())
                     _write(parsed, user)
         except _RowFailed as exc:
-            report.errors.append(RowError(exc.line, LABELS["order_number"], exc.message))
+            report.errors.append(RowError(exc.line, _col("order_number"), exc.message))
     return report
 
 
@@ -161,21 +170,21 @@ def _parse_row(row: CsvRow, account: EcAccount, orders: dict, report: ImportRepo
     package = _package(row, order, errors) if order is not None else None
     code = carrier_code(v["carrier"])
     if code is None:
-        errors.append(RowError(row.line, LABELS["carrier"], _("unknown carrier '%(value)s': give a code such as "
+        errors.append(RowError(row.line, _col("carrier"), _("unknown carrier '%(value)s': give a code such as "
                                                               "1001 or a name such as ヤマト運輸")
                                % {"value": v["carrier"]}))
     number = normalize_tracking_number(v["tracking_number"])
     if not number:
-        errors.append(RowError(row.line, LABELS["tracking_number"], _("The tracking number is required.")))
+        errors.append(RowError(row.line, _col("tracking_number"), _("The tracking number is required.")))
     else:
         try:
             validate_tracking_number(number)
         except ValidationError as exc:
-            errors.append(RowError(row.line, LABELS["tracking_number"], " ".join(exc.messages)))
+            errors.append(RowError(row.line, _col("tracking_number"), " ".join(exc.messages)))
     try:
         shipped_on = parse_ship_date(v["shipped_on"])
     except ValueError:
-        errors.append(RowError(row.line, LABELS["shipped_on"], _("'%(value)s' is not a date: write it as "
+        errors.append(RowError(row.line, _col("shipped_on"), _("'%(value)s' is not a date: write it as "
                                                                  "YYYY-MM-DD or YYYY/MM/DD.")
                                % {"value": v["shipped_on"]}))
     report.errors.extend(errors)
@@ -200,7 +209,7 @@ def _order(row: CsvRow, account: EcAccount, orders: dict, errors: list[RowError]
     elif order.state == OrderState.CANCELLED or order.order_progress == OrderProgress.CANCELLED:
         message = _("order %(number)s is cancelled: nothing can be shipped") % {"number": number}
     if message is not None:
-        errors.append(RowError(row.line, LABELS["order_number"], message))
+        errors.append(RowError(row.line, _col("order_number"), message))
         return None
     return order
 
@@ -212,18 +221,18 @@ def _package(row: CsvRow, order: Order, errors: list[RowError]) -> OrderPackage 
     if not text:
         if len(packages) == 1:
             return packages[0]
-        errors.append(RowError(row.line, LABELS["basket_id"], _(
+        errors.append(RowError(row.line, _col("basket_id"), _(
             "order %(number)s has %(n)d packages: give the 送付先ID of this parcel (%(baskets)s)")
             % {"number": order.order_number, "n": len(packages), "baskets": baskets}))
         return None
     try:
         basket_id = parse_int(text)
     except ValueError as exc:
-        errors.append(RowError(row.line, LABELS["basket_id"], str(exc)))
+        errors.append(RowError(row.line, _col("basket_id"), str(exc)))
         return None
     package = next((p for p in packages if p.basket_id == basket_id), None)
     if package is None:
-        errors.append(RowError(row.line, LABELS["basket_id"], _(
+        errors.append(RowError(row.line, _col("basket_id"), _(
             "order %(number)s has no package with 送付先ID %(basket)s (its packages: %(baskets)s)")
             % {"number": order.order_number, "basket": text, "baskets": baskets}))
     return package
@@ -235,7 +244,7 @@ def _plan(parsed: list[ParsedRow], report: ImportReport, state: _PlanState) -> N
     for row in parsed:
         first = state.seen.first_line((row.package.pk, row.values["tracking_number"]), row.line)
         if first is not None:
-            report.errors.append(RowError(row.line, LABELS["tracking_number"],
+            report.errors.append(RowError(row.line, _col("tracking_number"),
                                           _("duplicate of line %(line)d") % {"line": first}))
             continue
         # The plugin types live_shipments (Prefetch to_attr) on the orders _load_orders yields, not on a plain Order.
@@ -245,7 +254,7 @@ def _plan(parsed: list[ParsedRow], report: ImportReport, state: _PlanState) -> N
             continue
         added[row.package.pk] = added.get(row.package.pk, 0) + 1
         if len(live) + added[row.package.pk] > MAX_SHIPMENTS_PER_PACKAGE:
-            report.errors.append(RowError(row.line, LABELS["basket_id"], _(
+            report.errors.append(RowError(row.line, _col("basket_id"), _(
                 "package %(basket)s of order %(number)s would get shipment %(n)d; RMS accepts at most %(max)d "
                 "per package") % {"basket": row.package.basket_id, "number": row.order.order_number,
                                   "n": len(live) + added[row.package.pk], "max": MAX_SHIPMENTS_PER_PACKAGE}))
