@@ -137,11 +137,10 @@ class EcAccountForm(forms.ModelForm):
         return self._kept_when_blank("price_rounding")
 
     def _kept_when_blank(self, name: str):
-        """Blank keeps the stored value (or the default): a form or script that does not show the field."""
+        """Blank keeps the stored value (a new account's is the default): a form or script that does not show
+        the field leaves it unchanged."""
         value = self.cleaned_data.get(name)
-        if value in (None, ""):
-            return getattr(self.instance, name) if self.instance.pk else EcAccount._meta.get_field(name).default
-        return value
+        return getattr(self.instance, name) if value in (None, "") else value
 
     def clean_invoice_registration_number(self) -> str:
         return normalise_invoice_number(self.cleaned_data.get("invoice_registration_number", ""))

@@ -96,3 +96,26 @@ def test_a_blocked_listing_sends_no_price(rms, account, ready_template, make_pro
     run = run_account_job(account, "prices")
 
     assert run.counts["blocked"] == 1 and rms.state.requests(PATCH) == []
+
+
+def test_the_account_form_takes_a_markup_and_refuses_a_negative_one(account):
+    from accounts.forms import EcAccountForm
+
+    def form(**values):
+        data = {"name": account.name, "shop_url": account.shop_url, "stores": [s.pk for s in account.stores.all()],
+                "follow_up_days": 7, "tax_rounding": "floor", "safety_stock": 0, **values}
+        return EcAccountForm(data, instance=account)
+
+    bad = form(price_markup_percent="-5")
+    assert not bad.is_valid() and "price_markup_percent" in bad.errors
+    assert "0" in bad.errors["price_markup_percent"][0]
+    good = form(price_markup_percent="12.5", price_rounding="round")
+    assert good.is_valid(), good.errors
+    good.save()
+    account.refresh_from_db()
+    assert (account.price_markup_percent, account.price_rounding) == (Decimal("12.5"), "round")
+    kept = form()  # a form without the fields keeps them
+    assert kept.is_valid(), kept.errors
+    kept.save()
+    account.refresh_from_db()
+    assert account.price_markup_percent == Decimal("12.5")
