@@ -23,6 +23,9 @@ from .validators import (
 __all__ = ["CREDENTIAL_FIELDS", "SECRET_FIELDS", "EcAccountForm", "masked"]
 
 
+KEPT_WHEN_BLANK = ("price_markup_percent", "price_rounding")
+
+
 class EcAccountForm(forms.ModelForm):
     shop_url = forms.CharField(
         label=_("shop URL"), max_length=255, help_text=_("e.g. https://www.rakuten.co.jp/yourshop/")
@@ -51,7 +54,8 @@ class EcAccountForm(forms.ModelForm):
             "smtp_from_address", "tax_rounding", "job_fetch_orders", "job_fast_orders",
             "job_push_inventory", "job_report_shipments",
             "auto_confirm_orders", "safety_stock", "alert_email", "invoice_issuer_name",
-            "invoice_registration_number", "prohibited_words", "template_new_order", "template_shipped",
+            "invoice_registration_number", "prohibited_words", "price_markup_percent", "price_rounding",
+            "template_new_order", "template_shipped",
             "template_cancelled", "template_follow_up", "follow_up_days", "hold_messages",
         )
         # LF lines, however the browser sent them: an unchanged save records no change (lib/textfields.py).
@@ -61,6 +65,9 @@ class EcAccountForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.changed_credentials = False
+        for name in KEPT_WHEN_BLANK:
+            if name in self.fields:
+                self.fields[name].required = False
         for name in SECRET_FIELDS:
             if name not in self.fields:
                 continue
@@ -122,6 +129,18 @@ class EcAccountForm(forms.ModelForm):
             return self.instance.follow_up_days if self.instance.pk else EcAccount._meta.get_field(
                 "follow_up_days").default
         return value
+
+    def clean_price_markup_percent(self):
+        return self._kept_when_blank("price_markup_percent")
+
+    def clean_price_rounding(self) -> str:
+        return self._kept_when_blank("price_rounding")
+
+    def _kept_when_blank(self, name: str):
+        """Blank keeps the stored value (a new account's is the default): a form or script that does not show
+        the field leaves it unchanged."""
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value in (None, "") else value
 
     def clean_invoice_registration_number(self) -> str:
         return normalise_invoice_number(self.cleaned_data.get("invoice_registration_number", ""))

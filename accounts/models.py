@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -76,6 +77,12 @@ class EcAccount(models.Model):
     prohibited_words = models.TextField(
         _("prohibited listing words"), blank=True, help_text=_("One word per line.")
     )
+    price_markup_percent = models.DecimalField(
+        _("Rakuten price markup (%)"), max_digits=5, decimal_places=1, default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+        help_text=_("Added to our price on Rakuten; 0 = the same price. Price changes are pushed within a minute."))
+    price_rounding = models.CharField(
+        _("Rakuten price rounding"), max_length=8, choices=TaxRounding.choices, default=TaxRounding.FLOOR)
 
     status = models.CharField(
         _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.UNCHECKED

@@ -18,6 +18,7 @@ class JobKind(models.TextChoices):
     MAPPINGS = "mappings", _("Verify mappings")
     LICENSE = "license", _("Check licenseKey")
     CATALOGUE = "catalogue", _("Pull the catalogue")
+    PRICES = "prices", _("Push prices")
 
 
 class RunStatus(models.TextChoices):

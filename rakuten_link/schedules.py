@@ -49,6 +49,8 @@ SCHEDULES = (
                  offset=("rakuten: fetch orders", 50), label=_("Verify product mappings")),
     ScheduleSpec("rakuten: check licenseKey", DISPATCH, "'license'", kind="license",
                  offset=("rakuten: fetch orders", 55), label=_("Check licenseKey expiry")),
+    ScheduleSpec("rakuten: push prices", DISPATCH, "'prices'", minutes=1, kind="prices",
+                 offset=("rakuten: fetch orders", 35), label=_("Push prices to Rakuten")),
     # Daily, like the licence check: what RMS changed in the catalogue (gone variants turn their mappings red).
     ScheduleSpec("rakuten: pull catalogue", DISPATCH, "'catalogue'", kind="catalogue",
                  offset=("rakuten: fetch orders", 40), label=_("Pull the Rakuten catalogue")),

@@ -36,6 +36,7 @@ FUNCTION_NAMES = {
     "itemapi_2.0.items.get": gettext_lazy("item lookup"),
     "itemapi_2.0.items.bulk.get": gettext_lazy("bulk item lookup"),
     "itemapi_2.0.items.upsert": gettext_lazy("item registration"),
+    "itemapi_2.0.items.patch": gettext_lazy("item partial update"),
     "itemapi_2.0.items.search": gettext_lazy("item search"),
     "license.expiryDate.get": gettext_lazy("licenseKey expiry lookup"),
 }

@@ -59,11 +59,12 @@ class ListingAdmin(admin.ModelAdmin):
     search_fields = ("manage_number", "product__code", "product__name")
     autocomplete_fields = ("product",)
     readonly_fields = ("status", "findings_shown", "errors_shown", "preview_pc", "preview_sp", "checked_at",
-                       "listed_at", "sent_json")
+                       "listed_at", "sent_json", "price_sent", "price_sent_at", "price_error")
     fieldsets = (
         (None, {"fields": ("account", "product", "template", "manage_number", "item_number", "title", "tagline",
                            "withdrawn")}),
-        (gettext_lazy("Check"), {"fields": ("status", "findings_shown", "errors_shown", "checked_at", "listed_at")}),
+        (gettext_lazy("Check"), {"fields": ("status", "findings_shown", "errors_shown", "checked_at", "listed_at",
+                                            "price_sent", "price_sent_at", "price_error")}),
         (gettext_lazy("Preview"), {"fields": ("preview_pc", "preview_sp")}),
         (gettext_lazy("Sent to Rakuten"), {"fields": ("sent_json",), "classes": ("collapse",)}),
     )

@@ -29,7 +29,7 @@ COUNT_LABELS = {
     "functions_off": _("RMS functions not enabled"), "resumed": _("resumed after a failure"),
     "searches": _("item searches"), "fresh_reads": _("fresh item reads"), "stock_reads": _("stock reads"),
     "gone_items": _("items gone"), "gone_variants": _("variants gone"), "items": _("items"),
-    "variants": _("variants"),
+    "variants": _("variants"), "blocked": _("blocked by the pre-flight check"),
 }
 
 

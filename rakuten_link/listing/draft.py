@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .models import DEFAULT_TEMPLATE_NAME, Listing, ListingTemplate
+from .pricing import rakuten_price
 from .templates import as_html, product_values, render
 from .variants import VariantPlan, plan_variants
 
@@ -69,7 +70,7 @@ def build_draft(listing: Listing, *, hidden: bool | None = None) -> ListingDraft
         sales_description=render(template.sales_description, markup),
         images=[image for image in images if image],
         genre_id=template.genre_id.strip(),
-        price=product.price,
+        price=rakuten_price(product.price, listing.account),
         tax_included=template.tax_included,
         tax_rate=template.tax_rate,
         postage_included=template.postage_included,

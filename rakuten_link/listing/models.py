@@ -130,6 +130,11 @@ class Listing(models.Model):
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     listed_at = models.DateTimeField(_("listed at"), null=True, blank=True)
     sent_json = models.JSONField(_("item sent"), null=True, blank=True)
+    # The price on Rakuten as RMS last accepted it (a full send or a price push), and RMS's last answer to a
+    # price push (listing/prices.py).
+    price_sent = models.IntegerField(_("price on Rakuten"), null=True, blank=True)
+    price_sent_at = models.DateTimeField(_("price sent at"), null=True, blank=True)
+    price_error = models.CharField(_("price push error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

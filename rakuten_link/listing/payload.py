@@ -43,3 +43,8 @@ def item_body(draft: ListingDraft) -> dict[str, Any]:
     ]
     # A single-SKU item has no variantSelectors at all (§4), not an empty list.
     return {**body, "variantSelectors": selectors} if selectors else body
+
+
+def price_body(variant_ids: list[str], price: int) -> dict[str, Any]:
+    """The items.patch body that changes the price of these variants and nothing else."""
+    return {"variants": {variant_id: {"standardPrice": str(price)} for variant_id in variant_ids}}

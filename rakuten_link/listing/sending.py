@@ -25,6 +25,7 @@ from .draft import ListingDraft, build_draft
 from .models import Listing, ListingStatus
 from .payload import item_body
 from .preflight import Finding, check_draft, shared_words
+from .pricing import price_sent
 
 NOT_MIGRATED = "IE1105"
 # RMS propertyPath prefixes → our field names (anything else is shown under "item").
@@ -146,6 +147,7 @@ def _succeeded(listing: Listing, draft: ListingDraft, body: dict) -> None:
     listing.sent_json = body
     listing.listed_at = listing.listed_at or now
     listing.save(update_fields=["status", "errors", "sent_json", "listed_at", "updated_at"])
+    price_sent(listing, draft.price)
     pairs: set[tuple[int, int]] = set()
     for variant in draft.plan.variants:
         ProductMapping.objects.update_or_create(

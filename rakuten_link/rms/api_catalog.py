@@ -139,6 +139,10 @@ class CatalogApi:
         outcome = self._request("items", "itemapi_2.0.items.upsert", "PUT", _item_path(manage_number), json=body)
         return outcome.http_status == 201
 
+    def patch_item(self, manage_number: str, body: dict[str, Any]) -> None:
+        """items.patch (§4): change only the fields in ``body`` (objects merge, lists are replaced); 204."""
+        self._request("items", "itemapi_2.0.items.patch", "PATCH", _item_path(manage_number), json=body)
+
     def search_items_page(self, *, cursor_mark: str = "*", hits: int = SEARCH_HITS, **filters: Any) -> ItemSearchPage:
         """items.search (§4), one page by cursorMark; ``filters`` in snake_case or camelCase.
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from rakuten_link.listing.prices import push_prices
 from rakuten_link.models import JobKind, SyncRun
 from rakuten_link.sync.catalogue.pull import pull_catalogue
 from rakuten_link.sync.inventory.push import push_inventory
@@ -30,6 +31,7 @@ JOBS: dict[str, JobFunction] = {
     JobKind.MAPPINGS: verify_mappings,
     JobKind.LICENSE: check_license,
     JobKind.CATALOGUE: pull_catalogue,
+    JobKind.PRICES: push_prices,
 }
 
 # Kinds that have a name, a switch and a schedule slot but no function in this version yet.

@@ -122,10 +122,11 @@ def test_status_licence_and_the_age_of_each_jobs_last_success(admin_client, seed
     assert quiet.status_level == "amber" and quiet.licence_level == "amber"  # unchecked, expiry not known yet
     jobs = {job.kind: job for job in busy.jobs}
     assert list(jobs) == list(job_periods()) == ["orders", "open-orders", "inventory", "shipments", "messages",
-                                                 "mappings", "license"]
+                                                 "mappings", "license", "catalogue", "prices"]
     levels = {kind: job.level for kind, job in jobs.items()}
     assert levels == {"orders": "ok", "open-orders": "red", "inventory": "amber", "shipments": "red",
-                      "messages": "red", "mappings": "red", "license": "ok"}  # no success in 2 days
+                      "messages": "red", "mappings": "red", "license": "ok", "catalogue": "none",
+                      "prices": "red"}  # no success in 2 days
     assert jobs["open-orders"].last is None and jobs["orders"].last is not None
     quiet_levels = {job.kind: job.level for job in quiet.jobs}
     assert quiet_levels.pop("inventory") == "off"  # 在庫更新 switched off

@@ -63,4 +63,4 @@ def test_rakuten_sync_runs_shipments(account):
 
 def test_all_runs_only_the_built_jobs():
     assert jobs.available_jobs() == ["orders", "open-orders", "inventory", "shipments", "messages", "mappings",
-                                     "license", "catalogue"]
+                                     "license", "catalogue", "prices"]
