@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rakuten_link', '0013_api_function_checks'),
+        ('rakuten_link', '0015_label_settings'),
     ]
 
     operations = [
