@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from rakuten_link.assistant.proposals import refresh_proposals
 from rakuten_link.models import CatalogueItem, CataloguePull, CatalogueVariant, SyncRun
 from rakuten_link.rms.api_catalog import INVENTORY_GET_BATCH, ITEMS_GET_BATCH, SEARCH_HITS
 from rakuten_link.rms.types import RmsItem
@@ -42,6 +43,8 @@ def pull_catalogue(*, account: EcAccount, client, run: SyncRun, **_options) -> J
         _save(state, phase="stock", stock_after_id=0)
     _stock(state, client, counts)
     _finish(state)
+    matched = refresh_proposals(account)  # the assistant shows proposals for what was just pulled
+    counts.update(proposals_high=matched.clean["high"], conflicts=sum(matched.conflicts.values()))
     counts.update(items=CatalogueItem.objects.filter(account=account, gone_at__isnull=True).count(),
                   variants=CatalogueVariant.objects.filter(account=account, gone_at__isnull=True).count())
     summary = _("%(items)d items, %(variants)d variants pulled (%(gone)d items gone)") % {

@@ -39,6 +39,15 @@ def _truth(catalogue, proposal: MappingProposal) -> str | None:
     return catalogue.truth.get((proposal.variant.item.manage_number, proposal.variant.variant_id))
 
 
+def test_the_pull_itself_leaves_proposals_to_review(account, pulled):
+    """No separate step after a pull: the catalogue job matches what it pulled."""
+    from rakuten_link.models import SyncRun
+
+    run = SyncRun.objects.filter(account=account, kind="catalogue").latest("pk")
+    high = MappingProposal.objects.filter(account=account, confidence="high", conflict="")
+    assert high.exists() and run.counts["proposals_high"] == high.values("variant").distinct().count()
+
+
 def test_high_confidence_proposals_are_right_and_accepted_ones_turn_green(rms, account, pulled):
     get_user_model().objects.create_user("hanako", is_staff=True)
     call_command("match_catalogue", "--account", account.name, stdout=StringIO())
