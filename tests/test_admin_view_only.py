@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_q.tasks import async_task
 
+from api.tokens import create_token
 from orders.models import BuyerMessage, MailTemplate, MessageEvent, MessageStatus, ReportJob, ReportKind, Shipment
 from rakuten_link.models import Listing, ListingTemplate
 from tests import test_admin_permissions
@@ -42,6 +43,7 @@ def everything(world):
     Listing.objects.create(account=account, product=world["sku"].product, template=listing_template)
     account.template_shipped = template
     account.save()
+    create_token(name="till-1", scopes="stock:read")
     return world
 
 
