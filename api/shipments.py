@@ -35,7 +35,7 @@ def post_shipment(token: ApiToken, item: dict[str, Any], request_key: str | None
     if item.get("key") is None and request_key is None:
         return _post(token, item)
     body = run_keyed(token, operation="shipment", items=[item], request_key=request_key,
-                     apply=lambda _indexes: [_post(token, item)])
+                     apply=lambda indexes: [_post(token, item) for _index in indexes])
     return body["results"][0]
 
 
