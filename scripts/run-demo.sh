@@ -69,6 +69,9 @@ User = get_user_model()
 user = User.objects.filter(username='$DEMO_USER').first() or User(username='$DEMO_USER', is_staff=True, is_superuser=True)
 user.set_password('$DEMO_PASSWORD'); user.save()
 "
+# A till's token for the integration API (docs/api.md), made afresh each run and printed below.
+DEMO_API_TOKEN="$("$PY" manage.py create_api_token demo-till --replace \
+    --scopes stock:read,stock:write,orders:read,shipments:write 2>/dev/null)"
 
 log "starting the Django-Q2 cluster (sync jobs)"
 start_service cluster "$PY" manage.py qcluster
@@ -83,6 +86,12 @@ cat <<MSG
   RMS sandbox:    $RMS_API_BASE_URL/_sandbox/config
   buyer messages: held for approval in the admin (購入者メッセージ); approved ones are sent through the
                   local relay and kept as .eml files in $MAIL_DIR
+  API token:      $DEMO_API_TOKEN   (demo-till; docs at http://127.0.0.1:$WEB_PORT/api/v1/docs)
+  post a sale:    curl -X POST http://127.0.0.1:$WEB_PORT/api/v1/stock/movements \\
+                    -H "Authorization: Bearer $DEMO_API_TOKEN" -H "Content-Type: application/json" \\
+                    -d '{"movements": [{"key": "demo-'\$RANDOM'", "sku": "TEE01-M-BLK", "store": "S01", "kind": "sale", "quantity": 1}]}'
+                  then watch Rakuten's quantity fall within a second or two:
+                  curl "$RMS_API_BASE_URL/_sandbox/inventory?manageNumber=tee01&variantId=tee01-m-blk"
   Ctrl-C stops everything.
 
 MSG

@@ -84,3 +84,13 @@ def test_openapi_document_and_docs_page_are_served(client, db):
     assert {"/api/v1/stock/movements", "/api/v1/stock/counts", "/api/v1/stock", "/api/v1/orders",
             "/api/v1/shipments"} <= set(schema["paths"])
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_replace_makes_a_fresh_token_and_the_old_one_stops_working(db):
+    first, second = StringIO(), StringIO()
+    call_command("create_api_token", "demo-till", "--scopes", "stock:read", stdout=first, stderr=StringIO())
+    call_command("create_api_token", "demo-till", "--scopes", "stock:read", "--replace", stdout=second,
+                 stderr=StringIO())
+    assert ApiClient(first.getvalue().strip()).get("/stock").status_code == 401
+    assert ApiClient(second.getvalue().strip()).get("/stock").status_code == 200
+    assert ApiToken.objects.get().user.username == "api:demo-till"
