@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from lib.audit import record_actions
 
-from . import tokens
+from . import (
+    hook_admin,  # noqa: F401  (the webhook pages)
+    tokens,
+)
 from .models import ApiToken, Scope
+from .secret_page import secret_page
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -56,10 +59,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj: ApiToken, post_url_continue=None):
-        """The secret goes into this page only; redirecting would have to carry it in a message (a cookie)."""
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "token": obj,
-                   "secret": getattr(obj, "_secret", ""), "title": _("Token made: copy it now")}
-        return TemplateResponse(request, "admin/api/apitoken/created.html", context)
+        return secret_page(self, request, obj, _(
+            "The token %(name)s was made. Copy it now: it is shown only this once and cannot be read again (only "
+            "its hash is kept).") % {"name": obj.name}, _("Send it as the header Authorization: Bearer <token>."))
 
     @admin.action(description=gettext_lazy("Revoke the selected tokens"), permissions=["change"])
     def revoke_tokens(self, request, queryset):

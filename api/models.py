@@ -8,11 +8,15 @@ trail (``LogEntry``) then name the token with the machinery they already have.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.secrets import SecretField
 
 
 class Scope(models.TextChoices):
@@ -80,3 +84,86 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class HookEvent(models.TextChoices):
+    ORDER_CREATED = "order.created", _("order.created: a new order came in")
+    ORDER_CHANGED = "order.changed", _("order.changed: an order moved (state, stock, shipment, Rakuten's change)")
+    ORDER_CANCELLED = "order.cancelled", _("order.cancelled")
+    STOCK_LOW = "stock.low", _("stock.low: available fell under the threshold")
+    SHIPMENT_REPORTED = "shipment.reported", _("shipment.reported: Rakuten accepted a parcel")
+    SYNC_FAILED = "sync.failed", _("sync.failed: a job with Rakuten failed")
+
+
+class WebhookEndpoint(models.Model):
+    """Where events are posted. The secret signs each delivery; it is shown once and kept encrypted (to sign)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret = SecretField(_("signing secret"), max_length=100, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    stock_low_below = models.PositiveIntegerField(
+        _("stock.low under"), default=3,
+        help_text=_("stock.low is sent when a SKU's available units in a store fall under this (unless the SKU "
+                    "has its own threshold)."))
+    alert_email = models.EmailField(_("alert address"), blank=True,
+                                    help_text=_("Told when a delivery is given up after a day of retries."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkuStockThreshold(models.Model):
+    """A SKU's own stock.low threshold (available units per store), instead of the endpoint's."""
+
+    sku = models.OneToOneField("inventory.Sku", on_delete=models.CASCADE, related_name="+", verbose_name=_("SKU"))
+    below = models.PositiveIntegerField(_("stock.low under"))
+
+    class Meta:
+        verbose_name = _("stock.low threshold")
+        verbose_name_plural = _("stock.low thresholds")
+
+    def __str__(self) -> str:
+        return f"{self.sku_id} < {self.below}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("to send")
+    DELIVERED = "delivered", _("delivered")
+    DEAD = "dead", _("given up")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the outbox row, written in the transaction of the event, then sent until 2xx."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries",
+                                 verbose_name=_("endpoint"))
+    event = models.CharField(_("event"), max_length=30)
+    event_id = models.UUIDField(_("event id"), default=uuid.uuid4, editable=False)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_status = models.PositiveIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_response_ms = models.PositiveIntegerField(_("last response time (ms)"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    log = models.JSONField(_("attempts log"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id}"

@@ -244,6 +244,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)  # per token; a token may set its own
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)  # 1,000 movements fit in ~200 kB
 API_ORDERS_SETTLE_SECONDS = env.int("API_ORDERS_SETTLE_SECONDS", default=5)  # see api/feed.py
+API_WEBHOOK_RETRY_HOURS = env.int("API_WEBHOOK_RETRY_HOURS", default=24)  # then a delivery is given up
+API_WEBHOOKS_ALLOW_PRIVATE = env.bool("API_WEBHOOKS_ALLOW_PRIVATE", default=False)  # receivers on our network
 
 
 # --- Django-Q2 ------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils import timezone
 from lib.fastwrite import insert_values
 
 from .models import EventKind, Order, OrderEvent, OrderState
-from .signals import order_events
+from .signals import order_events, order_steps
 
 
 @dataclass
@@ -89,6 +89,8 @@ def write(steps: Sequence[Step]) -> None:
     # A step of an order is a change of it: followers of changed orders (the API's order feed) go by updated_at.
     Order.objects.filter(pk__in={s.order.pk for s in steps}).update(updated_at=now)
     sent = [(s.order.pk, s.kind) for s in steps]
+    if order_steps.has_listeners():
+        order_steps.send(sender=OrderEvent, steps=[(s.order.pk, str(s.kind), s.data) for s in steps])
     transaction.on_commit(lambda: order_events.send(sender=OrderEvent, events=sent))
 
 

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_q.tasks import async_task
 
+from api.models import SkuStockThreshold, WebhookDelivery, WebhookEndpoint
 from api.tokens import create_token
 from orders.models import BuyerMessage, MailTemplate, MessageEvent, MessageStatus, ReportJob, ReportKind, Shipment
 from rakuten_link.models import Listing, ListingTemplate
@@ -44,6 +45,10 @@ def everything(world):
     account.template_shipped = template
     account.save()
     create_token(name="till-1", scopes="stock:read")
+    hook = WebhookEndpoint.objects.create(name="erp", url="https://erp.example.com/hook", events=["stock.low"],
+                                          secret="whsec_x")
+    WebhookDelivery.objects.create(endpoint=hook, event="stock.low", payload={"event": "stock.low"})
+    SkuStockThreshold.objects.create(sku=world["sku"], below=2)
     return world
 
 

@@ -27,7 +27,7 @@ def test_the_admin_makes_a_token_shows_it_once_and_keeps_only_its_hash(staff, ma
     assert response.status_code == 200, response.content.decode()[:2000]
     page = response.content.decode()
     token = ApiToken.objects.get()
-    secret = page.split('id="api-token-secret"')[1].split(">", 1)[1].split("<", 1)[0]
+    secret = page.split('id="secret-once"')[1].split(">", 1)[1].split("<", 1)[0]
     assert secret.startswith("rlk_") and len(secret) > 40
     assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert secret not in str(list(ApiToken.objects.values()))
