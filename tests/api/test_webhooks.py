@@ -198,3 +198,14 @@ def test_the_admin_refuses_a_loopback_url_and_shows_a_new_secret_once(admin_clie
     assert secret.startswith("whsec_") and endpoint.secret == secret
     change = admin_client.get(reverse("admin:api_webhookendpoint_change", args=[endpoint.pk]))
     assert secret not in change.content.decode()
+
+
+def test_shipment_reported_carries_the_parcel(receiver, shop, make_order, db):
+    WebhookEndpoint.objects.create(name="wms", url=receiver.url, secret=SECRET, events=["shipment.reported"])
+    account, _store, sku = shop
+    order = make_order(account, [(sku, 1)])
+    allocate_order(order)  # order.changed: this endpoint did not ask for it
+    timeline.log([order], EventKind.SHIPMENT_REPORTED, data={"carrier": "1001", "tracking": "T-1"})
+    (delivery,) = WebhookDelivery.objects.all()
+    assert delivery.event == "shipment.reported"
+    assert delivery.payload["data"]["steps"] == [{"step": "shipment_reported", "carrier": "1001", "tracking": "T-1"}]
