@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from inventory.models import Store
+from lib.clientaddress import client_ip
 
 from . import tokens
 from .models import ApiToken
@@ -43,7 +44,7 @@ class BearerToken(HttpBearer):
             raise ApiProblem(401, "token_expired", _("This token has expired: ask for a new one."))
         _check_rate(found)
         _check_size(request)
-        tokens.touch(found, request.META.get("REMOTE_ADDR"))
+        tokens.touch(found, client_ip(request))
         return found
 
 

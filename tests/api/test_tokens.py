@@ -47,6 +47,12 @@ def test_last_use_and_caller_address_are_shown(api, staff):
     assert "127.0.0.1" in listing
 
 
+def test_the_caller_address_is_the_clients_behind_our_proxy(api, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    api.get("/stock", headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.9"})
+    assert ApiToken.objects.get().last_used_ip == "203.0.113.9"
+
+
 def test_the_admin_revokes_and_the_token_is_refused_from_then_on(staff, make_token):
     token, secret = make_token()
     assert ApiClient(secret).get("/stock").status_code == 200
