@@ -9,6 +9,7 @@ It takes about a minute.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -101,16 +102,18 @@ def wait_for(condition, seconds: float, what: str) -> None:
 
 def _a_sale_posted_with_the_printed_token_reaches_the_sandbox(env: dict[str, str], log: Path) -> None:
     """The demo prints a till's API token: one POST with it, and Rakuten's quantity falls by the units sold."""
-    line = next(ln for ln in log.read_text().splitlines() if ln.strip().startswith("API token:"))
-    token = line.split()[2]
+    text = log.read_text()
+    token = next(ln for ln in text.splitlines() if ln.strip().startswith("API token:")).split()[2]
+    sku = re.search(r'"sku": "([^"]+)"', text).group(1)
+    item, variant = re.search(r"_sandbox/inventory\?manageNumber=([^&]+)&variantId=(\S+?)\"", text).groups()
     rakuten = (f"http://127.0.0.1:{env['SANDBOX_PORT']}/_sandbox/inventory",
-               {"manageNumber": "tee01", "variantId": "tee01-m-blk"})
+               {"manageNumber": item, "variantId": variant})
 
     def quantity() -> int:
         return requests.get(rakuten[0], params=rakuten[1], timeout=5).json()["inventories"][0]["quantity"]
 
     before = quantity()
-    sale = {"movements": [{"key": "demo-test-1", "sku": "TEE01-M-BLK", "store": "S01", "kind": "sale", "quantity": 1}]}
+    sale = {"movements": [{"key": "demo-test-1", "sku": sku, "store": "S01", "kind": "sale", "quantity": 1}]}
     posted = requests.post(f"http://127.0.0.1:{env['WEB_PORT']}/api/v1/stock/movements", json=sale, timeout=10,
                            headers={"Authorization": f"Bearer {token}"})
     assert posted.status_code == 200, posted.text
