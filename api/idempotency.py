@@ -1,9 +1,10 @@
 """Exactly-once writes for clients that retry: per item (``key``) or per request (``Idempotency-Key``).
 
 A repeat with the same key and the same body answers what the first call answered and changes nothing;
-the same key with another body is a 409. The key rows are inserted *before* the write, in its transaction:
-two concurrent calls with one key then queue on the unique index, the second fails once the first commits,
-and its retry finds the first's answer. All or nothing: a refused item rolls back the keys too.
+the same key with another body is a 409. The key rows are inserted with their answers at the end of the
+write, in its transaction: of two concurrent calls with one key, the second waits (on the stock rows, then
+on the unique index), fails once the first commits, rolls back everything it did, and its retry finds the
+first's answer. All or nothing: a refused item rolls back the keys too.
 """
 
 from __future__ import annotations
@@ -80,19 +81,14 @@ def _run(token, operation, items, request_key, apply) -> dict[str, Any]:
         raise ApiProblem(409, "idempotency_conflict", conflicts[0].detail, conflicts)
     replayed = {keyed[k]: r for k, r in known.items()}
     new = [i for i in range(len(items)) if i not in replayed]
-    records = [IdempotencyRecord(token=token, key=f"item:{items[i]['key']}", fingerprint=prints[i])
-               for i in new if items[i].get("key") is not None]
-    IdempotencyRecord.objects.bulk_create(records)  # first: a concurrent twin waits here (see the module doc)
     fresh = dict(zip(new, apply(new), strict=True))
-    by_key = {r.key: r for r in records}
-    for i in new:
-        record = by_key.get(f"item:{items[i].get('key')}")
-        if record is not None:
-            record.result = fresh[i]
-    if records:  # bulk_create gave them their primary keys (PostgreSQL, SQLite 3.35+)
-        IdempotencyRecord.objects.bulk_update(records, ["result"])
     results = [fresh[i] if i in fresh else {**replayed[i].result, "replayed": True} for i in range(len(items))]
     body = {"results": results}
+    records = [IdempotencyRecord(token=token, key=f"item:{items[i]['key']}", fingerprint=prints[i], result=fresh[i])
+               for i in new if items[i].get("key") is not None]
     if request_key is not None:
-        IdempotencyRecord.objects.create(token=token, key=f"request:{request_key}", fingerprint=whole, result=body)
+        records.append(IdempotencyRecord(token=token, key=f"request:{request_key}", fingerprint=whole, result=body))
+    # Last, in the write's transaction: a concurrent twin's rows hit the unique index here, its whole transaction
+    # (its stock movements too) rolls back, and its retry answers from ours.
+    IdempotencyRecord.objects.bulk_create(records)
     return body

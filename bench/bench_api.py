@@ -94,6 +94,7 @@ def throughput(account, api: str, secret: str, clients: int, seconds: float, lin
     lock, errors, timings = threading.Lock(), [], []
     stock_up(store, [m.sku for m in mappings])
     stop_at = time.monotonic() + seconds
+    run = f"r{int(time.time())}"  # keys of their own, should DATABASE_URL keep an earlier run's ledger
 
     def client(number: int) -> None:
         rng, session = random.Random(number), requests.Session()
@@ -105,7 +106,7 @@ def throughput(account, api: str, secret: str, clients: int, seconds: float, lin
                 sku = rng.choice(mappings).sku.code
                 # receipts and sales alternate per key so that the shelf never runs dry
                 kind = "receipt" if (request + i) % 2 == 0 else "sale"
-                batch.append({"key": f"c{number}-{request}-{i}", "sku": sku, "store": store.code, "kind": kind,
+                batch.append({"key": f"{run}-c{number}-{request}-{i}", "sku": sku, "store": store.code, "kind": kind,
                               "quantity": 1})
             for _attempt in range(2 if rng.random() < 0.10 else 1):  # 10 % sent twice, same keys and body
                 started = time.perf_counter()
@@ -151,10 +152,12 @@ def main() -> None:
     env = configure(RMS_API_BASE_URL=sandbox.url, **limits)
     from django.conf import settings
 
+    from api.models import ApiToken
     from api.tokens import create_token
 
     broker = "redis" if settings.REDIS_URL else "orm"
     account = prepare()
+    ApiToken.objects.filter(name="bench").delete()  # a DATABASE_URL kept from an earlier run
     _token, secret = create_token(name="bench", scopes=["stock:write", "stock:read"])
     port = free_port()
     web = start_web(env, port)
