@@ -209,3 +209,17 @@ def test_shipment_reported_carries_the_parcel(receiver, shop, make_order, db):
     (delivery,) = WebhookDelivery.objects.all()
     assert delivery.event == "shipment.reported"
     assert delivery.payload["data"]["steps"] == [{"step": "shipment_reported", "carrier": "1001", "tracking": "T-1"}]
+
+
+def test_the_delivery_task_is_queued_once_the_event_commits(endpoint, shop, make_order,
+                                                            django_capture_on_commit_callbacks):
+    from django_q.models import OrmQ
+
+    account, _store, sku = shop
+    order = make_order(account, [(sku, 1)])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        allocate_order(order)
+    assert not OrmQ.objects.exists()  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert [q.task["func"] for q in OrmQ.objects.all()] == ["api.delivery.deliver_due"]
