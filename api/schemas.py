@@ -125,3 +125,61 @@ class ShipmentOut(Schema):
     action: str
     report_state: str
     replayed: bool = False
+
+
+class SkuDetail(SkuOut):
+    product: str
+    rakuten: list[RakutenSide]
+
+
+class OrderLineOut(Schema):
+    item_detail_id: int
+    basket_id: int | None
+    sku: str | None
+    manage_number: str
+    variant_id: str
+    name: str
+    price: int
+    units: int
+    allocated_units: int
+    shipped_units: int
+    needs_attention: bool
+    removed: bool
+
+
+class PackageOut(Schema):
+    basket_id: int
+    recipient_name: str
+    recipient_zip: str
+    recipient_address: str
+    recipient_phone: str
+
+
+class ParcelOut(Schema):
+    id: int
+    basket_id: int | None
+    carrier: str
+    tracking_number: str
+    shipped_on: date
+    report_state: str
+    reported_at: datetime | None
+    deleted: bool
+
+
+class OrderOut(Schema):
+    order_number: str
+    account: str
+    state: str
+    rakuten_status: int | None
+    ordered_at: datetime
+    updated_at: datetime
+    attention_reasons: list[str]
+    total_price: int
+    lines: list[OrderLineOut]
+    packages: list[PackageOut]
+    shipments: list[ParcelOut]
+
+
+class OrderPage(Schema):
+    orders: list[OrderOut]
+    next_cursor: str | None

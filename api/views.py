@@ -13,9 +13,11 @@ from .problems import ApiProblem, FieldError
 from .schemas import (
     CountsIn,
     MovementsIn,
+    OrderPage,
     ProductPage,
     ShipmentIn,
     ShipmentOut,
+    SkuDetail,
     StockPage,
     StockResults,
 )
@@ -77,7 +79,8 @@ def products(request: HttpRequest, cursor: str | None = None, limit: int = 100):
     return reads.product_page(after=after, limit=size)
 
 
-@router.get("/skus/{code}", tags=["catalogue"], summary="One SKU (by code or JAN) and its Rakuten mapping")
+@router.get("/skus/{code}", response=SkuDetail, tags=["catalogue"],
+            summary="One SKU (by code or JAN) and its Rakuten mapping")
 def sku(request: HttpRequest, code: str):
     require(request, Scope.STOCK_READ)
     found = reads.sku_detail(code)
@@ -86,7 +89,8 @@ def sku(request: HttpRequest, code: str):
     return found
 
 
-@router.get("/orders", tags=["orders"], summary="Orders changed since a cursor, oldest change first")
+@router.get("/orders", response=OrderPage, tags=["orders"],
+            summary="Orders changed since a cursor, oldest change first")
 def orders(request: HttpRequest, cursor: str | None = None, limit: int = Query(100, ge=1, le=MAX_PAGE)):
     token = require(request, Scope.ORDERS_READ)
     return feed.order_page(token, cursor=cursor, limit=limit)
