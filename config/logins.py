@@ -16,24 +16,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.clientaddress import client_ip  # noqa: F401  (AXES_CLIENT_IP_CALLABLE names it here)
+
 
 class LoginAttemptsConfig(AxesAppConfig):
     """django-axes under a translatable name: its section of the admin index is otherwise just "Axes"."""
 
     verbose_name = gettext_lazy("Login attempts")
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address that reached the first of ``TRUSTED_PROXY_COUNT`` proxies (X-Forwarded-For, right to left).
-
-    Each trusted proxy appends the address it received the request from, so the right-most entries are
-    the ones written by our proxies; anything further left was sent by the client and can be forged.
-    """
-    count = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if count <= 0 or len(forwarded) < count:
-        return request.META.get("REMOTE_ADDR")
-    return forwarded[-count]
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

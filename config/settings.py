@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "accounts",
     "orders",
     "rakuten_link",
+    "ninja",  # serves the API docs page's assets from our static files, not from a CDN
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +241,14 @@ RAKUTEN_UPLOAD_JOB_THRESHOLD_BYTES = env.int("RAKUTEN_UPLOAD_JOB_THRESHOLD_BYTES
 RAKUTEN_LEASE_SECONDS = env.int("RAKUTEN_LEASE_SECONDS", default=30)
 # The admin's address as staff reach it: alert mails link to pages under it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+
+# --- Integration API (/api/v1/, docs/api.md) ------------------------------------------------------
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)  # per token; a token may set its own
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)  # 1,000 movements fit in ~200 kB
+API_ORDERS_SETTLE_SECONDS = env.int("API_ORDERS_SETTLE_SECONDS", default=5)  # see api/feed.py
+API_WEBHOOK_RETRY_HOURS = env.int("API_WEBHOOK_RETRY_HOURS", default=24)  # then a delivery is given up
+API_WEBHOOKS_ALLOW_PRIVATE = env.bool("API_WEBHOOKS_ALLOW_PRIVATE", default=False)  # receivers on our network
 
 
 # --- Django-Q2 ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from api.main import api
 from rakuten_link.admin.dashboard import dashboard_index
 
 admin.site.site_header = "Rakuten Link"
@@ -16,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.admin_view(dashboard_index), name="dashboard"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
 ]

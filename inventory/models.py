@@ -115,6 +115,7 @@ class StockLevel(models.Model):
 class MovementKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("Adjustment")
     POS_SALE = "pos_sale", _("POS sale")
+    POS_RETURN = "pos_return", _("POS return")
     RECEIPT = "receipt", _("Receipt")
     ORDER_ALLOCATION = "order_allocation", _("Order allocation")
     ORDER_RELEASE = "order_release", _("Order release")

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from lib.fastwrite import insert_rows, update_rows
 
 from .models import MovementKind, Sku, StockLevel, StockMovement, Store
-from .signals import allocation_exceeds_count, stock_changed
+from .signals import allocation_exceeds_count, stock_changed, stock_levels_written
 
 _notices = threading.local()  # (SKU ids, store ids) gathered inside one_stock_notice()
 
@@ -221,6 +221,10 @@ def _existing_movements(keys: list[str]) -> dict[str | None, StockMovement]:
 
 def _write(levels, state, new_rows: list[StockMovement], *, returning: bool) -> None:
     changed = [level for pair, level in levels.items() if (level.on_hand, level.allocated) != state[pair]]
+    if changed and stock_levels_written.has_listeners():
+        stock_levels_written.send(sender=StockLevel, changes=[
+            (lv.store_id, lv.sku_id, lv.on_hand - lv.allocated, _available(state[(lv.store_id, lv.sku_id)]))
+            for lv in changed])
     for level in changed:
         level.on_hand, level.allocated = state[(level.store_id, level.sku_id)]
     update_rows(changed, ["on_hand", "allocated"])
@@ -228,6 +232,10 @@ def _write(levels, state, new_rows: list[StockMovement], *, returning: bool) -> 
         StockMovement.objects.bulk_create(new_rows)
     elif new_rows:
         insert_rows(new_rows)
+
+
+def _available(values: tuple[int, int]) -> int:
+    return values[0] - values[1]
 
 
 @contextmanager

@@ -9,3 +9,8 @@ stock_changed = Signal()
 # units than open orders hold there. The order side releases that many allocated units (newest orders first)
 # and flags those lines 欠品; the count is then applied. Receivers must not commit or leave the transaction.
 allocation_exceeds_count = Signal()
+
+# Sent inside the transaction that writes stock levels, only when someone listens, with changes: a list of
+# (store_id, sku_id, available before, available after). The integration API's webhooks write their outbox rows
+# in that transaction (stock.low). Receivers must not commit or leave the transaction.
+stock_levels_written = Signal()

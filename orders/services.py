@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
+from django.utils import timezone
 
 from inventory.models import Store
 from inventory.services import MovementSpec, apply_stock_movements
@@ -227,8 +228,9 @@ def save_orders(entries: Sequence[Entry], *, before: dict[int, tuple] | None = N
     for (units, shipped, flag), ids in lines.items():
         OrderLine.objects.filter(pk__in=ids).update(allocated_units=units, shipped_units=shipped,
                                                     needs_attention=flag)
+    now = timezone.now()  # update() skips auto_now, and the order feed (api/feed.py) follows updated_at
     for (state, reasons), ids in orders.items():
-        Order.objects.filter(pk__in=ids).update(state=state, attention_reasons=list(reasons))
+        Order.objects.filter(pk__in=ids).update(state=state, attention_reasons=list(reasons), updated_at=now)
     timeline.write([row for order, _l in entries for row in timeline.moves(order, user=user, message=message)])
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from lib.fastwrite import insert_values
 
 from .models import EventKind, Order, OrderEvent, OrderState
-from .signals import order_events
+from .signals import order_events, order_steps
 
 
 @dataclass
@@ -86,7 +86,11 @@ def write(steps: Sequence[Step]) -> None:
     now = timezone.now()
     insert_values(OrderEvent, COLUMNS, [(s.order.pk, now, str(s.kind), getattr(s.user, "pk", None), s.job, s.data,
                                          s.message) for s in steps], plain=PLAIN)
+    # A step of an order is a change of it: followers of changed orders (the API's order feed) go by updated_at.
+    Order.objects.filter(pk__in={s.order.pk for s in steps}).update(updated_at=now)
     sent = [(s.order.pk, s.kind) for s in steps]
+    if order_steps.has_listeners():
+        order_steps.send(sender=OrderEvent, steps=[(s.order.pk, str(s.kind), s.data) for s in steps])
     transaction.on_commit(lambda: order_events.send(sender=OrderEvent, events=sent))
 
 

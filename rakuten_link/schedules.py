@@ -60,6 +60,8 @@ SCHEDULES = (
                  label=_("Delete expired slip and export files")),
     ScheduleSpec("rakuten: check for silence", "rakuten_link.tasks.check_for_silence", "", minutes=1,
                  label=_("Check for silence")),
+    # The integration API (api/, above this app) retries its webhook outbox: named by its dotted path only.
+    ScheduleSpec("api: deliver webhooks", "api.delivery.deliver_due", "", minutes=1, label=_("Deliver webhooks")),
 )
 
 

@@ -69,6 +69,17 @@ User = get_user_model()
 user = User.objects.filter(username='$DEMO_USER').first() or User(username='$DEMO_USER', is_staff=True, is_superuser=True)
 user.set_password('$DEMO_PASSWORD'); user.save()
 "
+# A till's token for the integration API (docs/api.md), made afresh each run and printed below with a sale
+# of the SKU that store S01 has most of and Rakuten sells (its SKU code, manageNumber and variantId).
+DEMO_API_TOKEN="$("$PY" manage.py create_api_token demo-till --replace \
+    --scopes stock:read,stock:write,orders:read,shipments:write 2>/dev/null)"
+read -r DEMO_SKU DEMO_ITEM DEMO_VARIANT < <("$PY" manage.py shell -v 0 -c "
+from inventory.models import StockLevel
+from rakuten_link.models import ProductMapping
+level = StockLevel.objects.filter(store__code='S01', sku__rakuten_mappings__status='ok').order_by('-on_hand', 'pk')[0]
+m = ProductMapping.objects.filter(sku=level.sku, status='ok').order_by('pk')[0]
+print(m.sku.code, m.manage_number, m.variant_id)
+")
 
 log "starting the Django-Q2 cluster (sync jobs)"
 start_service cluster "$PY" manage.py qcluster
@@ -83,6 +94,12 @@ cat <<MSG
   RMS sandbox:    $RMS_API_BASE_URL/_sandbox/config
   buyer messages: held for approval in the admin (購入者メッセージ); approved ones are sent through the
                   local relay and kept as .eml files in $MAIL_DIR
+  API token:      $DEMO_API_TOKEN   (demo-till; docs at http://127.0.0.1:$WEB_PORT/api/v1/docs)
+  post a sale:    curl -X POST http://127.0.0.1:$WEB_PORT/api/v1/stock/movements \\
+                    -H "Authorization: Bearer $DEMO_API_TOKEN" -H "Content-Type: application/json" \\
+                    -d '{"movements": [{"key": "demo-'\$RANDOM'", "sku": "$DEMO_SKU", "store": "S01", "kind": "sale", "quantity": 1}]}'
+                  then watch Rakuten's quantity fall within a second or two:
+                  curl "$RMS_API_BASE_URL/_sandbox/inventory?manageNumber=$DEMO_ITEM&variantId=$DEMO_VARIANT"
   Ctrl-C stops everything.
 
 MSG

@@ -17,6 +17,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_q.tasks import async_task
 
+from api.models import SkuStockThreshold, WebhookDelivery, WebhookEndpoint
+from api.tokens import create_token
 from orders.models import BuyerMessage, MailTemplate, MessageEvent, MessageStatus, ReportJob, ReportKind, Shipment
 from rakuten_link.models import LabelSettings, Listing, ListingTemplate
 from tests import test_admin_permissions
@@ -45,6 +47,11 @@ def everything(world):
     _proposal(account, world["sku"])
     LabelSettings.objects.create(account=account, sender_name="楽天ショップ", sender_zip="158-0094",
                                  sender_address="東京都世田谷区玉川1-14-1", sender_phone="03-1234-5678")
+    create_token(name="till-1", scopes="stock:read")
+    hook = WebhookEndpoint.objects.create(name="erp", url="https://erp.example.com/hook", events=["stock.low"],
+                                          secret="whsec_x")
+    WebhookDelivery.objects.create(endpoint=hook, event="stock.low", payload={"event": "stock.low"})
+    SkuStockThreshold.objects.create(sku=world["sku"], below=2)
     return world
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("accounts", "orders", "inventory", "lib", "rakuten_link", "config")
+PACKAGES = ("accounts", "orders", "inventory", "lib", "rakuten_link", "api", "config")
 WRITE_CALLS = ("update", "create", "update_or_create", "get_or_create", "bulk_update", "bulk_create")
 
 

@@ -9,6 +9,7 @@ It takes about a minute.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -99,6 +100,26 @@ def wait_for(condition, seconds: float, what: str) -> None:
     pytest.fail(f"timed out waiting for {what}")
 
 
+def _a_sale_posted_with_the_printed_token_reaches_the_sandbox(env: dict[str, str], log: Path) -> None:
+    """The demo prints a till's API token: one POST with it, and Rakuten's quantity falls by the units sold."""
+    text = log.read_text()
+    token = next(ln for ln in text.splitlines() if ln.strip().startswith("API token:")).split()[2]
+    sku = re.search(r'"sku": "([^"]+)"', text).group(1)
+    item, variant = re.search(r"_sandbox/inventory\?manageNumber=([^&]+)&variantId=(\S+?)\"", text).groups()
+    rakuten = (f"http://127.0.0.1:{env['SANDBOX_PORT']}/_sandbox/inventory",
+               {"manageNumber": item, "variantId": variant})
+
+    def quantity() -> int:
+        return requests.get(rakuten[0], params=rakuten[1], timeout=5).json()["inventories"][0]["quantity"]
+
+    before = quantity()
+    sale = {"movements": [{"key": "demo-test-1", "sku": sku, "store": "S01", "kind": "sale", "quantity": 1}]}
+    posted = requests.post(f"http://127.0.0.1:{env['WEB_PORT']}/api/v1/stock/movements", json=sale, timeout=10,
+                           headers={"Authorization": f"Bearer {token}"})
+    assert posted.status_code == 200, posted.text
+    wait_for(lambda: quantity() == before - 1, 30, "the sale on Rakuten")
+
+
 @pytest.mark.slow
 def test_term_stops_web_poller_cluster_then_sandbox_with_nothing_left_and_no_false_alert(tmp_path):
     var_dir = tmp_path / "var"
@@ -118,6 +139,7 @@ def test_term_stops_web_poller_cluster_then_sandbox_with_nothing_left_and_no_fal
         db = var_dir / "db.sqlite3"
         wait_for(lambda: rows(db, "SELECT 1 FROM rakuten_link_syncrun WHERE kind='orders' AND status='success'"),
                  120, "an order fetch by the cluster")
+        _a_sale_posted_with_the_printed_token_reaches_the_sandbox(env, log)
         started = processes_of(var_dir)
         assert len(started) >= 7  # the script, sandbox, relay, cluster (with its workers), poller, web
 
