@@ -71,6 +71,7 @@ class EcAccountAdmin(AuditTrailMixin, admin.ModelAdmin):
                      "auto_confirm_orders", "jobs_paused")}),
         (gettext_lazy("Stock and tax"), {"fields": ("safety_stock", "tax_rounding")}),
         (gettext_lazy("Alerts"), {"fields": ("alert_email",)}),
+        (gettext_lazy("Delivery slip"), {"fields": ("shop_zip", "shop_address", "shop_phone")}),
         (gettext_lazy("Qualified invoice"), {"fields": ("invoice_issuer_name", "invoice_registration_number")}),
         (gettext_lazy("Listing"), {"fields": ("prohibited_words", "price_markup_percent", "price_rounding")}),
         (gettext_lazy("History"), {"fields": ("audit_trail", "created_at", "updated_at")}),

@@ -70,6 +70,10 @@ class EcAccount(models.Model):
     )
     alert_email = models.EmailField(_("alert e-mail address"), blank=True)
     invoice_issuer_name = models.CharField(_("qualified invoice issuer name"), max_length=255, blank=True)
+    # Printed under the shop's name on the delivery slip (納品書), so a buyer can reach the shop.
+    shop_zip = models.CharField(_("shop postcode"), max_length=8, blank=True)
+    shop_address = models.CharField(_("shop address"), max_length=255, blank=True)
+    shop_phone = models.CharField(_("shop phone number"), max_length=20, blank=True)
     invoice_registration_number = models.CharField(
         _("qualified invoice registration number"), max_length=14, blank=True, help_text=_("T + 13 digits"),
         validators=[validate_invoice_number],

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import EcAccount
 
+from . import barcode
 from .models import Order, OrderLine, OrderPackage
 from .tax import RateTotal, goods_by_rate, is_reduced, live_lines, order_rate_totals
 
@@ -106,6 +107,11 @@ class Slip:
     @property
     def ordered_on(self) -> date:
         return timezone.localtime(self.order.ordered_at).date()
+
+    @property
+    def barcode(self) -> str:
+        """The order number as Code 128 (our own SVG, no user text in its markup): scan-to-ship reads it."""
+        return barcode.svg(self.order.order_number, height=24.0)
 
 
 @dataclass(frozen=True)

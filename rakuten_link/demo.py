@@ -109,6 +109,7 @@ def _account(stores) -> EcAccount:
             "safety_stock": 1,
             "invoice_issuer_name": "株式会社ラクテンリンク デモ",
             "invoice_registration_number": "T7000012050002",
+            "shop_zip": "158-0094", "shop_address": "東京都世田谷区玉川1-14-1", "shop_phone": "03-1234-5678",
             "prohibited_words": "最安値\n日本一\n激安",
             # Staff approve each buyer message in the outbox first; approved ones go out through the demo's
             # local relay (manage.py demo_mail_relay), which keeps them as .eml files in var/demo-mail/.

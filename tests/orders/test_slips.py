@@ -74,6 +74,18 @@ def test_the_slip_states_the_issuer_the_lines_and_the_tax_per_rate(order, tmp_pa
     assert text.count("※") >= 4  # two lines, the 8 % row and the legend
 
 
+def test_the_slip_carries_the_shops_address_and_phone_and_the_order_barcode(shop, order, tmp_path):
+    shop.shop_zip, shop.shop_address, shop.shop_phone = "158-0094", "東京都世田谷区玉川1-14-1", "03-1234-5678"
+    shop.save()
+    order.refresh_from_db()
+    text = pdf_text(slips_pdf([order]).data, tmp_path)
+    assert "〒158-0094" in text and "東京都世田谷区玉川1-14-1" in text and "03-1234-5678" in text
+    slip, = build_slips([order])
+    assert slip.barcode.startswith("<svg") and f'aria-label="{order.order_number}"' in slip.barcode
+    from orders.barcode import symbols
+    assert len(symbols(order.order_number)) == len(order.order_number) + 3  # start, data, checksum, stop
+
+
 def test_the_issuer_lines_are_left_out_when_the_account_has_none(make_account, make_order, tmp_path):
     order = make_order(make_account("楽天無登録店"))
     add_line(order, "A", 1000, 1, TEN)
