@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import AccountStatus, EcAccount
 from lib.audit import record_action, record_actions
+from lib.exports import download
 from orders import timeline
 from orders.admin import LineInline, OrderAdmin, PackageInline
 from orders.models import Order
@@ -101,6 +102,10 @@ RAKUTEN_INLINES: dict[type, type] = {PackageInline: RakutenPackageInline, LineIn
 admin.site.unregister(Order)
 
 
+SHIPMENTS_TEMPLATE_ROWS = (["注文番号", "送付先ID", "配送会社", "お問い合わせ番号", "発送日"],
+                           ["123456-20261207-0000000001", "", "1001", "123456789012", "2026-12-07"])
+
+
 @admin.register(Order)
 class RakutenOrderAdmin(OrderAdmin):
     actions = [*OrderAdmin.actions, "rematch_lines", order_bulk.confirm_selected, order_bulk.ship_selected,
@@ -112,6 +117,8 @@ class RakutenOrderAdmin(OrderAdmin):
         own = [path("fetch/", self.admin_site.admin_view(self.fetch_view), name="orders_order_fetch"),
                path("shipments/import/", self.admin_site.admin_view(partial(order_bulk.import_view, self)),
                     name="orders_order_import_shipments"),
+               path("shipments/import/template/", self.admin_site.admin_view(self.shipments_template_view),
+                    name="orders_order_import_shipments_template"),
                path("shipments/import/jobs/<int:job_id>/",
                     self.admin_site.admin_view(partial(order_bulk.import_job_view, self)),
                     name="orders_order_import_shipments_job"),
@@ -122,6 +129,12 @@ class RakutenOrderAdmin(OrderAdmin):
                     name="orders_order_import_labels_job"),
                path("scan/", self.admin_site.admin_view(partial(scan.scan_view, self)), name="orders_order_scan")]
         return own + shipping_urls(self) + super().get_urls()
+
+    def shipments_template_view(self, request):
+        """The tracking-number CSV's columns with one example row, ready to fill in."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return download(SHIPMENTS_TEMPLATE_ROWS, filename="shipments_template", fmt="csv")
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}

@@ -235,3 +235,16 @@ def test_the_slip_and_the_export_are_wired_into_the_order_list_and_page(staff, o
     assert exported.status_code == 200 and order.order_number in exported.getvalue().decode("utf-8-sig")
     chosen = staff.post(LIST, {"action": "export_selected_xlsx", "_selected_action": [order.pk], "index": "0"})
     assert chosen["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_tracking_number_page_offers_its_template(admin_client):
+    """The template's header is one the import reads: a file filled in from it goes through as it is."""
+    from rakuten_link.admin.orders import SHIPMENTS_TEMPLATE_ROWS
+    from rakuten_link.shipping.imports import COLUMNS
+
+    page = admin_client.get("/admin/orders/order/shipments/import/").content.decode()
+    assert "/admin/orders/order/shipments/import/template/" in page
+    template = admin_client.get("/admin/orders/order/shipments/import/template/")
+    header = template.content.decode("utf-8-sig").splitlines()[0].split(",")
+    assert header == SHIPMENTS_TEMPLATE_ROWS[0]
+    assert all(any(name in column.labels for column in COLUMNS) for name in header)
