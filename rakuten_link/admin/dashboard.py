@@ -255,8 +255,9 @@ class Figures:
 
     def _order_figures(self, account: EcAccount) -> list[Figure]:
         orders = self._get("orders").get(account.pk, {})
-        today = orders_list(account, ordered_at__year=self.today.year, ordered_at__month=self.today.month,
-                            ordered_at__day=self.today.day)
+        # The list's own "today" date link (an index range; a day lookup would read a whole year's orders).
+        tomorrow = self.today + timedelta(days=1)
+        today = orders_list(account, ordered_at__gte=str(self.today), ordered_at__lt=str(tomorrow))
         active = sorted(str(state) for state in ACTIVE_STATES)
         return [
             _count("to_confirm", _("Awaiting confirmation"), orders.get("to_confirm"),

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.adminpaging import BigListMixin
 from lib.adminviews import AuditTrailMixin, html_table
 from lib.audit import record_actions
 from rakuten_link.admin import mapping_views
@@ -45,7 +46,7 @@ class DriftFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProductMapping)
-class ProductMappingAdmin(AuditTrailMixin, admin.ModelAdmin):
+class ProductMappingAdmin(BigListMixin, AuditTrailMixin, admin.ModelAdmin):
     form = ProductMappingForm
     list_display = ("status_badge", "account", "manage_number", "rakuten_sku", "merchant_defined_sku_id", "sku",
                     "safety_stock", "last_pushed_quantity", "rakuten_quantity", "checked_at")

@@ -1,0 +1,72 @@
+"""The order list's search: what a term looks like decides which index answers it.
+
+At 300,000 orders a `contains` match on every search field reads the whole table, so each kind of term has
+a lookup of its own (the expressions and their indexes: orders/models/search_keys.py):
+
+- a whole order number (123456-20240501-00000001; any dash, full-width digits) → the order_number index;
+- the start of one, with its dashes (123456-20240501) → a range of the same index;
+- 4 digits or more (hyphens allowed) → orders whose number ends with them, through the index of the last
+  four characters, and buyers whose phone number without hyphens is exactly those digits;
+- an e-mail address (with @) → the whole address, any case (the index of LOWER(buyer_email));
+- anything else is a name: buyer name or kana containing the term, spaces ignored on both sides
+  (佐藤翔太 finds 佐藤 翔太). PostgreSQL answers from trigram indexes (migration 0013) when pg_trgm is
+  there; SQLite reads the (name, kana) index rather than the table, which stays well under a second at
+  300,000 orders (figures in bench/README.md).
+
+The search help text on the list says the same to staff.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+
+from .models import Order
+from .models.search_keys import TAIL_LENGTH, CompactText, NumberTail, PhoneDigits
+
+WHOLE_NUMBER = re.compile(r"^\d{6}-\d{8}-\d{8,10}$")
+NUMBER_START = re.compile(r"^\d{6}-\d{1,8}(-\d{0,10})?$")
+DIGITS = re.compile(r"^[\d-]+$")
+DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−ーｰ"})
+# Every character an order number may hold sorts below this one: [start, start + END) holds its continuations.
+RANGE_END = "~"
+
+
+def normalise(term: str) -> str:
+    """Full-width digits, letters, @ and spaces to ASCII, half-width kana to full-width (NFKC); no outer spaces."""
+    return unicodedata.normalize("NFKC", term).strip()
+
+
+def search_orders(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
+    """``queryset`` narrowed to the orders ``term`` finds (see the module's docstring)."""
+    term = normalise(term)
+    number = term.translate(DASHES)  # only for numbers: ー is also the long vowel of a kana name
+    if not term:
+        return queryset
+    if WHOLE_NUMBER.match(number):
+        return queryset.filter(order_number=number)
+    if NUMBER_START.match(number) and "-" in number:
+        return queryset.filter(order_number__gte=number, order_number__lt=number + RANGE_END,
+                               order_number__startswith=number)
+    if DIGITS.match(number):
+        return _digits(queryset, number.replace("-", ""))
+    if "@" in term:
+        return queryset.alias(email_key=Lower("buyer_email")).filter(email_key=term.lower())
+    return _name(queryset, term)
+
+
+def _digits(queryset: QuerySet[Order], digits: str) -> QuerySet[Order]:
+    if len(digits) < TAIL_LENGTH:
+        return queryset.none()  # too short for an index; the help text asks for 4 digits or more
+    found = queryset.alias(tail=NumberTail("order_number"), phone=PhoneDigits("buyer_phone"))
+    return found.filter(Q(tail=digits[-TAIL_LENGTH:], order_number__endswith=digits) | Q(phone=digits))
+
+
+def _name(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
+    compact = re.sub(r"\s+", "", term)
+    named = Order.objects.alias(name=CompactText("buyer_name"), kana=CompactText("buyer_kana")).filter(
+        Q(name__icontains=compact) | Q(kana__icontains=compact))
+    return queryset.filter(pk__in=named.values("pk"))

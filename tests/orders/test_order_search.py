@@ -1,0 +1,77 @@
+"""The order list's search: each kind of term finds the right orders, through an index (orders/search.py)."""
+
+import pytest
+from django.db import connection
+
+from orders.models import Order
+from orders.search import search_orders
+
+
+@pytest.fixture
+def shop(make_account, make_order):
+    account = make_account("楽天本店")
+    return {
+        "A": make_order(account, order_number="338001-20251201-1000012345", buyer_name="佐藤 翔太",
+                        buyer_kana="サトウ ショウタ", buyer_phone="090-1111-2222",
+                        buyer_email="abc123@pc.fw.rakuten.ne.jp"),
+        "B": make_order(account, order_number="338001-20251130-1000099999", buyer_name="鈴木 美咲",
+                        buyer_kana="スズキ ミサキ", buyer_phone="080-3333-4444",
+                        buyer_email="zzz999@pc.fw.rakuten.ne.jp"),
+        "C": make_order(account, order_number="338001-20251201-1000022345", buyer_name="田中 ユーコ",
+                        buyer_kana="タナカ ユーコ", buyer_phone="03-5555-1234", buyer_email="c@example.jp"),
+    }
+
+
+@pytest.mark.parametrize(("term", "found"), [
+    ("338001-20251201-1000012345", "A"),  # a whole order number
+    ("３３８００１－２０２５１２０１－１００００１２３４５", "A"),  # typed full-width
+    (" 338001-20251130-1000099999 ", "B"),
+    ("338001-20251201", "AC"),  # its start, with the dash
+    ("12345", "A"),  # its last digits
+    ("2345", "AC"),
+    ("1000022345", "C"),
+    ("090-1111-2222", "A"),  # a phone number, with or without hyphens
+    ("09011112222", "A"),
+    ("0355551234", "C"),
+    ("ABC123@pc.fw.rakuten.ne.jp", "A"),  # an e-mail address, any case
+    ("zzz999@PC.FW.RAKUTEN.NE.JP", "B"),
+    ("佐藤", "A"),  # part of a name or kana, spaces ignored
+    ("佐藤翔太", "A"),
+    ("佐藤　翔太", "A"),
+    ("ミサキ", "B"),
+    ("ユーコ", "C"),  # ー is a long vowel here, not a dash
+    ("ﾕｰｺ", "C"),  # half-width kana
+    ("123", ""),  # too few digits for an order number: nothing, as the help text says
+    ("1111", ""),  # part of a phone number is not searched
+    ("山田", ""),
+])
+def test_each_kind_of_term_finds_its_orders(shop, term, found):
+    result = search_orders(Order.objects.all(), term)
+    assert sorted(o.order_number for o in result) == sorted(shop[key].order_number for key in found)
+
+
+def test_the_order_list_searches_the_same_way(admin_client, shop):
+    page = admin_client.get("/admin/orders/order/", {"q": "1000012345"}).content.decode()
+    assert shop["A"].order_number in page and shop["C"].order_number not in page
+    page = admin_client.get("/admin/orders/order/", {"q": "zzz999@pc.fw.rakuten.ne.jp"}).content.decode()
+    assert shop["B"].order_number in page and shop["A"].order_number not in page
+    assert "末尾4桁以上" in admin_client.get("/admin/orders/order/").content.decode()  # the help text says how
+
+
+def _plan(queryset) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a table of three rows: make the planner show its index
+        return queryset.explain()
+
+
+@pytest.mark.parametrize(("term", "index"), [
+    ("338001-20251201-1000012345", "order_number"),
+    ("338001-20251201", "order_number"),
+    ("12345", "order_number_tail"),
+    ("09011112222", "order_phone_digits"),
+    ("abc123@pc.fw.rakuten.ne.jp", "order_email_lower"),
+])
+def test_numbers_phones_and_addresses_are_answered_by_an_index(shop, term, index):
+    plan = _plan(search_orders(Order.objects.order_by(), term).values("pk"))
+    assert index in plan, plan
