@@ -6,6 +6,8 @@ permission: anyone allowed to view the list could run it (Django-Q2's lists: rak
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
@@ -113,24 +115,50 @@ class SyncRunAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">{}</a>', url, ngettext("%(n)d call", "%(n)d calls", count) % {"n": count})
 
 
+RECENT_CALLS = timedelta(days=7)
+
+
+def recent_values(field: str, chosen: str | None) -> list:
+    """The values of ``field`` among the last 7 days' calls (an index range, not a read of every call kept)."""
+    since = timezone.now() - RECENT_CALLS
+    values = set(ApiCall.objects.filter(created_at__gte=since).order_by().values_list(field, flat=True).distinct())
+    return sorted({*values, *([chosen] if chosen else [])}, key=lambda value: (value is None, str(value)))
+
+
 class FunctionFilter(admin.SimpleListFilter):
-    """The functions called, by their Japanese names."""
+    """The functions called in the last 7 days (and the one chosen), by their Japanese names."""
 
     title = gettext_lazy("function")
     parameter_name = "function"
 
     def lookups(self, request, model_admin):
-        functions = ApiCall.objects.order_by("function").values_list("function", flat=True).distinct()
-        return [(function, function_label(function)) for function in functions]
+        return [(function, function_label(function)) for function in recent_values("function", self.value())]
 
     def queryset(self, request, queryset):
         return queryset.filter(function=self.value()) if self.value() else queryset
 
 
+class HttpStatusFilter(admin.SimpleListFilter):
+    """The HTTP statuses of the last 7 days' calls (and the one chosen); "none" when no answer came."""
+
+    title = gettext_lazy("HTTP status")
+    parameter_name = "http_status"
+
+    def lookups(self, request, model_admin):
+        chosen = int(self.value()) if (self.value() or "").isdigit() else None
+        return [(str(code), str(code)) if code is not None else ("none", _("none"))
+                for code in recent_values("http_status", chosen)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(http_status__isnull=True)
+        return queryset.filter(http_status=int(self.value())) if (self.value() or "").isdigit() else queryset
+
+
 @admin.register(ApiCall)
 class ApiCallAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "account", "function_shown", "http_status", "error_code", "attempt", "duration_ms")
-    list_filter = (FunctionFilter, ("created_at", admin.DateFieldListFilter), "http_status", "account")
+    list_filter = (FunctionFilter, ("created_at", admin.DateFieldListFilter), HttpStatusFilter, "account")
     fields = ("created_at", "account", "sync_run", "function_shown", "method", "path", "http_status", "error_code",
               "error_class", "attempt", "duration_ms")
     readonly_fields = fields

@@ -52,6 +52,7 @@ class ProductMappingAdmin(BigListMixin, AuditTrailMixin, admin.ModelAdmin):
                     "safety_stock", "last_pushed_quantity", "rakuten_quantity", "checked_at")
     list_display_links = ("manage_number", "rakuten_sku")
     list_filter = ("status", "account", DriftFilter)
+    ordering = ("account_id", "manage_number", "variant_id", "id")  # the index mapping_list_order
     list_select_related = ("account", "sku")
     search_fields = ("manage_number", "variant_id", "merchant_defined_sku_id", "legacy_h_choice", "legacy_v_choice",
                      "sku__code", "sku__name")
