@@ -12,16 +12,20 @@ narrow a long list with a filter or a search, which the count then gives exactly
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
 
 
-class CappedPaginator(Paginator):
-    """A Paginator whose count reads at most COUNT_CAP + 1 rows; ``capped`` tells when the list is longer."""
+class CappedPaginator(Paginator):  # type: ignore[type-arg]  # any list of rows
+    """A Paginator whose count reads at most ``cap`` + 1 rows; ``capped`` tells when the list is longer."""
 
-    cap = COUNT_CAP
+    def __init__(self, *args: Any, cap: int = COUNT_CAP, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = cap
 
     @cached_property
     def count(self) -> int:
@@ -31,7 +35,7 @@ class CappedPaginator(Paginator):
             found = objects.order_by().values("pk")[: self.cap + 1].count()
         else:
             found = len(objects)
-        return min(found, self.cap + 1)
+        return min(int(found), self.cap + 1)
 
     @property
     def capped(self) -> bool:
@@ -45,7 +49,15 @@ class CappedPaginator(Paginator):
 
 
 class BigListMixin:
-    """For a ModelAdmin whose list may hold hundreds of thousands of rows: no full count, a capped one."""
+    """For a ModelAdmin whose list may hold hundreds of thousands of rows: no full count, a capped one.
 
-    paginator = CappedPaginator
+    ``list_count_cap`` lowers the cap where each row counted costs more (a filter the database cannot
+    answer from an index).
+    """
+
     show_full_result_count = False
+    list_count_cap = COUNT_CAP
+
+    def get_paginator(self, request: Any, queryset: Any, per_page: int, orphans: int = 0,
+                      allow_empty_first_page: bool = True) -> CappedPaginator:
+        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, cap=self.list_count_cap)

@@ -27,7 +27,7 @@ from . import report_admin  # noqa: F401  (registers 作成ファイル, the lis
 from .export_views import export_filtered_view, export_selected_csv, export_selected_csv_cp932, export_selected_xlsx
 from .models import AttentionReason, Order, OrderLine, OrderPackage, OrderProgress, PaymentMethod
 from .report_views import report_download_view, report_progress_view, report_status_view
-from .search import search_orders
+from .search import NAME_WINDOW, is_name_search, search_orders
 from .services import allocate_order, mark_checked
 from .slip_views import print_delivery_slips, slip_pdf_view
 from .timeline_display import timeline_html
@@ -143,7 +143,8 @@ class OrderAdmin(BigListMixin, AuditTrailMixin, admin.ModelAdmin):
     search_fields = ("order_number", "buyer_name", "buyer_kana", "buyer_phone", "buyer_email")  # see orders/search.py
     search_help_text = gettext_lazy(
         "Order number (whole, its start with dashes, or its last 4 digits or more), phone number (whole, with or "
-        "without hyphens), e-mail address (whole), or part of the buyer's name or kana (spaces ignored).")
+        "without hyphens), e-mail address (whole), or part of the buyer's name or kana (spaces ignored; the newest "
+        "1,000 matches).")
     list_per_page = 50
     actions = ["retry_allocation", "mark_as_checked", print_delivery_slips, export_selected_xlsx,
                export_selected_csv, export_selected_csv_cp932]
@@ -192,6 +193,13 @@ class OrderAdmin(BigListMixin, AuditTrailMixin, admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return OrderChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """A name search lists the newest NAME_WINDOW matches (orders/search.py): that is its cap."""
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        if is_name_search(request.GET.get("q", "")):
+            paginator.cap = NAME_WINDOW
+        return paginator
 
     def get_search_results(self, request, queryset, search_term):
         """Each kind of term through its own index (orders/search.py); one order per row, never duplicates."""

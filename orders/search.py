@@ -9,9 +9,10 @@ a lookup of its own (the expressions and their indexes: orders/models/search_key
   four characters, and buyers whose phone number without hyphens is exactly those digits;
 - an e-mail address (with @) → the whole address, any case (the index of LOWER(buyer_email));
 - anything else is a name: buyer name or kana containing the term, spaces ignored on both sides
-  (佐藤翔太 finds 佐藤 翔太). PostgreSQL answers from trigram indexes (migration 0013) when pg_trgm is
-  there; SQLite reads the (name, kana) index rather than the table, which stays well under a second at
-  300,000 orders (figures in bench/README.md).
+  (佐藤翔太 finds 佐藤 翔太), the newest NAME_WINDOW matches. PostgreSQL finds them through trigram
+  indexes (migration 0013) when pg_trgm is there; SQLite (and PostgreSQL without pg_trgm) reads the
+  (name, kana, ordered_at) index rather than the table. A common family name matches a tenth of a shop's
+  orders: the window keeps such a search from sorting all of them, and the list then says 1,000件以上.
 
 The search help text on the list says the same to staff.
 """
@@ -38,6 +39,17 @@ RANGE_END = "~"
 def normalise(term: str) -> str:
     """Full-width digits, letters, @ and spaces to ASCII, half-width kana to full-width (NFKC); no outer spaces."""
     return unicodedata.normalize("NFKC", term).strip()
+
+
+NAME_WINDOW = 1_000
+
+
+def is_name_search(term: str) -> bool:
+    """True when ``term`` is searched as a name (the list then counts up to NAME_WINDOW only)."""
+    term = normalise(term)
+    number = term.translate(DASHES)
+    return bool(term) and not (WHOLE_NUMBER.match(number) or DIGITS.match(number) or "@" in term
+                               or (NUMBER_START.match(number) and "-" in number))
 
 
 def search_orders(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
@@ -69,4 +81,5 @@ def _name(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
     compact = re.sub(r"\s+", "", term)
     named = Order.objects.alias(name=CompactText("buyer_name"), kana=CompactText("buyer_kana")).filter(
         Q(name__icontains=compact) | Q(kana__icontains=compact))
-    return queryset.filter(pk__in=named.values("pk"))
+    # One more than the window, so that the list can tell "more than NAME_WINDOW" from exactly that many.
+    return queryset.filter(pk__in=named.order_by("-ordered_at", "-pk").values("pk")[: NAME_WINDOW + 1])

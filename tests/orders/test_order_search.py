@@ -1,6 +1,7 @@
 """The order list's search: each kind of term finds the right orders, through an index (orders/search.py)."""
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 
 from orders.models import Order
@@ -75,3 +76,21 @@ def _plan(queryset) -> str:
 def test_numbers_phones_and_addresses_are_answered_by_an_index(shop, term, index):
     plan = _plan(search_orders(Order.objects.order_by(), term).values("pk"))
     assert index in plan, plan
+
+
+def test_a_name_search_lists_the_newest_matches_and_says_there_are_more(admin_client, shop, make_order, monkeypatch):
+    import orders.admin
+    import orders.search
+
+    monkeypatch.setattr(orders.search, "NAME_WINDOW", 2)
+    monkeypatch.setattr(orders.admin, "NAME_WINDOW", 2)
+    monkeypatch.setattr(admin.site._registry[Order], "list_per_page", 1)
+    account, now = shop["A"].account, shop["A"].ordered_at
+    older = make_order(account, buyer_name="佐藤 一郎", ordered_at=now.replace(year=2020))
+    newer = make_order(account, buyer_name="佐藤 次郎", ordered_at=now.replace(year=2030))
+    pages = [admin_client.get("/admin/orders/order/", {"q": "佐藤", "p": p}) for p in (1, 2, 3)]
+    assert newer.order_number in pages[0].content.decode() and shop["A"].order_number in pages[1].content.decode()
+    assert pages[2].status_code == 302  # no third page: the window holds the newest two
+    assert "2件以上" in pages[0].content.decode()  # the count says there is more than the window holds
+    page = admin_client.get("/admin/orders/order/", {"q": "佐藤 一郎"}).content.decode()
+    assert older.order_number in page and "件以上" not in page  # more of the name narrows it down
