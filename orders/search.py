@@ -23,7 +23,7 @@ import re
 import unicodedata
 
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 
 from .models import Order
 from .models.search_keys import TAIL_LENGTH, CompactText, NumberTail, PhoneDigits
@@ -81,5 +81,10 @@ def _name(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
     compact = re.sub(r"\s+", "", term)
     named = Order.objects.alias(name=CompactText("buyer_name"), kana=CompactText("buyer_kana")).filter(
         Q(name__icontains=compact) | Q(kana__icontains=compact))
-    # One more than the window, so that the list can tell "more than NAME_WINDOW" from exactly that many.
-    return queryset.filter(pk__in=named.order_by("-ordered_at", "-pk").values("pk")[: NAME_WINDOW + 1])
+    # The window's ids are read once (the list's count and page then look them up by key) and sorted by an
+    # expression: by the bare column, SQLite would walk the date index and read every order for a rare
+    # name, where the (name, kana, ordered_at) index holds all it needs. One more than the window, so that
+    # the list can tell "more than NAME_WINDOW" from exactly that many.
+    newest = Coalesce("ordered_at", "ordered_at").desc()
+    window = named.order_by(newest, "-pk").values_list("pk", flat=True)[: NAME_WINDOW + 1]
+    return queryset.filter(pk__in=list(window))
