@@ -275,12 +275,14 @@ def page_urls() -> dict[str, str]:
         "index": reverse("admin:index"),
         "orders": orders,
         "orders_filter_progress": f"{orders}?progress=300",
-        "orders_page_1000": f"{orders}?p=999",
+        "orders_page_200": f"{orders}?p=200",  # the deepest page a capped list offers (lib/adminpaging.py)
+        "orders_page_1000": f"{orders}?p=1000",  # OFFSET 49,950; not offered by a capped list (HTTP 302)
         "orders_q_number": f"{orders}?q={middle.order_number}",
         "orders_q_last_digits": f"{orders}?q={middle.order_number[-6:]}",
         "orders_q_phone": f"{orders}?q={middle.buyer_phone}",
         "orders_q_email": f"{orders}?q={middle.buyer_email}",
-        "orders_q_name": f"{orders}?q=佐藤",
+        "orders_q_name": f"{orders}?q=佐藤",  # a tenth of the orders
+        "orders_q_name_rare": f"{orders}?q=山田",  # none: every name is read
         "order_page": reverse("admin:orders_order_change", args=[middle.pk]),
         "skus": reverse("admin:inventory_sku_changelist"),
         "products": reverse("admin:inventory_product_changelist"),

@@ -9,10 +9,11 @@ a lookup of its own (the expressions and their indexes: orders/models/search_key
   four characters, and buyers whose phone number without hyphens is exactly those digits;
 - an e-mail address (with @) → the whole address, any case (the index of LOWER(buyer_email));
 - anything else is a name: buyer name or kana containing the term, spaces ignored on both sides
-  (佐藤翔太 finds 佐藤 翔太), the newest NAME_WINDOW matches. PostgreSQL finds them through trigram
-  indexes (migration 0013) when pg_trgm is there; SQLite (and PostgreSQL without pg_trgm) reads the
-  (name, kana, ordered_at) index rather than the table. A common family name matches a tenth of a shop's
-  orders: the window keeps such a search from sorting all of them, and the list then says 1,000件以上.
+  (佐藤翔太 finds 佐藤 翔太), the newest NAME_WINDOW matches. PostgreSQL finds a term of 3 characters or
+  more through trigram indexes (migration 0013) when pg_trgm is there; SQLite, PostgreSQL without pg_trgm
+  and every shorter term (a family name: 佐藤) read the (name, kana, ordered_at, id) index of every order
+  rather than the table. A common family name matches a tenth of a shop's orders: the window keeps such a
+  search from sorting all of them, and the list then says 1,000件以上.
 
 The search help text on the list says the same to staff.
 """
@@ -42,6 +43,7 @@ def normalise(term: str) -> str:
 
 
 NAME_WINDOW = 1_000
+TRIGRAM = 3  # pg_trgm can use its index for a LIKE pattern of 3 characters or more
 
 
 def is_name_search(term: str) -> bool:
@@ -79,11 +81,18 @@ def _digits(queryset: QuerySet[Order], digits: str) -> QuerySet[Order]:
 
 def _name(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
     compact = re.sub(r"\s+", "", term)
-    named = Order.objects.alias(name=CompactText("buyer_name"), kana=CompactText("buyer_kana")).filter(
-        Q(name__icontains=compact) | Q(kana__icontains=compact))
+    if len(compact) >= TRIGRAM:
+        named = Order.objects.alias(name=CompactText("buyer_name"), kana=CompactText("buyer_kana")).filter(
+            Q(name__icontains=compact) | Q(kana__icontains=compact))  # UPPER(…) LIKE UPPER(…): the trigram indexes
+    else:
+        # pg_trgm finds nothing to look up in two characters (佐藤) and would hand back every row to check:
+        # LOWER(…) keeps the match case-insensitive but not the trigram indexes' expression, so PostgreSQL
+        # reads the (name, kana, ordered_at, id) index instead, as SQLite does.
+        named = Order.objects.alias(name=Lower(CompactText("buyer_name")), kana=Lower(CompactText("buyer_kana")))
+        named = named.filter(Q(name__contains=compact.lower()) | Q(kana__contains=compact.lower()))
     # The window's ids are read once (the list's count and page then look them up by key) and sorted by an
     # expression: by the bare column, SQLite would walk the date index and read every order for a rare
-    # name, where the (name, kana, ordered_at) index holds all it needs. One more than the window, so that
+    # name, where the (name, kana, ordered_at, id) index holds all it needs. One more than the window, so that
     # the list can tell "more than NAME_WINDOW" from exactly that many.
     newest = Coalesce("ordered_at", "ordered_at").desc()
     window = named.order_by(newest, "-pk").values_list("pk", flat=True)[: NAME_WINDOW + 1]

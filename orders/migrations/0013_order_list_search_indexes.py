@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='order',
-            index=models.Index(fields=['buyer_name', 'buyer_kana', 'ordered_at'], name='order_buyer_names'),
+            index=models.Index(fields=['buyer_name', 'buyer_kana', 'ordered_at', 'id'], name='order_buyer_names'),
         ),
         migrations.RunPython(add_trigram_indexes, drop_trigram_indexes),
     ]

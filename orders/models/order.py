@@ -91,7 +91,7 @@ class Order(models.Model):
             models.Index(PhoneDigits("buyer_phone"), name="order_phone_digits"),
             models.Index(Lower("buyer_email"), name="order_email_lower"),
             # SQLite's name search reads this index instead of the table (orders/search.py).
-            models.Index(fields=["buyer_name", "buyer_kana", "ordered_at"], name="order_buyer_names"),
+            models.Index(fields=["buyer_name", "buyer_kana", "ordered_at", "id"], name="order_buyer_names"),
         ]
 
     def __str__(self) -> str:
