@@ -8,7 +8,7 @@ from django.db import DatabaseError, migrations, models, transaction
 # (UPPER of the name without spaces, as Django writes icontains). pg_trgm is a trusted extension (the
 # database owner may create it); without it the search still works, reading more rows.
 TRIGRAM_INDEXES = {"order_buyer_name_trgm": "buyer_name", "order_buyer_kana_trgm": "buyer_kana"}
-EXPRESSION = "(UPPER(REPLACE(REPLACE(\"{column}\", ' ', ''), '\u3000', '')::text)) gin_trgm_ops"
+EXPRESSION = "(UPPER(REPLACE(\"{column}\", ' ', '')::text)) gin_trgm_ops"
 
 
 def add_trigram_indexes(apps, schema_editor):
