@@ -82,6 +82,7 @@ def _digits(queryset: QuerySet[Order], digits: str) -> QuerySet[Order]:
 
 def _name(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
     compact = re.sub(r"\s+", "", term)
+    named: QuerySet[Order]
     if connections[queryset.db].vendor == "postgresql" and len(compact) >= TRIGRAM:
         named = Order.objects.alias(name=CompactText("buyer_name"), kana=CompactText("buyer_kana")).filter(
             Q(name__icontains=compact) | Q(kana__icontains=compact))  # UPPER(…) LIKE UPPER(…): the trigram indexes
@@ -89,7 +90,10 @@ def _name(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
         # One LIKE over name and kana together, the cheapest test of each row of the index; on PostgreSQL not
         # the trigram indexes' expression, which find nothing to look up in two characters (佐藤) and would
         # hand back every row to check.
-        named = Order.objects.alias(names=CompactNames("buyer_name", "buyer_kana")).filter(names__icontains=compact)
+        # A term without upper- and lower-case letters (kanji, kana, digits) matches the same either way:
+        # then no UPPER() on every row.
+        lookup = "names__icontains" if compact.lower() != compact.upper() else "names__contains"
+        named = Order.objects.alias(names=CompactNames("buyer_name", "buyer_kana")).filter(**{lookup: compact})
     # The window's ids are read once (the list's count and page then look them up by key) and sorted by an
     # expression: by the bare column, SQLite would walk the date index and read every order for a rare
     # name, where the (name, kana, ordered_at, id) index holds all it needs. One more than the window, so that

@@ -94,3 +94,9 @@ def test_a_name_search_lists_the_newest_matches_and_says_there_are_more(admin_cl
     assert "2件以上" in pages[0].content.decode()  # the count says there is more than the window holds
     page = admin_client.get("/admin/orders/order/", {"q": "佐藤 一郎"}).content.decode()
     assert older.order_number in page and "件以上" not in page  # more of the name narrows it down
+
+
+def test_a_latin_name_is_found_in_any_case(make_account, make_order):
+    order = make_order(make_account(), buyer_name="Smith John", buyer_kana="スミス ジョン")
+    for term in ("smith", "SMITHJOHN", "Jo"):
+        assert list(search_orders(Order.objects.all(), term)) == [order], term
