@@ -84,7 +84,7 @@ def _name(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
     compact = re.sub(r"\s+", "", term)
     named: QuerySet[Order]
     if connections[queryset.db].vendor == "postgresql" and len(compact) >= TRIGRAM:
-        named = Order.objects.alias(name=CompactText("buyer_name"), kana=CompactText("buyer_kana")).filter(
+        named = queryset.alias(name=CompactText("buyer_name"), kana=CompactText("buyer_kana")).filter(
             Q(name__icontains=compact) | Q(kana__icontains=compact))  # UPPER(…) LIKE UPPER(…): the trigram indexes
     else:
         # One LIKE over name and kana together, the cheapest test of each row of the index; on PostgreSQL not
@@ -93,11 +93,11 @@ def _name(queryset: QuerySet[Order], term: str) -> QuerySet[Order]:
         # A term without upper- and lower-case letters (kanji, kana, digits) matches the same either way:
         # then no UPPER() on every row.
         lookup = "names__icontains" if compact.lower() != compact.upper() else "names__contains"
-        named = Order.objects.alias(names=CompactNames("buyer_name", "buyer_kana")).filter(**{lookup: compact})
-    # The window's ids are read once (the list's count and page then look them up by key) and sorted by an
-    # expression: by the bare column, SQLite would walk the date index and read every order for a rare
-    # name, where the (name, kana, ordered_at, id) index holds all it needs. One more than the window, so that
-    # the list can tell "more than NAME_WINDOW" from exactly that many.
+        named = queryset.alias(names=CompactNames("buyer_name", "buyer_kana")).filter(**{lookup: compact})
+    # The window is taken within the list's filters (``queryset``). Its ids are read once (the list's count
+    # and page then look them up by key), sorted by an expression: by the bare column, SQLite would walk the
+    # date index and read every order for a rare name, where the (name, kana, ordered_at, id) index holds all
+    # it needs. One more than the window, so that the list can tell "more than NAME_WINDOW" from that many.
     newest = Coalesce("ordered_at", "ordered_at").desc()
     window = named.order_by(newest, "-pk").values_list("pk", flat=True)[: NAME_WINDOW + 1]
     return queryset.filter(pk__in=list(window))

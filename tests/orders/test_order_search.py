@@ -100,3 +100,14 @@ def test_a_latin_name_is_found_in_any_case(make_account, make_order):
     order = make_order(make_account(), buyer_name="Smith John", buyer_kana="スミス ジョン")
     for term in ("smith", "SMITHJOHN", "Jo"):
         assert list(search_orders(Order.objects.all(), term)) == [order], term
+
+
+def test_the_name_window_is_taken_within_the_lists_filters(admin_client, shop, make_account, make_order, monkeypatch):
+    import orders.search
+
+    monkeypatch.setattr(orders.search, "NAME_WINDOW", 1)
+    make_order(shop["A"].account, buyer_name="佐藤 三郎")  # with 佐藤 翔太, the newest two 佐藤 of the shop
+    other = make_account("楽天二号店")
+    older = make_order(other, buyer_name="佐藤 一郎", ordered_at=shop["A"].ordered_at.replace(year=2020))
+    page = admin_client.get("/admin/orders/order/", {"q": "佐藤", "account__id__exact": other.pk}).content.decode()
+    assert older.order_number in page  # the newer 佐藤 of the other account does not fill the window
