@@ -10,10 +10,11 @@ a lookup of its own (the expressions and their indexes: orders/models/search_key
 - an e-mail address (with @) → the whole address, any case (the index of LOWER(buyer_email));
 - anything else is a name: buyer name or kana containing the term, spaces ignored on both sides
   (佐藤翔太 finds 佐藤 翔太), the newest NAME_WINDOW matches. PostgreSQL finds a term of 3 characters or
-  more through trigram indexes (migration 0013) when pg_trgm is there; SQLite, PostgreSQL without pg_trgm
-  and every shorter term (a family name: 佐藤) read the (name, kana, ordered_at, id) index of every order
-  rather than the table. A common family name matches a tenth of a shop's orders: the window keeps such a
-  search from sorting all of them, and the list then says 1,000件以上.
+  more through trigram indexes (migration order_list_search_indexes) when pg_trgm is there; SQLite,
+  PostgreSQL without pg_trgm and every shorter term (a family name: 佐藤) read the (name, kana,
+  ordered_at, id) index of every order rather than the table. A common family name matches a tenth of
+  a shop's orders: the window keeps such a search from sorting all of them, and the list then says
+  1,000件以上.
 
 The search help text on the list says the same to staff.
 """

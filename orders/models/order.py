@@ -83,7 +83,8 @@ class Order(models.Model):
             models.UniqueConstraint(fields=["account", "order_number"], name="order_unique_per_account"),
         ]
         # What the order list sorts and searches by (orders/search.py); the search asks for these very
-        # expressions. PostgreSQL also gets trigram indexes on the compact name and kana (migration 0013).
+        # expressions. PostgreSQL also gets trigram indexes on the compact name and kana (migration
+        # order_list_search_indexes).
         indexes = [
             models.Index(fields=["ordered_at", "id"], name="order_ordered_at_id"),
             models.Index(fields=["order_number"], name="order_number"),
