@@ -7,13 +7,15 @@ stops there: a longer list says "10,000件以上" (templates/admin/pagination.ht
 COUNT_CAP rows in pages, because each deeper page would cost an OFFSET over everything before it. Staff
 narrow a long list with a filter or a search, which the count then gives exactly.
 
-``BigListMixin`` sets both on a ModelAdmin.
+``BigListMixin`` sets both on a ModelAdmin, and turns off Django's facet counts (件数を表示), which count
+every choice of every filter over the whole table.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.admin import ShowFacets
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -56,6 +58,7 @@ class BigListMixin:
     """
 
     show_full_result_count = False
+    show_facets = ShowFacets.NEVER  # a count per filter choice, each over the whole table
     list_count_cap = COUNT_CAP
 
     def get_paginator(self, request: Any, queryset: Any, per_page: int, orphans: int = 0,

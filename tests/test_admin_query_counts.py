@@ -82,3 +82,18 @@ def test_every_busy_page_costs_the_same_queries_for_3_rows_as_for_30(admin_clien
     for page, (name, params) in pages.items():
         with django_assert_num_queries(small[page], info=page):
             assert admin_client.get(*url(name, params)).status_code == 200, page
+
+
+def test_a_list_longer_than_its_cap_says_so_and_offers_only_its_first_pages(admin_client, shop, monkeypatch):
+    from django.contrib import admin
+
+    from orders.models import Order
+
+    shop["grow"](4)
+    monkeypatch.setattr(admin.site._registry[Order], "list_count_cap", 3)
+    monkeypatch.setattr(admin.site._registry[Order], "list_per_page", 2)
+    page = admin_client.get(reverse("admin:orders_order_changelist")).content.decode()
+    assert "受注 3件以上" in page and "3件以上をすべて選択" in page  # never "3 orders"
+    assert admin_client.get(reverse("admin:orders_order_changelist"), {"p": 2}).status_code == 200
+    assert admin_client.get(reverse("admin:orders_order_changelist"), {"p": 3}).status_code == 302  # past the cap
+    assert "_facets" not in page  # no count per filter choice over the whole table either
