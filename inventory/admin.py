@@ -8,12 +8,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.adminpaging import BigListMixin
 from lib.adminviews import render_admin_form
 from lib.audit import record_action
 from lib.csvfile import CsvFormatError
@@ -52,7 +55,7 @@ class SkuInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(BigListMixin, admin.ModelAdmin):
     list_display = ("code", "name", "sku_count")
     search_fields = ("code", "name", "skus__code")
     inlines = [SkuInline]
@@ -60,13 +63,19 @@ class ProductAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ("inventory/product_form.css",)}
 
-    @admin.display(description=gettext_lazy("SKUs"))
+    def get_queryset(self, request):
+        """Each row's SKU count in the same query: a subquery per row shown, not a query per row."""
+        per_product = Sku.objects.filter(product=OuterRef("pk")).order_by().values("product")
+        counted = Subquery(per_product.annotate(n=Count("pk")).values("n"))
+        return super().get_queryset(request).annotate(sku_total=Coalesce(counted, 0))
+
+    @admin.display(description=gettext_lazy("SKUs"), ordering="sku_total")
     def sku_count(self, obj: Product) -> int:
-        return obj.skus.count()
+        return obj.sku_total  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 @admin.register(Sku)
-class SkuAdmin(admin.ModelAdmin):
+class SkuAdmin(BigListMixin, admin.ModelAdmin):
     list_display = ("code", "name", "product", "jan_code")
     list_select_related = ("product",)
     search_fields = ("code", "name", "jan_code", "product__code", "product__name")
@@ -151,10 +160,13 @@ class SkuAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(admin.ModelAdmin):
+class StockLevelAdmin(BigListMixin, admin.ModelAdmin):
     list_display: tuple[str, ...] = ("sku", "sku_name", "store", "location", "on_hand", "allocated", "available",
                                      "updated_at")
     list_filter = ("store",)
+    # A SKU's stores side by side: the page walks the SKU code index and joins each SKU's few stock rows,
+    # where store first would sort every stock row of the shop for each page.
+    ordering = ("sku__code", "store__code")
     list_select_related = ("store", "sku")
     search_fields = ("sku__code", "sku__name", "sku__product__name")
     readonly_fields = ("store", "sku", "on_hand", "allocated", "available", "updated_at")
@@ -247,15 +259,15 @@ def _require(allowed: bool) -> None:
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(BigListMixin, admin.ModelAdmin):
     """The ledger: read-only, so history can't be rewritten from the admin."""
 
     list_display = ("created_at", "kind", "store", "sku", "quantity", "on_hand_after", "reference", "note",
                     "created_by")
-    list_filter = ("kind", "store")
+    # Date links (index ranges) rather than a date hierarchy, which reads the whole ledger for its years.
+    list_filter = (("created_at", admin.DateFieldListFilter), "kind", "store")
     list_select_related = ("store", "sku", "created_by")
     search_fields = ("sku__code", "reference", "note")
-    date_hierarchy = "created_at"
 
     def has_add_permission(self, request) -> bool:
         return False

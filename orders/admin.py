@@ -13,12 +13,12 @@ from typing import ClassVar
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Prefetch, Q, Value, prefetch_related_objects
-from django.db.models.functions import Replace
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from lib.adminpaging import BigListMixin
 from lib.adminviews import AuditTrailMixin
 from lib.audit import record_actions
 
@@ -28,6 +28,7 @@ from .export_views import export_filtered_view, export_selected_csv, export_sele
 from .models import AttentionReason, Order, OrderLine, OrderPackage, OrderProgress, PaymentMethod
 from .picking_views import picking_list_csv, picking_list_pdf, picking_list_xlsx, picking_view
 from .report_views import report_download_view, report_progress_view, report_status_view
+from .search import NAME_WINDOW, is_name_search, search_orders
 from .services import allocate_order, mark_checked
 from .slip_views import print_delivery_slips, slip_pdf_view
 from .timeline_display import timeline_html
@@ -131,15 +132,20 @@ MONEY_FIELDS = ("goods_price", "postage_price", "delivery_price", "payment_charg
 
 
 @admin.register(Order)
-class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
+class OrderAdmin(BigListMixin, AuditTrailMixin, admin.ModelAdmin):
     # One line per order at 1366 px: long values are clipped (full text on hover), see order_list.css.
     list_display = ("order_number", "ordered", "rakuten_status", "state", "buyer", "items", "total", "payment",
                     "list_flags", "account_name")
-    list_filter = ("state", ProgressFilter, AttentionFilter, "account", "payment_method")
+    # By date: links to today, 7 days, this month, this year (index ranges); a date hierarchy would read
+    # every order for its years and months.
+    list_filter = (("ordered_at", admin.DateFieldListFilter), "state", ProgressFilter, AttentionFilter, "account",
+                   "payment_method")
     list_select_related = ("account", "payment_method")
-    search_fields = ("order_number", "buyer_name", "buyer_kana", "buyer_phone")
-    search_help_text = gettext_lazy("Order number, buyer name or phone number (with or without hyphens).")
-    date_hierarchy = "ordered_at"
+    search_fields = ("order_number", "buyer_name", "buyer_kana", "buyer_phone", "buyer_email")  # see orders/search.py
+    search_help_text = gettext_lazy(
+        "Order number (whole, its start with dashes, or its last 4 digits or more), phone number (whole, with or "
+        "without hyphens), e-mail address (whole), or part of the buyer's name or kana (spaces ignored; the newest "
+        "1,000 matches).")
     list_per_page = 50
     actions = ["retry_allocation", "mark_as_checked", print_delivery_slips, picking_list_pdf, picking_list_xlsx,
                picking_list_csv, export_selected_xlsx,
@@ -191,17 +197,16 @@ class OrderAdmin(AuditTrailMixin, admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return OrderChangeList
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """A name search lists the newest NAME_WINDOW matches (orders/search.py): that is its cap."""
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        if is_name_search(request.GET.get("q", "")):
+            paginator.cap = NAME_WINDOW
+        return paginator
+
     def get_search_results(self, request, queryset, search_term):
-        """Also find 090-1234-5678 by 09012345678 and 佐藤 翔太 by 佐藤翔太."""
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        compact = search_term.replace("-", "").replace(" ", "").replace("　", "")
-        if len(compact) >= 2:
-            extra = queryset.annotate(
-                phone_digits=Replace("buyer_phone", Value("-"), Value("")),
-                name_compact=Replace("buyer_name", Value(" "), Value("")),
-            ).filter(Q(phone_digits__contains=compact) | Q(name_compact__contains=compact))
-            found = found | queryset.filter(pk__in=extra.values("pk"))
-        return found, may_have_duplicates
+        """Each kind of term through its own index (orders/search.py); one order per row, never duplicates."""
+        return search_orders(queryset, search_term), False
 
     @admin.display(description=Order._meta.get_field("ordered_at").verbose_name, ordering="ordered_at")
     def ordered(self, order: Order) -> str:

@@ -201,7 +201,10 @@ class ProductMapping(models.Model):
                 condition=models.Q(variant_id=""), name="mapping_unique_legacy_choice",
             ),
         ]
-        indexes = [models.Index(fields=["account", "sku"])]
+        # The second is the mapping list's order (rakuten_link/admin/mappings.py): the unique constraints
+        # above are partial, so no index gave that order and each page sorted every mapping.
+        indexes = [models.Index(fields=["account", "sku"]),
+                   models.Index(fields=["account", "manage_number", "variant_id", "id"], name="mapping_list_order")]
 
     def __str__(self) -> str:
         return f"{self.manage_number}/{self.variant_id or self.legacy_h_choice + '×' + self.legacy_v_choice}"

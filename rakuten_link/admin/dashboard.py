@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max, Min, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -159,8 +159,19 @@ def age_text(then: datetime, now: datetime) -> str:
     return _("%(time)s ago") % {"time": timesince(then, now, depth=1)}
 
 
+# account_id + 0: the same number, but no index gives it in order (see Figures).
+_ACCOUNT = ExpressionWrapper(F("account_id") + 0, output_field=IntegerField())
+
+
 class Figures:
-    """One grouped query per figure over all accounts; ``figures_for`` then reads one account's values."""
+    """One grouped query per figure over all accounts; ``figures_for`` then reads one account's values.
+
+    The page lists every account, so the big tables (orders, lines, mappings, runs) are not filtered by
+    account: such a filter made the database read every order of each account through the account index
+    (2.8 s at 300,000 orders on SQLite) instead of the few rows the status or date index finds. For the
+    same reason those are grouped by ``_ACCOUNT``, not by the account column: SQLite would walk the account
+    index to save the grouping's sort, reading every row.
+    """
 
     def __init__(self, ids: list[int], now: datetime) -> None:
         self.ids, self.now = ids, now
@@ -179,31 +190,31 @@ class Figures:
         return {(row["account_id"], row["kind"]): row["last"] for row in rows}
 
     def _query_failed(self) -> dict:
-        rows = (SyncRun.objects.filter(account_id__in=self.ids, status=RunStatus.FAILED, started_at__gte=self.since)
-                .values("account_id").annotate(n=Count("pk")).order_by())
-        return {row["account_id"]: row["n"] for row in rows}
+        rows = (SyncRun.objects.filter(status=RunStatus.FAILED, started_at__gte=self.since)
+                .values(account_key=_ACCOUNT).annotate(n=Count("pk")).order_by())
+        return {row["account_key"]: row["n"] for row in rows}
 
     def _query_orders(self) -> dict:
         confirm, ship = OrderProgress.AWAITING_CONFIRMATION, OrderProgress.AWAITING_SHIPMENT
         today = Q(ordered_at__gte=self.today)
-        rows = (Order.objects.filter(Q(order_progress__in=(confirm, ship)) | today, account_id__in=self.ids)
-                .values("account_id").order_by()
+        rows = (Order.objects.filter(Q(order_progress__in=(confirm, ship)) | today)
+                .values(account_key=_ACCOUNT).order_by()
                 .annotate(to_confirm=Count("pk", filter=Q(order_progress=confirm)),
                           to_ship=Count("pk", filter=Q(order_progress=ship, state__in=ACTIVE_STATES)),
                           today=Count("pk", filter=today),
                           sales=Sum("request_price", filter=today & ~Q(order_progress=OrderProgress.CANCELLED))))
-        return {row["account_id"]: row for row in rows}
+        return {row["account_key"]: row for row in rows}
 
     def _query_lines(self) -> dict:
-        rows = (OrderLine.objects.filter(order__account_id__in=self.ids, order__state__in=ACTIVE_STATES,
+        rows = (OrderLine.objects.filter(order__state__in=ACTIVE_STATES,
                                          needs_attention=True, sku__isnull=True, removed=False)
                 .values("order__account_id").annotate(n=Count("pk")).order_by())
         return {row["order__account_id"]: row["n"] for row in rows}
 
     def _query_mapping_errors(self) -> dict:
-        rows = (ProductMapping.objects.filter(account_id__in=self.ids, status=MappingStatus.ERROR)
-                .values("account_id").annotate(n=Count("pk")).order_by())
-        return {row["account_id"]: row["n"] for row in rows}
+        rows = (ProductMapping.objects.filter(status=MappingStatus.ERROR)
+                .values(account_key=_ACCOUNT).annotate(n=Count("pk")).order_by())
+        return {row["account_key"]: row["n"] for row in rows}
 
     def _query_shipments(self) -> dict:
         rows = (Shipment.objects.filter(order__account_id__in=self.ids, report_state__in=NOT_REPORTED)
@@ -255,8 +266,9 @@ class Figures:
 
     def _order_figures(self, account: EcAccount) -> list[Figure]:
         orders = self._get("orders").get(account.pk, {})
-        today = orders_list(account, ordered_at__year=self.today.year, ordered_at__month=self.today.month,
-                            ordered_at__day=self.today.day)
+        # The list's own "today" date link (an index range; a day lookup would read a whole year's orders).
+        tomorrow = self.today + timedelta(days=1)
+        today = orders_list(account, ordered_at__gte=str(self.today), ordered_at__lt=str(tomorrow))
         active = sorted(str(state) for state in ACTIVE_STATES)
         return [
             _count("to_confirm", _("Awaiting confirmation"), orders.get("to_confirm"),

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.adminpaging import BigListMixin
 from lib.adminviews import AuditTrailMixin, html_table
 from lib.audit import record_actions
 from rakuten_link.admin import mapping_views
@@ -45,12 +46,13 @@ class DriftFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProductMapping)
-class ProductMappingAdmin(AuditTrailMixin, admin.ModelAdmin):
+class ProductMappingAdmin(BigListMixin, AuditTrailMixin, admin.ModelAdmin):
     form = ProductMappingForm
     list_display = ("status_badge", "account", "manage_number", "rakuten_sku", "merchant_defined_sku_id", "sku",
                     "safety_stock", "last_pushed_quantity", "rakuten_quantity", "checked_at")
     list_display_links = ("manage_number", "rakuten_sku")
     list_filter = ("status", "account", DriftFilter)
+    ordering = ("account_id", "manage_number", "variant_id", "id")  # the index mapping_list_order
     list_select_related = ("account", "sku")
     search_fields = ("manage_number", "variant_id", "merchant_defined_sku_id", "legacy_h_choice", "legacy_v_choice",
                      "sku__code", "sku__name")

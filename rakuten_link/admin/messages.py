@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from lib.adminpaging import BigListMixin
 from lib.audit import record_actions
 from lib.textfields import MultilineField
 from orders import outbox
@@ -115,18 +116,17 @@ class MailTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(BuyerMessage)
-class BuyerMessageAdmin(admin.ModelAdmin):
+class BuyerMessageAdmin(BigListMixin, admin.ModelAdmin):
     list_display = ("created_at", "order_link", "account", "event", "status", "masked_recipient", "attempts",
                     "sent_at")
     # Every account, not RelatedOnly: a filter for an account with no message yet must still apply.
-    list_filter = ("status", "event", "order__account")
+    list_filter = ("status", "event", "order__account", ("created_at", admin.DateFieldListFilter))
     search_fields = ("order__order_number", "subject")
     list_select_related = ("order", "order__account")
     fields = ("order_link", "event", "status", "masked_recipient", "subject", "body", "attempts",
               "last_error_shown", "sent_at", "created_at")
     readonly_fields = fields
     actions = ["approve_messages", "resend_messages", "mark_messages_sent"]
-    date_hierarchy = "created_at"
 
     def has_add_permission(self, request) -> bool:
         return False  # messages are queued by the jobs, never typed in

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
+from lib.adminpaging import BigListMixin
 from orders.models import NOT_REPORTED, ReportState, Shipment
 from rakuten_link.rms.codes import carrier_name
 
@@ -33,13 +34,13 @@ class ReportedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(BigListMixin, admin.ModelAdmin):
     list_display = ("shipped_on", "order_link", "account", "carrier", "tracking_number", "report_state",
                     "reported_at", "report_error")
-    list_filter = (ReportedFilter, "report_state", "order__account", "deleted")
+    list_filter = (ReportedFilter, ("shipped_on", admin.DateFieldListFilter), "report_state", "order__account",
+                   "deleted")
     list_select_related = ("order", "order__account")
     search_fields = ("order__order_number", "tracking_number")
-    date_hierarchy = "shipped_on"
     fields = ("order_link", "carrier", "tracking_number", "shipped_on", "store", "report_state", "reported_at",
               "report_error", "report_attempts", "deleted", "created_by", "created_at")
     readonly_fields = fields
