@@ -43,22 +43,20 @@ def queue_shipped_messages(account: EcAccount) -> int:
     first: dict[int, Shipment] = {}
     for shipment in shipments:
         first.setdefault(shipment.order_id, shipment)
-    queued = 0
-    for shipment in first.values():
-        values = {"配送会社": carrier_name(shipment.delivery_company), "お問い合わせ番号": shipment.tracking_number}
-        queued += outbox.queue(shipment.order, MessageEvent.SHIPPED, values=values) is not None
-    return queued
+    values = {order_id: {"配送会社": carrier_name(s.delivery_company), "お問い合わせ番号": s.tracking_number}
+              for order_id, s in first.items()}
+    return outbox.queue_many([s.order for s in first.values()], MessageEvent.SHIPPED, values=values)
 
 
-def queue_cancelled_message(order: Order) -> bool:
-    """An order we held, cancelled before its goods left (by us or in RMS): tell the buyer once."""
-    return outbox.queue(order, MessageEvent.CANCELLED) is not None
+def queue_cancelled_messages(orders: list[Order]) -> int:
+    """Orders we held, cancelled before their goods left (by us or in RMS): tell each buyer once."""
+    return outbox.queue_many(orders, MessageEvent.CANCELLED)
 
 
-def withdraw_unsent_messages(order: Order) -> int:
-    """A cancelled order: the messages it still had waiting (the order-received one held for approval, a
+def withdraw_unsent_messages(orders: list[Order]) -> int:
+    """Cancelled orders: the messages they still had waiting (the order-received one held for approval, a
     queued shipped one) are withdrawn with a note, through the outbox. The cancellation message is not."""
-    return outbox.withdraw_unsent(order)
+    return outbox.withdraw_unsent(orders)
 
 
 def queue_follow_up_messages(account: EcAccount) -> int:

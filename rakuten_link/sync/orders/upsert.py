@@ -34,7 +34,7 @@ from orders.services import Entry, follow_marketplace, record_taken_in, snapshot
 from orders.tax import tax_mismatch_reasons
 from rakuten_link.rms import RmsOrder
 from rakuten_link.sync.messages.queueing import (
-    queue_cancelled_message,
+    queue_cancelled_messages,
     queue_new_order_messages,
     withdraw_unsent_messages,
 )
@@ -192,11 +192,10 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
                   and order.state != OrderState.CANCELLED}
     released = follow_marketplace(entries, stores=ctx.stores, before=before, lines_changed=lines_changed,
                                   extra_reasons=_reasons([e for e in entries if e[0].order_number not in cancelling]))
-    for order, _l in entries:
-        if order.order_number in cancelling:
-            withdraw_unsent_messages(order)  # nothing that was waiting goes out for a cancelled order
-    for order in released:
-        queue_cancelled_message(order)  # an order fetched before, cancelled while waiting: the buyer hears once
+    # Nothing that was waiting goes out for a cancelled order; one fetched before and cancelled while it waited
+    # tells its buyer once.
+    withdraw_unsent_messages([order for order, _l in entries if order.order_number in cancelling])
+    queue_cancelled_messages(list(released))
     outcome.cancelled += len(cancelling)
     _collect([e for e in entries if e[0].order_number not in cancelling], outcome)
     outcome.updated.extend(order for order, _m in changed)
