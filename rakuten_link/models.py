@@ -199,7 +199,9 @@ class ProductMapping(models.Model):
                 condition=models.Q(variant_id=""), name="mapping_unique_legacy_choice",
             ),
         ]
-        indexes = [models.Index(fields=["account", "sku"])]
+        # (account, updated_at): the every-minute push's "edited since its last run" (sync/inventory/changes.py).
+        indexes = [models.Index(fields=["account", "sku"]),
+                   models.Index(fields=["account", "updated_at"], name="mapping_account_updated")]
 
     def __str__(self) -> str:
         return f"{self.manage_number}/{self.variant_id or self.legacy_h_choice + '×' + self.legacy_v_choice}"

@@ -7,6 +7,7 @@ RMS holds its report (orders first seen shipped or cancelled have no parcel here
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import EcAccount
 from orders import outbox
-from orders.models import MessageEvent, Order, OrderState, ReportState, Shipment
+from orders.models import MessageEvent, Order, OrderLine, OrderState, ReportState, Shipment
 from rakuten_link.rms.codes import carrier_name
 
 NEW_ORDER_PROGRESS = range(100, 301)
@@ -24,12 +25,12 @@ def _cutoff():
     return timezone.now() - timedelta(hours=settings.RAKUTEN_MESSAGE_MAX_AGE_HOURS)
 
 
-def queue_new_order_messages(orders: list[Order]) -> int:
-    """Called with the orders a batch just inserted (one account)."""
+def queue_new_order_messages(entries: Sequence[tuple[Order, Sequence[OrderLine]]]) -> int:
+    """Called with the orders (and their lines) a batch just inserted (one account), in the batch's transaction."""
     cutoff = _cutoff()
-    due = [o for o in orders if o.order_progress in NEW_ORDER_PROGRESS and o.ordered_at >= cutoff
+    due = [(o, lines) for o, lines in entries if o.order_progress in NEW_ORDER_PROGRESS and o.ordered_at >= cutoff
            and o.state not in (OrderState.CANCELLED, OrderState.SHIPPED)]
-    return outbox.queue_many(due, MessageEvent.NEW_ORDER)
+    return outbox.queue_taken_in(due, MessageEvent.NEW_ORDER)
 
 
 def queue_shipped_messages(account: EcAccount) -> int:

@@ -131,7 +131,7 @@ def _create(ctx: IntakeContext, fresh: list[MappedOrder], matcher: LineMatcher, 
     record_taken_in([order for order, _l in entries])
     _collect(entries, outcome)
     outcome.created.extend(order for order, _l in entries)
-    queue_new_order_messages([order for order, _l in entries])  # in the batch's commit: queued exactly once
+    queue_new_order_messages(entries)  # in the batch's commit: queued exactly once
 
 
 def _insert_orders(ctx: IntakeContext, orders: list[Order], packages: list[OrderPackage]) -> None:
