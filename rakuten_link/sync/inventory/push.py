@@ -43,12 +43,13 @@ def push_inventory(
     try:
         candidates = pushable_mappings(account)
         pending = claimed_sku_ids(account.pk, token)
+        ids = None
         if pending_only:
             candidates = candidates.filter(sku_id__in=pending)
         elif not (full or compare_all) and (since := changes_since(account)) is not None:
-            candidates = changed_mappings(account, candidates, since, pending)
+            ids = changed_mappings(account, since, pending)
         pusher = BatchPusher(client)
-        considered, changed = push_changed(account, candidates, pusher, force=full)
+        considered, changed = push_changed(account, candidates, pusher, force=full, ids=ids)
     except BaseException:
         release_claim(account.pk, token, done=False)
         raise
