@@ -16,6 +16,8 @@ from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib.fastwrite import insert_rows
+
 from . import timeline
 from .messages import order_values, render
 from .models import BuyerMessage, EventKind, MailTemplate, MessageEvent, MessageStatus, Order, OrderLine
@@ -81,6 +83,7 @@ def queue_taken_in(entries: Sequence[tuple[Order, Sequence[OrderLine]]], event: 
 
     No other writer can see those orders yet and none has a message, so neither the lock, the check nor the
     read-back is needed, and the lines in hand are not read again: an insert and a timeline insert per batch.
+    A message already there would be a bug: the insert then fails on the unique pair and the batch with it.
     """
     template = template_for(entries[0][0].account, event) if entries else None
     due = [(order, lines) for order, lines in entries if order.buyer_email]
@@ -88,8 +91,7 @@ def queue_taken_in(entries: Sequence[tuple[Order, Sequence[OrderLine]]], event: 
         return 0
     status = MessageStatus.HELD if due[0][0].account.hold_messages else MessageStatus.QUEUED
     with transaction.atomic(savepoint=False):
-        BuyerMessage.objects.bulk_create([_rendered(order, event, template, status, lines=lines)
-                                          for order, lines in due], ignore_conflicts=True)
+        insert_rows([_rendered(order, event, template, status, lines=lines) for order, lines in due])
         timeline.write([timeline.event(order, EventKind.MESSAGE_QUEUED, data={"event": event, "status": status})
                         for order, _lines in due])
     return len(due)
