@@ -54,10 +54,12 @@ _AS_IS = {models.CharField: str, models.TextField: str, models.EmailField: str, 
 _KEYS = (models.AutoField, models.BigAutoField, models.SmallAutoField)
 
 
-def _preparer(field: Field[Any, Any], connection: BaseDatabaseWrapper) -> Callable[[Model], Any]:
-    """``obj`` → the value ``insert_rows`` sends for ``field``: what ``get_db_prep_save(pre_save(obj))`` gives."""
+def _preparer(field: Field[Any, Any], connection: BaseDatabaseWrapper, *, insert: bool = True
+              ) -> Callable[[Model], Any]:
+    """``obj`` → the value sent for ``field``: ``get_db_prep_save`` of ``pre_save(obj)`` for an insert (auto_now
+    fields take the time then), of the attribute as it is for an update."""
     read: Callable[[Model], Any]
-    if type(field).pre_save is Field.pre_save:
+    if not insert or type(field).pre_save is Field.pre_save:
         read = operator.attrgetter(field.attname)
     else:  # auto_now and the like set the value here
         read = functools.partial(_pre_save, field)
@@ -100,15 +102,18 @@ def update_rows(objs: Sequence[Model], field_names: Sequence[str]) -> None:
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     fields = [concrete_field(model, name) for name in field_names]
+    preparers = [_preparer(field, connection, insert=False) for field in fields]
     stamp = _updated_at(model)
     now = timezone.now()
+    stamped: list[Any] = []
     if stamp is not None:
         for obj in objs:
             setattr(obj, stamp.attname, now)
         fields.append(stamp)
+        stamped = [stamp.get_db_prep_save(now, connection)]  # one value for every row: prepared once
     assignments = ", ".join(f"{quote(column_of(field))} = %s" for field in fields)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(column_of(model._meta.pk))} = %s"
-    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objs]
+    rows = [[prepare(obj) for prepare in preparers] + stamped + [obj.pk] for obj in objs]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
