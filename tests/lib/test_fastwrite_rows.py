@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from lib.fastwrite import insert_rows
-from orders.models import Order, OrderProgress, OrderState, PaymentMethod
+from orders.models import Order, OrderLine, OrderProgress, OrderState, PaymentMethod
 
 SKIP = {"id", "order_number", "fetched_at", "updated_at"}
 
@@ -33,3 +33,18 @@ def test_plain_and_odd_values_are_written_as_the_orm_writes_them(make_account):
     assert {k: v for k, v in lean.items() if k not in SKIP} == {k: v for k, v in orm.items() if k not in SKIP}
     assert lean["goods_tax"] == 1 and lean["sub_status_name"] == "42" and lean["postage_price"] == 350
     assert lean["payment_method_id"] == method.pk and lean["fetched_at"] is not None
+
+
+@pytest.mark.django_db
+def test_a_row_takes_the_key_of_a_related_object_saved_after_it_was_assigned_and_refuses_an_unsaved_one(
+        make_account):
+    account = make_account()
+    method = PaymentMethod.objects.create(code="card", name="カード")
+    order = _order(account, "later", method)
+    line = OrderLine(order=order, item_detail_id=1, name="Tシャツ", units=1, price=1000)
+    with pytest.raises(ValueError, match="unsaved related object 'order'"):
+        insert_rows([line])
+    insert_rows([order])
+    order.pk = Order.objects.get(order_number="later").pk
+    insert_rows([line])
+    assert OrderLine.objects.get().order_id == order.pk
