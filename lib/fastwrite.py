@@ -99,8 +99,8 @@ def _key_taker(model: type[Model]) -> Callable[[Model], None]:
             if related.pk is None:
                 raise ValueError(f"insert_rows() prohibited to prevent data loss due to unsaved related object "
                                  f"'{field.name}'.")
-            if getattr(obj, attname) in field.empty_values:
-                setattr(obj, attname, getattr(related, field.target_field.attname))
+            if getattr(obj, attname) in field.empty_values:  # past the descriptor: it would drop the cached object
+                obj.__dict__[attname] = getattr(related, field.target_field.attname)
 
     return take
 

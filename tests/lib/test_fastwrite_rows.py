@@ -14,9 +14,9 @@ SKIP = {"id", "order_number", "fetched_at", "updated_at"}
 
 def _order(account, number: str, method: PaymentMethod, **odd) -> Order:
     return Order(account=account, order_number=number, order_progress=OrderProgress.AWAITING_SHIPMENT,
-                 state=OrderState.ALLOCATED, ordered_at=datetime(2026, 12, 1, 9, 30, tzinfo=UTC), buyer_name="佐藤 花子",
-                 buyer_email="", settlement_method_code=None, payment_method=method, goods_price=1200,
-                 attention_reasons=["short"], raw={"orderNumber": "1-2"}, remarks="", **odd)
+                 state=OrderState.ALLOCATED, ordered_at=datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
+                 buyer_name="佐藤 花子", buyer_email="", settlement_method_code=None, payment_method=method,
+                 goods_price=1200, attention_reasons=["short"], raw={"orderNumber": "1-2"}, remarks="", **odd)
 
 
 @pytest.mark.django_db
@@ -48,3 +48,4 @@ def test_a_row_takes_the_key_of_a_related_object_saved_after_it_was_assigned_and
     order.pk = Order.objects.get(order_number="later").pk
     insert_rows([line])
     assert OrderLine.objects.get().order_id == order.pk
+    assert line.order is order  # still the object in hand: reading it costs no query
