@@ -49,3 +49,14 @@ def test_a_row_takes_the_key_of_a_related_object_saved_after_it_was_assigned_and
     insert_rows([line])
     assert OrderLine.objects.get().order_id == order.pk
     assert line.order is order  # still the object in hand: reading it costs no query
+
+
+@pytest.mark.django_db
+def test_rows_stamped_on_insert_share_one_time_which_the_objects_in_hand_get_too(make_account):
+    account = make_account()
+    method = PaymentMethod.objects.create(code="card", name="カード")
+    orders = [_order(account, f"n{n}", method) for n in range(3)]
+    insert_rows(orders)
+    stored = set(Order.objects.values_list("fetched_at", "updated_at"))
+    assert len(stored) == 1
+    assert {(o.fetched_at, o.updated_at) for o in orders} == stored
