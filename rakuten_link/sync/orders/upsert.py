@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import EcAccount
 from inventory.models import Store
-from lib.fastwrite import adopt_keys, insert_rows
+from lib.fastwrite import adopt_keys, insert_rows, update_rows
 from orders import timeline
 from orders.models import (
     AttentionReason,
@@ -97,6 +97,8 @@ def _write(ctx: IntakeContext, mapped: list[MappedOrder]) -> BatchOutcome:
     numbers = [m.number for m in mapped]
     existing = {o.order_number: o for o in Order.objects.select_for_update().filter(
         account=ctx.account, order_number__in=numbers)}
+    for order in existing.values():
+        order.account = ctx.account  # the account in hand: reading it (tax rounding, messages) costs no query
     fresh = [m for m in mapped if m.number not in existing]
     changed = [(existing[m.number], m) for m in mapped
                if m.number in existing and existing[m.number].content_hash != m.content_hash]
@@ -184,6 +186,7 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
             lines_changed.add(order.order_number)
         sync_packages(order, m, packages[order.pk])
         entries.append((order, sync_lines(order, m, lines[order.pk], packages[order.pk], matcher)))
+    _save_fields(changed)
     OrderChange.objects.bulk_create(rows)
     timeline.write([timeline.event(order, EventKind.CHANGED, data={"changes": n})
                     for order, n in Counter(row.order for row in rows).items()])
@@ -202,12 +205,21 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
 
 
 def _apply_fields(ctx: IntakeContext, order: Order, m: MappedOrder) -> None:
-    """The marketplace's fields; our state and reasons follow in ``orders.services.follow_marketplace``."""
+    """The marketplace's fields, in memory (``_save_fields`` writes the batch's); our state and reasons follow
+    in ``orders.services.follow_marketplace``."""
     for name, value in m.fields.items():
         setattr(order, name, value)
     order.payment_method_id = ctx.payments.get(m.fields["settlement_method_code"])
     order.raw, order.content_hash = m.raw, m.content_hash
-    order.save(update_fields=[*m.fields, "payment_method", "raw", "content_hash", "updated_at"])
+
+
+def _save_fields(changed: list[tuple[Order, MappedOrder]]) -> None:
+    """One prepared UPDATE for every changed order of the batch (they all carry the same marketplace fields)."""
+    by_fields: defaultdict[tuple[str, ...], list[Order]] = defaultdict(list)
+    for order, m in changed:
+        by_fields[tuple(m.fields)].append(order)
+    for names, orders in by_fields.items():
+        update_rows(orders, [*names, "payment_method", "raw", "content_hash"])
 
 
 def _reasons(entries: Sequence[Entry]) -> dict[str, list[str]]:
