@@ -130,11 +130,14 @@ def build_shop(mappings: int, *, variants_per_item: int = 20, seed: int = 1):
 
 def change_stock(store, sku_ids: list[int], count: int, *, seed: int = 2) -> list[int]:
     """Add one unit to ``count`` random SKUs in one store (bulk, bypassing the ledger: set-up only)."""
+    from django.db.models.functions import Now
+
     from inventory.models import StockLevel
 
     chosen = random.Random(seed).sample(sku_ids, count)
     for start in range(0, count, 500):
-        StockLevel.objects.filter(store=store, sku_id__in=chosen[start:start + 500]).update(on_hand=_plus_one())
+        StockLevel.objects.filter(store=store, sku_id__in=chosen[start:start + 500]).update(
+            on_hand=_plus_one(), updated_at=Now())  # stamped as the ledger stamps it (sync/inventory/changes.py)
     return chosen
 
 

@@ -103,6 +103,8 @@ class StockLevel(models.Model):
             models.CheckConstraint(condition=models.Q(on_hand__gte=0), name="stocklevel_on_hand_not_negative"),
             models.CheckConstraint(condition=models.Q(allocated__gte=0), name="stocklevel_allocated_not_negative"),
         ]
+        # The every-minute inventory push looks up the rows written since its last run (rakuten_link).
+        indexes = [models.Index(fields=["updated_at"], name="stocklevel_updated_at")]
 
     def __str__(self) -> str:
         return f"{self.store.code} / {self.sku.code}: {self.on_hand} ({self.allocated})"

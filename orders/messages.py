@@ -24,9 +24,13 @@ def line_items(lines: Iterable) -> str:
     return "\n".join(f"{line.name} × {line.units} {yen(line.price * line.units)}" for line in lines)
 
 
-def order_values(order, *, carrier: str = "", tracking_number: str = "", shop_name: str = "") -> dict[str, str]:
-    """The placeholder values of ``order``; the carrier is passed in by name (orders knows only codes)."""
-    lines = [line for line in order.lines.all() if not line.removed]
+def order_values(order, *, carrier: str = "", tracking_number: str = "", shop_name: str = "",
+                 lines: Iterable | None = None) -> dict[str, str]:
+    """The placeholder values of ``order``; the carrier is passed in by name (orders knows only codes).
+
+    ``lines``: the order's lines when the caller holds them (an order being taken in), else they are read.
+    """
+    lines = [line for line in (order.lines.all() if lines is None else lines) if not line.removed]
     return {
         "注文番号": order.order_number,
         "注文日": order.ordered_at.astimezone().strftime("%Y-%m-%d %H:%M") if order.ordered_at else "",

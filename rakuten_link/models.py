@@ -202,9 +202,11 @@ class ProductMapping(models.Model):
             ),
         ]
         # The second is the mapping list's order (rakuten_link/admin/mappings.py): the unique constraints
-        # above are partial, so no index gave that order and each page sorted every mapping.
+        # above are partial, so no index gave that order and each page sorted every mapping. The third,
+        # (account, updated_at): the every-minute push's "edited since its last run" (sync/inventory/changes.py).
         indexes = [models.Index(fields=["account", "sku"]),
-                   models.Index(fields=["account", "manage_number", "variant_id", "id"], name="mapping_list_order")]
+                   models.Index(fields=["account", "manage_number", "variant_id", "id"], name="mapping_list_order"),
+                   models.Index(fields=["account", "updated_at"], name="mapping_account_updated")]
 
     def __str__(self) -> str:
         return f"{self.manage_number}/{self.variant_id or self.legacy_h_choice + '×' + self.legacy_v_choice}"

@@ -41,6 +41,11 @@ SCHEDULES = (
     # queues a task per account, and several small bursts wait less for the workers than one large one.
     ScheduleSpec("rakuten: push inventory", DISPATCH, "'inventory'", minutes=1, kind="inventory",
                  offset=("rakuten: fetch orders", 15), label=_("Push inventory to Rakuten")),
+    # The minute push looks only at what changed since its last run (sync/inventory/changes.py); once an
+    # hour it compares every mapping, as the safety net under that net.
+    ScheduleSpec("rakuten: compare all inventory", DISPATCH, "'inventory'", minutes=60, kind="inventory",
+                 kwargs="compare_all=True", offset=("rakuten: fetch orders", 40),
+                 label=_("Push inventory: compare every mapping")),
     ScheduleSpec("rakuten: report shipments", DISPATCH, "'shipments'", minutes=1, kind="shipments",
                  offset=("rakuten: fetch orders", 30), label=_("Report shipments")),
     ScheduleSpec("rakuten: send buyer messages", DISPATCH, "'messages'", minutes=1, kind="messages",

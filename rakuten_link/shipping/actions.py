@@ -30,7 +30,7 @@ from orders.services import cancel_order
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError
 from rakuten_link.rms.codes import CANCEL_REASONS
 from rakuten_link.sync.clients import client_for
-from rakuten_link.sync.messages.queueing import queue_cancelled_message, withdraw_unsent_messages
+from rakuten_link.sync.messages.queueing import queue_cancelled_messages, withdraw_unsent_messages
 from rakuten_link.sync.orders.batch import OrderBatches
 from rakuten_link.sync.orders.manual import fetch_order_by_number
 from rakuten_link.sync.runner import pause_after_auth_failure
@@ -128,14 +128,14 @@ def cancel_order_in_rms(order: Order, reason_code: int, user) -> ActionResult:
                                      "changed here.") % {"number": order.order_number, "error": error_text(refused)})
         return result
     order = _cancel_here(order, user, reason)
-    withdraw_unsent_messages(order)  # the re-read may have withdrawn them already; a second call finds none
+    withdraw_unsent_messages([order])  # the re-read may have withdrawn them already; a second call finds none
     result.done.append(order)
     record_action(user, order, _("Cancelled in RMS (reason: %(reason)s).") % {"reason": reason})
     if AttentionReason.CANCELLED_AFTER_SHIPPING in order.attention_reasons:
         text = _("Order %(number)s cancelled in RMS (reason: %(reason)s). Its goods had already left: check the "
                  "return.")
     else:
-        queue_cancelled_message(order)  # once: the re-read may have queued it already
+        queue_cancelled_messages([order])  # once: the re-read may have queued it already
         text = _("Order %(number)s cancelled in RMS (reason: %(reason)s); the stock it held was released.")
     result.add(messages.SUCCESS, text % {"number": order.order_number, "reason": reason})
     return result

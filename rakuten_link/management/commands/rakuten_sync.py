@@ -23,6 +23,9 @@ class Command(BaseCommand):
                             help="orders: look for late-appearing orders over the last RAKUTEN_ORDER_SWEEP_HOURS "
                                  "(fetches only unknown ones; the fetch cursor stays where it is)")
         parser.add_argument("--full", action="store_true", help="inventory: push every mapping")
+        parser.add_argument("--compare-all", action="store_true",
+                            help="inventory: compare every mapping, not only those changed since the last run "
+                                 "(the hourly run); push those that differ")
         parser.add_argument("--check", action="store_true", help="inventory: compare Rakuten's stock with ours")
         parser.add_argument("--fix", action="store_true", help="inventory --check: push ours where they differ")
 
@@ -56,5 +59,5 @@ class Command(BaseCommand):
         if kind == JobKind.ORDERS:
             return {key: options[key] for key in ("since", "sweep") if options[key]}
         if kind == JobKind.INVENTORY:
-            return {key: options[key] for key in ("full", "check", "fix") if options[key]}
+            return {key: options[key] for key in ("full", "compare_all", "check", "fix") if options[key]}
         return {}

@@ -27,11 +27,15 @@ def pushable_mappings(account: EcAccount) -> QuerySet:
 
 
 def push_changed(
-    account: EcAccount, mappings: QuerySet, pusher: BatchPusher, *, force: bool, flush: bool = True
+    account: EcAccount, mappings: QuerySet, pusher: BatchPusher, *, force: bool, flush: bool = True,
+    ids: list[int] | None = None,
 ) -> tuple[int, int]:
-    """Queue every mapping whose sellable quantity differs from the last pushed one; returns (seen, queued)."""
+    """Queue every mapping whose sellable quantity differs from the last pushed one; returns (seen, queued).
+
+    ``ids``: only these of ``mappings`` (what changed since the last run, changes.py).
+    """
     considered = changed = 0
-    for row, quantity in sellable_quantities(account, mappings):
+    for row, quantity in sellable_quantities(account, mappings, ids=ids):
         considered += 1
         if force or quantity != row["last_pushed_quantity"]:
             changed += 1
@@ -41,14 +45,27 @@ def push_changed(
     return considered, changed
 
 
-def sellable_quantities(account: EcAccount, mappings: QuerySet) -> Iterator[tuple[dict, int]]:
+def sellable_quantities(account: EcAccount, mappings: QuerySet, *, ids: list[int] | None = None
+                        ) -> Iterator[tuple[dict, int]]:
     """(mapping row, sellable quantity) for each mapping: one mapping query and one Σ query per chunk."""
     store_ids = list(account.stores.values_list("pk", flat=True))
-    for chunk in iter_chunks(mappings, FIELDS):
+    chunks = iter_chunks(mappings, FIELDS) if ids is None else iter_id_chunks(mappings, ids, FIELDS)
+    for chunk in chunks:
         totals = available_by_sku(sku_ids={row["sku_id"] for row in chunk}, store_ids=store_ids) if store_ids else {}
         for row in chunk:
             safety = effective_safety_stock(row["safety_stock"], account.safety_stock)
             yield row, sellable_quantity(totals.get(row["sku_id"], 0), safety)
+
+
+def iter_id_chunks(queryset: QuerySet, ids: list[int], fields: tuple[str, ...], size: int = CHUNK
+                   ) -> Iterator[list[dict]]:
+    """The rows of ``queryset`` among ``ids``, a chunk of keys at a time (looked up by key, not walked in order:
+    with ``pk > last`` beside the IN list SQLite walked every mapping of the account)."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), size):
+        chunk = list(queryset.filter(pk__in=ordered[start:start + size]).order_by("pk").values(*fields))
+        if chunk:
+            yield chunk
 
 
 def iter_chunks(queryset: QuerySet, fields: tuple[str, ...], size: int = CHUNK) -> Iterator[list[dict]]:

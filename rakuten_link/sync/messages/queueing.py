@@ -7,6 +7,7 @@ RMS holds its report (orders first seen shipped or cancelled have no parcel here
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import EcAccount
 from orders import outbox
-from orders.models import MessageEvent, Order, OrderState, ReportState, Shipment
+from orders.models import MessageEvent, Order, OrderLine, OrderState, ReportState, Shipment
 from rakuten_link.rms.codes import carrier_name
 
 NEW_ORDER_PROGRESS = range(100, 301)
@@ -24,12 +25,12 @@ def _cutoff():
     return timezone.now() - timedelta(hours=settings.RAKUTEN_MESSAGE_MAX_AGE_HOURS)
 
 
-def queue_new_order_messages(orders: list[Order]) -> int:
-    """Called with the orders a batch just inserted (one account)."""
+def queue_new_order_messages(entries: Sequence[tuple[Order, Sequence[OrderLine]]]) -> int:
+    """Called with the orders (and their lines) a batch just inserted (one account), in the batch's transaction."""
     cutoff = _cutoff()
-    due = [o for o in orders if o.order_progress in NEW_ORDER_PROGRESS and o.ordered_at >= cutoff
+    due = [(o, lines) for o, lines in entries if o.order_progress in NEW_ORDER_PROGRESS and o.ordered_at >= cutoff
            and o.state not in (OrderState.CANCELLED, OrderState.SHIPPED)]
-    return outbox.queue_many(due, MessageEvent.NEW_ORDER)
+    return outbox.queue_taken_in(due, MessageEvent.NEW_ORDER)
 
 
 def queue_shipped_messages(account: EcAccount) -> int:
@@ -43,22 +44,20 @@ def queue_shipped_messages(account: EcAccount) -> int:
     first: dict[int, Shipment] = {}
     for shipment in shipments:
         first.setdefault(shipment.order_id, shipment)
-    queued = 0
-    for shipment in first.values():
-        values = {"配送会社": carrier_name(shipment.delivery_company), "お問い合わせ番号": shipment.tracking_number}
-        queued += outbox.queue(shipment.order, MessageEvent.SHIPPED, values=values) is not None
-    return queued
+    values = {order_id: {"配送会社": carrier_name(s.delivery_company), "お問い合わせ番号": s.tracking_number}
+              for order_id, s in first.items()}
+    return outbox.queue_many([s.order for s in first.values()], MessageEvent.SHIPPED, values=values)
 
 
-def queue_cancelled_message(order: Order) -> bool:
-    """An order we held, cancelled before its goods left (by us or in RMS): tell the buyer once."""
-    return outbox.queue(order, MessageEvent.CANCELLED) is not None
+def queue_cancelled_messages(orders: list[Order]) -> int:
+    """Orders we held, cancelled before their goods left (by us or in RMS): tell each buyer once."""
+    return outbox.queue_many(orders, MessageEvent.CANCELLED)
 
 
-def withdraw_unsent_messages(order: Order) -> int:
-    """A cancelled order: the messages it still had waiting (the order-received one held for approval, a
+def withdraw_unsent_messages(orders: list[Order]) -> int:
+    """Cancelled orders: the messages they still had waiting (the order-received one held for approval, a
     queued shipped one) are withdrawn with a note, through the outbox. The cancellation message is not."""
-    return outbox.withdraw_unsent(order)
+    return outbox.withdraw_unsent(orders)
 
 
 def queue_follow_up_messages(account: EcAccount) -> int:

@@ -161,8 +161,8 @@ class CursorKeeper:
             self._move_to(end)
 
     def _move_to(self, position: datetime) -> None:
-        cursor, created = SyncCursor.objects.get_or_create(
-            account=self.account, kind=JobKind.ORDERS, defaults={"position": position}
-        )
-        if not created and cursor.position < position:
-            SyncCursor.objects.filter(pk=cursor.pk, position__lt=position).update(position=position)
+        """One UPDATE when the cursor exists and moves forward (every batch but the first ever)."""
+        cursors = SyncCursor.objects.filter(account=self.account, kind=JobKind.ORDERS)
+        if not cursors.filter(position__lt=position).update(position=position):
+            SyncCursor.objects.get_or_create(account=self.account, kind=JobKind.ORDERS,
+                                             defaults={"position": position})

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import EcAccount
 from inventory.models import Store
-from lib.fastwrite import adopt_keys, insert_rows
+from lib.fastwrite import adopt_keys, insert_rows, update_rows
 from orders import timeline
 from orders.models import (
     AttentionReason,
@@ -34,7 +34,7 @@ from orders.services import Entry, follow_marketplace, record_taken_in, snapshot
 from orders.tax import tax_mismatch_reasons
 from rakuten_link.rms import RmsOrder
 from rakuten_link.sync.messages.queueing import (
-    queue_cancelled_message,
+    queue_cancelled_messages,
     queue_new_order_messages,
     withdraw_unsent_messages,
 )
@@ -97,6 +97,8 @@ def _write(ctx: IntakeContext, mapped: list[MappedOrder]) -> BatchOutcome:
     numbers = [m.number for m in mapped]
     existing = {o.order_number: o for o in Order.objects.select_for_update().filter(
         account=ctx.account, order_number__in=numbers)}
+    for order in existing.values():
+        order.account = ctx.account  # the account in hand: reading it (tax rounding, messages) costs no query
     fresh = [m for m in mapped if m.number not in existing]
     changed = [(existing[m.number], m) for m in mapped
                if m.number in existing and existing[m.number].content_hash != m.content_hash]
@@ -131,7 +133,7 @@ def _create(ctx: IntakeContext, fresh: list[MappedOrder], matcher: LineMatcher, 
     record_taken_in([order for order, _l in entries])
     _collect(entries, outcome)
     outcome.created.extend(order for order, _l in entries)
-    queue_new_order_messages([order for order, _l in entries])  # in the batch's commit: queued exactly once
+    queue_new_order_messages(entries)  # in the batch's commit: queued exactly once
 
 
 def _insert_orders(ctx: IntakeContext, orders: list[Order], packages: list[OrderPackage]) -> None:
@@ -184,6 +186,7 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
             lines_changed.add(order.order_number)
         sync_packages(order, m, packages[order.pk])
         entries.append((order, sync_lines(order, m, lines[order.pk], packages[order.pk], matcher)))
+    _save_fields(changed)
     OrderChange.objects.bulk_create(rows)
     timeline.write([timeline.event(order, EventKind.CHANGED, data={"changes": n})
                     for order, n in Counter(row.order for row in rows).items()])
@@ -192,23 +195,31 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
                   and order.state != OrderState.CANCELLED}
     released = follow_marketplace(entries, stores=ctx.stores, before=before, lines_changed=lines_changed,
                                   extra_reasons=_reasons([e for e in entries if e[0].order_number not in cancelling]))
-    for order, _l in entries:
-        if order.order_number in cancelling:
-            withdraw_unsent_messages(order)  # nothing that was waiting goes out for a cancelled order
-    for order in released:
-        queue_cancelled_message(order)  # an order fetched before, cancelled while waiting: the buyer hears once
+    # Nothing that was waiting goes out for a cancelled order; one fetched before and cancelled while it waited
+    # tells its buyer once.
+    withdraw_unsent_messages([order for order, _l in entries if order.order_number in cancelling])
+    queue_cancelled_messages(list(released))
     outcome.cancelled += len(cancelling)
     _collect([e for e in entries if e[0].order_number not in cancelling], outcome)
     outcome.updated.extend(order for order, _m in changed)
 
 
 def _apply_fields(ctx: IntakeContext, order: Order, m: MappedOrder) -> None:
-    """The marketplace's fields; our state and reasons follow in ``orders.services.follow_marketplace``."""
+    """The marketplace's fields, in memory (``_save_fields`` writes the batch's); our state and reasons follow
+    in ``orders.services.follow_marketplace``."""
     for name, value in m.fields.items():
         setattr(order, name, value)
     order.payment_method_id = ctx.payments.get(m.fields["settlement_method_code"])
     order.raw, order.content_hash = m.raw, m.content_hash
-    order.save(update_fields=[*m.fields, "payment_method", "raw", "content_hash", "updated_at"])
+
+
+def _save_fields(changed: list[tuple[Order, MappedOrder]]) -> None:
+    """One prepared UPDATE for every changed order of the batch (they all carry the same marketplace fields)."""
+    by_fields: defaultdict[tuple[str, ...], list[Order]] = defaultdict(list)
+    for order, m in changed:
+        by_fields[tuple(m.fields)].append(order)
+    for names, orders in by_fields.items():
+        update_rows(orders, [*names, "payment_method", "raw", "content_hash"])
 
 
 def _reasons(entries: Sequence[Entry]) -> dict[str, list[str]]:
