@@ -201,9 +201,8 @@ class ProductMapping(models.Model):
                 condition=models.Q(variant_id=""), name="mapping_unique_legacy_choice",
             ),
         ]
-        # The second is the mapping list's order (rakuten_link/admin/mappings.py): the unique constraints
-        # above are partial, so no index gave that order and each page sorted every mapping. The third,
-        # (account, updated_at): the every-minute push's "edited since its last run" (sync/inventory/changes.py).
+        # 2nd: the mapping list's order (the unique constraints above are partial, so none gave it); 3rd: the
+        # every-minute push's "edited since its last run" (sync/inventory/changes.py).
         indexes = [models.Index(fields=["account", "sku"]),
                    models.Index(fields=["account", "manage_number", "variant_id", "id"], name="mapping_list_order"),
                    models.Index(fields=["account", "updated_at"], name="mapping_account_updated")]
@@ -233,70 +232,11 @@ class PaymentMethodMapping(models.Model):
         return f"{self.settlement_method_code} → {self.payment_method_id}"
 
 
-class PendingInventoryPush(models.Model):
-    """A SKU whose stock moved and that an account sells: the next event-driven push looks at it.
-
-    A push claims rows (claim = its token) *before* it reads stock and deletes them when it ends. A
-    movement arriving meanwhile adds a fresh unclaimed row, so the next push carries it. No unique
-    key on purpose: a busy SKU may have several rows, which costs nothing and never conflicts.
-    """
-
-    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="+")
-    sku = models.ForeignKey("inventory.Sku", on_delete=models.CASCADE, related_name="+", db_index=False)
-    claim = models.CharField(max_length=32, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["account", "claim"])]
-
-    def __str__(self) -> str:
-        return f"{self.account_id}/{self.sku_id} {self.claim or '-'}"
-
-
-class InventoryPushClaim(models.Model):
-    """Per account: which push may send its pending SKUs (claimed_by), until when, and the earliest next start.
-
-    Taken only by one conditional UPDATE (sync/inventory/pending.py), so at most one push per account is
-    queued or running; a claim past ``expires_at`` (a lost task, a killed worker) may be taken over.
-    ``next_start_at`` keeps the starts of two pushes one pacing interval apart.
-    """
-
-    account = models.OneToOneField(EcAccount, on_delete=models.CASCADE, related_name="+")
-    claimed_by = models.CharField(max_length=32, blank=True, default="")
-    expires_at = models.DateTimeField(null=True, blank=True)
-    next_start_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.account_id} claimed={self.claimed_by or '-'} next={self.next_start_at}"
-
-
-class DriftReport(models.Model):
-    """One `rakuten_sync inventory --check`: where Rakuten's stock differs from what we last pushed."""
-
-    account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="drift_reports",
-                                verbose_name=_("account"))
-    sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                 verbose_name=_("sync run"))
-    created_at = models.DateTimeField(_("checked at"), auto_now_add=True, db_index=True)
-    checked = models.PositiveIntegerField(_("mappings checked"), default=0)
-    differing = models.PositiveIntegerField(_("differing"), default=0)
-    missing = models.PositiveIntegerField(_("missing on Rakuten"), default=0)
-    fixed = models.PositiveIntegerField(_("fixed"), default=0)
-    # The first rows only (see sync/inventory/drift.py): the report must stay small for 50,000 mappings.
-    rows = models.JSONField(_("differences"), default=list, blank=True)
-
-    class Meta:
-        verbose_name = _("drift report")
-        verbose_name_plural = _("drift reports")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.account} {self.created_at:%Y-%m-%d %H:%M} ({self.differing})"
-
-
-# Listings and the catalogue live in their own packages; importing them here makes them models of this app.
+# Listings, the catalogue, the stock push's rows… live in their own modules; importing them here makes them
+# models of this app.
 from rakuten_link.assistant.models import MappingProposal, MatchingRun, RejectedPair  # noqa: E402, F401
 from rakuten_link.catalogue.models import CatalogueItem, CataloguePull, CatalogueVariant  # noqa: E402, F401
 from rakuten_link.functions.models import ApiFunctionCheck  # noqa: E402, F401
 from rakuten_link.listing.models import Listing, ListingStatus, ListingTemplate  # noqa: E402, F401
 from rakuten_link.shipping.label_settings import LabelSettings  # noqa: E402, F401
+from rakuten_link.stock_push_models import DriftReport, InventoryPushClaim, PendingInventoryPush  # noqa: E402, F401
