@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 from inventory.models import Sku, StockLevel
 from rakuten_link.assistant.models import MappingProposal
@@ -68,7 +69,7 @@ def test_demo_data_creates_our_first_day_skus_with_stock_but_no_mapping(demo):
     assert (Sku.objects.count(), StockLevel.objects.count(), ProductMapping.objects.count()) == before
 
 
-def test_the_first_day_accept_the_high_ones_see_them_verified_and_list_the_rest(rms, pulled):
+def test_the_first_day_accept_the_high_ones_see_them_verified_and_list_the_rest(rms, pulled, admin_client):
     truth = first_day_truth()
     proposals = MappingProposal.objects.filter(account=pulled).select_related("variant__item", "sku")
     high = [p for p in proposals if p.confidence == "high" and not p.conflict]
@@ -93,6 +94,9 @@ def test_the_first_day_accept_the_high_ones_see_them_verified_and_list_the_rest(
     unmapped = len(_of_kind(NAME, NONE))
     assert f"{unmapped} unmapped variants, {unmapped - len(low)} without a proposal" in left.getvalue()
     assert f"low: {len(low)} (conflicts 0)" in left.getvalue()
+    page = admin_client.get(reverse("admin:rakuten_link_mappingproposal_left"), {"account": pulled.pk})
+    listed = {(row.item.manage_number, row.variant_id) for row in page.context["rows"]}
+    assert listed == _of_kind(NONE)  # the title-only pair waits among the low proposals instead
 
 
 def test_the_leftovers_are_created_from_rakuten_once(pulled):
