@@ -1,4 +1,8 @@
-"""Demo data matching the sandbox's demo catalogue, so `make run` shows a working shop at once."""
+"""Demo data matching the sandbox's demo catalogue, so `make run` shows a working shop at once.
+
+The 20 items of catalogue.py are mapped; the first-day items (first_day.py) get our products and SKUs but
+no mapping, left for the mapping assistant to propose after a catalogue pull.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from rakuten_link.sandbox.state.catalogue import (
     demo_catalogue,
     item_json,
 )
+from rakuten_link.sandbox.state.first_day import our_first_day_skus
 
 DEMO_ACCOUNT = "楽天デモ店"
 # What the demo's local relay (manage.py demo_mail_relay) accepts as SMTP AUTH; nothing real.
@@ -64,10 +69,25 @@ def load_demo_data() -> EcAccount:
                 account=account, manage_number=item.manage_number, variant_id=variant.variant_id,
                 defaults={"sku": sku, "merchant_defined_sku_id": variant.merchant_defined_sku_id},
             )
+    _first_day_skus(stores, rng)
     _payment_methods(account)
     _templates(account)
     _label_settings(account)
     return account
+
+
+def _first_day_skus(stores, rng: random.Random) -> None:
+    """Our products and SKUs (with stock) for the items on Rakuten the demo leaves unmapped (first_day.py):
+    the mapping assistant proposes them after a catalogue pull. No mappings, on purpose."""
+    for row in our_first_day_skus():
+        product, _ = Product.objects.update_or_create(
+            code=row["product_code"], defaults={"name": row["product_name"], "price": row["price"]})
+        name = " ".join([row["product_name"], *row["options"].values()])
+        sku, _ = Sku.objects.update_or_create(code=row["code"], defaults={
+            "product": product, "name": name, "jan_code": row["jan"], "options": row["options"]})
+        for store in stores:
+            if not StockLevel.objects.filter(store=store, sku=sku).exists():
+                set_stock_count(store=store, sku=sku, counted=rng.randint(0, 12), note="demo")
 
 
 def _label_settings(account: EcAccount) -> None:

@@ -75,8 +75,10 @@ def catalogue_fields(item: dict[str, Any], variant_id: str) -> dict[str, Any]:
 
 
 def shop_catalogue(state: SandboxState, shop: str, restrict: list[str] | None) -> list[dict[str, Any]]:
-    """Items an order may draw from: the shop's (optionally only `restrict`), else the fallback item."""
+    """Items an order may draw from: the shop's (optionally only `restrict`, else only those the config's
+    `order_items_by_shop` lists), else the fallback item."""
     items = state.items_of(shop)
+    restrict = restrict or state.config.order_items_by_shop.get(shop)
     if restrict:
         chosen = [items[mn.lower()] for mn in restrict if mn.lower() in items]
         if chosen:

@@ -129,6 +129,9 @@ def item_json(entry: dict[str, Any]) -> dict[str, Any]:
             for v in entry["variants"]
         },
     }
+    for v in entry["variants"]:
+        if v.get("jan"):  # the JAN the shop gave (the demo's first-day items: first_day.py)
+            item["variants"][v["variantId"]]["articleNumber"] = {"value": v["jan"]}
     if entry["selectors"]:
         item["variantSelectors"] = [
             {"key": s["key"], "displayName": s["displayName"], "values": [{"displayValue": v} for v in s["values"]]}

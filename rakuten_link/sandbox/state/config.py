@@ -57,6 +57,10 @@ class SandboxConfig:
     # a patch), else tax_rounding. The demo sets its shop's to the demo account's rule.
     tax_rounding: str = "floor"
     tax_rounding_by_shop: dict[str, str] = field(default_factory=dict)
+    # Per shop number, the manageNumbers random orders draw from when the request names none (replaced as a
+    # whole by a patch); a shop not listed sells all its items. The demo lists its mapped items, so the
+    # first-day items it leaves to the mapping assistant do not arrive as 要確認 order lines.
+    order_items_by_shop: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return copy.deepcopy(asdict(self))
@@ -98,6 +102,8 @@ def _check(name: str, value: Any) -> Any:
         if not isinstance(value, dict) or not all(isinstance(k, str) and len(k) == 6 and k.isdigit() for k in value):
             raise ValueError("tax_rounding_by_shop must be an object of 6-digit shop number → rounding")
         return {shop: _rounding(f"tax_rounding_by_shop.{shop}", rule) for shop, rule in value.items()}
+    if name == "order_items_by_shop":
+        return _items_by_shop(value)
     if name == "processing_delay_s":
         return None if value is None else _number(name, value, 0.0, None)
     if name in ("latency_ms", "rate_limit_status", "random_seed"):
@@ -123,6 +129,15 @@ def _rounding(name: str, value: Any) -> str:
     if value not in TAX_ROUNDINGS:
         raise ValueError(f"{name} must be one of {TAX_ROUNDINGS}")
     return str(value)
+
+
+def _items_by_shop(value: Any) -> dict[str, list[str]]:
+    """{6-digit shop number: [manageNumber, ...]}, manageNumbers lower-cased as the sandbox keys them."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) and len(k) == 6 and k.isdigit() for k in value):
+        raise ValueError("order_items_by_shop must be an object of 6-digit shop number → manageNumbers")
+    if not all(isinstance(v, list) and all(isinstance(n, str) and n for n in v) for v in value.values()):
+        raise ValueError("order_items_by_shop values must be lists of manageNumbers")
+    return {shop: [n.lower() for n in numbers] for shop, numbers in value.items()}
 
 
 def _latency_by_shop(value: Any) -> dict[str, int]:

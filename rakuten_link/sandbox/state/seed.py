@@ -7,6 +7,7 @@ the item and order modules; `SandboxState` itself stays free of it, and whoever 
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,11 +16,13 @@ from ..orders.lifecycle import create_random_order
 from . import clock
 from .big_catalogue import SeededCatalogue, build_catalogue
 from .catalogue import DEMO_CATALOGUE, DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET, DEMO_SHOP, item_json
+from .first_day import FIRST_DAY_CATALOGUE
 from .state import SandboxState
 from .stock import put_quantity
 
 SEEDS = ("empty", "demo", "catalogue")
 DEMO_KEY_DAYS = 80  # a 90-day key issued ten days ago
+FIRST_DAY_SEED = 20
 
 
 def reset_state(state: SandboxState, seed: str = "empty", config: dict[str, Any] | None = None) -> None:
@@ -45,7 +48,7 @@ def end_of_day(value: datetime) -> datetime:
 
 
 def seed_demo(state: SandboxState, at: datetime) -> None:
-    """Credentials for shop 000001, the demo catalogue with stock, and a handful of orders."""
+    """Credentials for shop 000001, the demo catalogue with stock, a handful of orders, then the first-day items."""
     state.add_credential(
         DEMO_SERVICE_SECRET, DEMO_LICENSE_KEY, DEMO_SHOP, end_of_day(at + timedelta(days=DEMO_KEY_DAYS))
     )
@@ -61,6 +64,20 @@ def seed_demo(state: SandboxState, at: datetime) -> None:
     for progress, start, end in plan:
         options = {"orderProgress": progress, "start": start, "end": end or clock.format_order_dt(at)}
         create_random_order(state, DEMO_SHOP, at, options)
+    seed_first_day(state, at)
+
+
+def seed_first_day(state: SandboxState, at: datetime) -> None:
+    """The demo shop's items it has not mapped yet (first_day.py), with stock; random orders keep to the
+    mapped ones. After the orders and with a random sequence of its own, so the seed's orders, stock and
+    later random orders are those of the mapped catalogue alone."""
+    mapped = sorted(entry["manageNumber"] for entry in DEMO_CATALOGUE)  # the order random orders saw before
+    state.config.order_items_by_shop.setdefault(DEMO_SHOP, mapped)
+    rng = random.Random(FIRST_DAY_SEED)
+    for entry in FIRST_DAY_CATALOGUE:
+        store_item(state, DEMO_SHOP, entry["manageNumber"], item_json(entry), at)
+        for variant in entry["variants"]:
+            put_quantity(state, DEMO_SHOP, entry["manageNumber"], variant["variantId"], rng.randrange(0, 30), at)
 
 
 def seed_catalogue(state: SandboxState, catalogue: SeededCatalogue, shop: str = DEMO_SHOP) -> None:

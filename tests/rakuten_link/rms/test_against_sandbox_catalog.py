@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rakuten_link.rms import InventoryUpdate, RmsClient, RmsNotFoundError, RmsRequestError
-from rakuten_link.sandbox.state.catalogue import DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET
+from rakuten_link.sandbox.state.catalogue import DEMO_CATALOGUE, DEMO_LICENSE_KEY, DEMO_SERVICE_SECRET
+from rakuten_link.sandbox.state.first_day import FIRST_DAY_CATALOGUE
 from tests.support.rms_stub import control
 
 
@@ -111,7 +112,7 @@ def test_search_items_walks_every_page(client, shop):
     control(shop, "POST", "items", {"items": extra})
     control(shop, "DELETE", "requests")
     found = [item.manage_number for item in client.search_items()]
-    assert len(found) == len(set(found)) == 130
+    assert len(found) == len(set(found)) == 110 + len(DEMO_CATALOGUE) + len(FIRST_DAY_CATALOGUE)
     log = control(shop, "GET", "requests?function=itemapi_2.0.items.search")["requests"]
     assert [(entry["query"]["cursorMark"] == "*", entry["query"]["hits"]) for entry in log][:2] == [
         (True, "100"),

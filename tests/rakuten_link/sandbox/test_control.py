@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from rakuten_link.sandbox.state.catalogue import DEMO_CATALOGUE
+from rakuten_link.sandbox.state.first_day import FIRST_DAY_CATALOGUE
 
 ORDER_NUMBER = re.compile(r"^000001-\d{8}-\d{10}$")
 EMAIL = re.compile(r"^[0-9a-f]+@pc\.fw\.rakuten\.ne\.jp$")
@@ -27,7 +28,9 @@ def test_demo_seed_has_credentials_catalogue_stock_and_orders(sandbox, sandbox_c
     assert sandbox_client.get("/es/2.0/items/manage-numbers/tee01").status_code == 200
     items = sandbox_client.control("GET", "items").json()["items"]
     variants = sum(len(i["variants"]) for i in items)
-    assert len(items) == 20 and 55 <= variants <= 65
+    mapped = [i for i in items if i["manageNumber"] in {e["manageNumber"] for e in DEMO_CATALOGUE}]
+    assert len(mapped) == 20 and 55 <= sum(len(i["variants"]) for i in mapped) <= 65
+    assert len(items) == 20 + len(FIRST_DAY_CATALOGUE)  # and the items it has not mapped yet (first_day.py)
     assert "tee01-m-blk" in next(i for i in items if i["manageNumber"] == "tee01")["variants"]
     assert len(sandbox_client.control("GET", "inventory").json()["inventories"]) == variants
     assert len(sandbox_client.control("GET", "orders").json()["orders"]) >= 5
@@ -74,6 +77,25 @@ def test_random_orders_are_realistic_and_use_seeded_skus(sandbox_client):
     assert any(o["CouponModelList"] for o in orders) and any(o["PointModel"]["usedPoint"] for o in orders)
     rates = {t["taxRate"] for o in orders for t in o["TaxSummaryModelList"]}
     assert rates == {0.08, 0.1}
+
+
+def test_demo_orders_draw_from_the_mapped_items_until_the_config_says_otherwise(sandbox_client):
+    """The first-day items sell only once the demo's order_items_by_shop is lifted."""
+    sandbox_client.control("POST", "reset", {"seed": "demo", "config": {"random_seed": 5}})
+    mapped = {entry["manageNumber"] for entry in DEMO_CATALOGUE}
+    numbers = [o["orderNumber"] for o in sandbox_client.control("GET", "orders").json()["orders"]]
+    numbers += sandbox_client.control("POST", "orders", {"random": 30}).json()["orderNumbers"]
+    assert {line["manageNumber"] for o in get_orders(sandbox_client, numbers) for line in lines_of(o)} <= mapped
+    assert sandbox_client.control("PATCH", "config", {"order_items_by_shop": {}}).status_code == 200
+    numbers = sandbox_client.control("POST", "orders", {"random": 30}).json()["orderNumbers"]
+    assert {line["manageNumber"] for o in get_orders(sandbox_client, numbers) for line in lines_of(o)} - mapped
+
+
+def test_order_items_by_shop_is_checked(sandbox_client):
+    for bad in ({"1": ["tee01"]}, {"000001": "tee01"}, {"000001": [""]}, ["tee01"]):
+        assert sandbox_client.control("PATCH", "config", {"order_items_by_shop": bad}).status_code == 400
+    answer = sandbox_client.control("PATCH", "config", {"order_items_by_shop": {"000001": ["TEE01"]}})
+    assert answer.status_code == 200 and answer.json()["order_items_by_shop"] == {"000001": ["tee01"]}
 
 
 def test_random_orders_respect_items_and_date_range(sandbox_client):
