@@ -126,7 +126,9 @@ def _plan(account: EcAccount, report: ProductImport) -> list[Planned]:
             report.problems.append(_("%(variant)s: its code is longer than %(n)d characters; map it by hand.")
                                    % {"variant": label, "n": MAX_CODE})
             continue
-        options = {str(k): str(v) for k, v in (variant.selectors or {}).items() if str(k).strip() and str(v).strip()}
+        # Sorted by selector name: PostgreSQL's jsonb does not keep the keys' order, so it is not ours to rely on.
+        options = {str(k): str(v) for k, v in sorted((variant.selectors or {}).items())
+                   if str(k).strip() and str(v).strip()}
         name = " / ".join(options.values()) or item.title or code
         planned.append(Planned(variant.pk, label, product_code, item.title or product_code, item.price, code,
                                name[:255], variant.jan if jan_key(variant.jan) else "", options, variant.quantity,
