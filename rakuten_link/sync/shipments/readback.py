@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from orders.models import Shipment
-from orders.shipping import mark_held, mark_pending, mark_reported
+from orders.shipping import Outcome, settle_report
 from rakuten_link.rms import RmsClient, RmsOrder, RmsShipping
 from rakuten_link.rms.api_orders import ORDER_BATCH
 
@@ -70,11 +70,11 @@ def _settle_known(shipment: Shipment, rows: Iterable[RmsShipping]) -> None:
     row = next((r for r in rows if str(r.shipping_detail_id) == shipment.external_id), None)
     if row is None:
         if shipment.deleted:
-            mark_reported(shipment, None)  # the deletion was applied
+            settle_report([(shipment, Outcome.reported())])  # the deletion was applied
         else:
-            mark_pending(shipment)
+            settle_report([(shipment, Outcome.pending())])
         return
-    mark_held(shipment, shipment.external_id, values_of(row))  # reported if equal, else pending
+    settle_report([(shipment, Outcome.held(shipment.external_id, values_of(row)))])  # reported if equal, else pending
 
 
 def _settle_new(shipment: Shipment, rows: Iterable[RmsShipping], claimed: set[str], tally: Tally,
@@ -83,11 +83,12 @@ def _settle_new(shipment: Shipment, rows: Iterable[RmsShipping], claimed: set[st
     row = next((r for r in free if r.shipping_detail_id == hint), None) if hint is not None else None
     row = row or next((r for r in free if values_of(r) == shipment.values), None)
     if row is None:
-        mark_pending(shipment)  # RMS never applied the add: send it again (or drop it, if deleted meanwhile)
+        # RMS never applied the add: send it again (or drop it, if deleted meanwhile)
+        settle_report([(shipment, Outcome.pending())])
         return
     detail_id = str(row.shipping_detail_id)
     claimed.add(detail_id)
-    mark_held(shipment, detail_id, values_of(row))
+    settle_report([(shipment, Outcome.held(detail_id, values_of(row)))])
     tally.adopted += 1
 
 
