@@ -33,7 +33,7 @@ from rakuten_link.rms import (
 )
 from rakuten_link.rms.api_orders import SHIPPING_ASYNC_BATCH
 
-from .outcome import Tally, apply_results, not_applied, refuse_rows, stop
+from .outcome import Tally, apply_results, not_applied, refusals, refuse_rows, stop
 from .plan import OrderPlan, Row, rows_as_sent
 from .send import send_order
 
@@ -85,14 +85,16 @@ def _refused_batch(client: RmsClient, chunk: list[OrderPlan], exc: RmsRequestErr
     no requestId, Rakuten's own example) are refused with its words, like a refused one-order call; the
     others go one by one at once, where RMS says which row, if any, is wrong."""
     named = exc.refused if isinstance(exc, RmsBatchRefusedError) else {}
-    others = []
+    others: list[OrderPlan] = []
+    settled: list[tuple[Shipment, Outcome]] = []
     for plan in chunk:
         entries = named.get(plan.order.order_number)
         if entries:
-            refuse_rows(tally, plan.order.order_number, plan.rows, entries)
+            settled += refusals(tally, plan.order.order_number, plan.rows, entries)
         else:
-            _pending(plan.shipments)
+            settled += [(shipment, Outcome.pending()) for shipment in plan.shipments]
             others.append(plan)
+    settle_report(settled)
     for plan in others:
         if not send_order(client, plan, tally):
             break
