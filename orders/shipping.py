@@ -3,12 +3,16 @@
 Recording the first parcel of a package is when its goods leave the shelf: what the package's lines hold is
 shipped from the store the parcel left from (``orders.services.ship_lines``, idempotent per line and store),
 and once every package has a parcel the order is shipped. Telling the marketplace is a separate, retried
-step (the Rakuten report job), which reads and writes the report fields only through the functions here.
+step (the marketplace's report job), which records what each report came to through one call here,
+``settle_report``, with an ``Outcome`` per shipment: the report fields have no other writer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -109,44 +113,99 @@ def live_shipments(package: OrderPackage):
     return Shipment.objects.filter(package=package, deleted=False)
 
 
-def pending_reports(account):
-    """Shipments the marketplace must hear about (new, corrected, deleted) or whose last call was cut off."""
-    return Shipment.objects.filter(order__account=account,
-                                   report_state__in=(ReportState.PENDING, ReportState.SENDING))
+@dataclass(frozen=True)
+class Outcome:
+    """What one report to the marketplace came to, for ``settle_report``: make one with a classmethod below."""
+
+    kind: str
+    external_id: str | int | None = None
+    values: dict[str, str] | None = None
+    text: str = ""  # the batch request (sending, submitted) or the marketplace's words (refused)
+
+    @classmethod
+    def sending(cls, request: str = "") -> Outcome:
+        """Committed before the call: a worker that dies mid-call leaves 'sending', so the outcome is read back.
+
+        ``request`` is "" for a call answered at once, or the batch request (``UNKNOWN_REQUEST`` until its id
+        is known): a batch's results are awaited before the marketplace is read back.
+        """
+        return cls("sending", text=request)
+
+    @classmethod
+    def submitted(cls, request_id: str) -> Outcome:
+        """The marketplace accepted the batch: its results are read with this id (this run or a later one)."""
+        return cls("submitted", text=request_id)
+
+    @classmethod
+    def reported(cls, external_id: str | int | None = None) -> Outcome:
+        """The marketplace holds the row as we hold it (or, for a deleted one, no longer holds it)."""
+        return cls("reported", external_id=external_id)
+
+    @classmethod
+    def pending(cls) -> Outcome:
+        """Not applied (or read back as not applied): sent again on the next run."""
+        return cls("pending")
+
+    @classmethod
+    def refused(cls, error: str) -> Outcome:
+        """Refused: staff see why on the shipment; nothing is retried until it changes."""
+        return cls("refused", text=error)
+
+    @classmethod
+    def held(cls, external_id: str | int, values: dict[str, str]) -> Outcome:
+        """Read back: the marketplace holds this row with ``values`` (a cut-off call's add, adopted)."""
+        return cls("held", external_id=external_id, values=values)
+
+    @classmethod
+    def forgotten(cls) -> Outcome:
+        """Deleted before the marketplace held it: there is nothing to tell, the row goes."""
+        return cls("forgotten")
+
+    @classmethod
+    def recheck(cls) -> Outcome:
+        """After an answer: a row staff changed while its call was in flight is reported once more."""
+        return cls("recheck")
 
 
-def mark_sending(shipments: list[Shipment], *, request: str = "") -> None:
-    """Committed before the call: a worker that dies mid-call leaves 'sending', so the outcome is read back.
+def settle_report(outcomes: Iterable[tuple[Shipment, Outcome]]) -> None:
+    """The one call the marketplace side makes to record what its reports came to, in the order given.
 
-    ``request`` is "" for a call answered at once, or the batch request (``UNKNOWN_REQUEST`` until its id is
-    known): a batch's results are awaited before the marketplace is read back.
+    Neighbours with the same outcome are settled together (one UPDATE where the state allows it).
     """
+    for outcome, group in groupby(outcomes, key=lambda pair: pair[1]):
+        shipments = [shipment for shipment, _outcome in group]
+        if outcome.kind in _BULK:
+            _BULK[outcome.kind](shipments, outcome)
+        else:
+            for shipment in shipments:
+                _EACH[outcome.kind](shipment, outcome)
+
+
+def _mark_sending(shipments: list[Shipment], outcome: Outcome) -> None:
     now = timezone.now()
     Shipment.objects.filter(pk__in=[s.pk for s in shipments]).update(
-        report_state=ReportState.SENDING, report_attempts=F("report_attempts") + 1, report_request=request,
+        report_state=ReportState.SENDING, report_attempts=F("report_attempts") + 1, report_request=outcome.text,
         updated_at=now)
     for shipment in shipments:
         shipment.report_state = ReportState.SENDING
         shipment.report_attempts += 1
-        shipment.report_request, shipment.updated_at = request, now
+        shipment.report_request, shipment.updated_at = outcome.text, now
 
 
-def mark_batch_request(shipments: list[Shipment], request_id: str) -> None:
-    """The marketplace accepted the batch: its results are read with this id (this run or a later one)."""
+def _mark_submitted(shipments: list[Shipment], outcome: Outcome) -> None:
     Shipment.objects.filter(pk__in=[s.pk for s in shipments], report_state=ReportState.SENDING).update(
-        report_request=request_id)
+        report_request=outcome.text)
     for shipment in shipments:
-        shipment.report_request = request_id
+        shipment.report_request = outcome.text
 
 
 @transaction.atomic
-def mark_reported(shipment: Shipment, external_id: str | int | None) -> None:
-    """The marketplace holds the row as we hold it (or, for a deleted one, no longer holds it)."""
+def _mark_reported(shipment: Shipment, outcome: Outcome) -> None:
     values = {} if shipment.deleted else shipment.values
     fields = {"report_state": ReportState.REPORTED, "reported_values": values, "reported_at": timezone.now(),
               "report_error": "", "report_request": ""}
-    if external_id is not None:
-        fields["external_id"] = str(external_id)
+    if outcome.external_id is not None:
+        fields["external_id"] = str(outcome.external_id)
     Shipment.objects.filter(pk=shipment.pk).update(**fields)
     for name, value in fields.items():
         setattr(shipment, name, value)
@@ -154,30 +213,27 @@ def mark_reported(shipment: Shipment, external_id: str | int | None) -> None:
                  data={**_parcel(shipment), "deleted": shipment.deleted, "external_id": shipment.external_id})
 
 
-def mark_pending(shipment: Shipment) -> None:
-    """Read back: the marketplace did not apply the cut-off call, so it is sent again."""
+def _mark_pending(shipment: Shipment, outcome: Outcome) -> None:
     Shipment.objects.filter(pk=shipment.pk).update(report_state=ReportState.PENDING, report_request="")
     shipment.report_state, shipment.report_request = ReportState.PENDING, ""
 
 
 @transaction.atomic
-def mark_refused(shipment: Shipment, error: str) -> None:
-    """The marketplace refused the row: staff see why on the shipment; nothing is retried until it changes."""
-    Shipment.objects.filter(pk=shipment.pk).update(report_state=ReportState.ERROR, report_error=error[:2000],
+def _mark_refused(shipment: Shipment, outcome: Outcome) -> None:
+    error = outcome.text[:2000]
+    Shipment.objects.filter(pk=shipment.pk).update(report_state=ReportState.ERROR, report_error=error,
                                                    report_request="")
-    shipment.report_state, shipment.report_error, shipment.report_request = ReportState.ERROR, error[:2000], ""
-    timeline.log([_order_of(shipment)], EventKind.SHIPMENT_REFUSED, data=_parcel(shipment), message=error[:2000])
+    shipment.report_state, shipment.report_error, shipment.report_request = ReportState.ERROR, error, ""
+    timeline.log([_order_of(shipment)], EventKind.SHIPMENT_REFUSED, data=_parcel(shipment), message=error)
 
 
 @transaction.atomic
-def mark_held(shipment: Shipment, external_id: str | int, held: dict[str, str]) -> None:
-    """Read back: the marketplace holds this row with ``held`` values (a cut-off call's add, adopted).
-
-    The shipment takes the row's id instead of adding a second row; it is reported when it matches what we
-    hold, else pending again, so a correction or deletion goes out as an update of that row.
-    """
+def _mark_held(shipment: Shipment, outcome: Outcome) -> None:
+    """Reported when the row matches what we hold, else pending again, so a correction or deletion goes out
+    as an update of that row instead of a second row."""
+    held = outcome.values or {}
     changed = shipment.deleted or shipment.values != held
-    fields = {"external_id": str(external_id), "reported_values": held, "reported_at": timezone.now(),
+    fields = {"external_id": str(outcome.external_id), "reported_values": held, "reported_at": timezone.now(),
               "report_error": "", "report_request": "",
               "report_state": ReportState.PENDING if changed else ReportState.REPORTED}
     Shipment.objects.filter(pk=shipment.pk).update(**fields)
@@ -188,13 +244,14 @@ def mark_held(shipment: Shipment, external_id: str | int, held: dict[str, str]) 
                      data={**_parcel(shipment), "external_id": shipment.external_id})
 
 
-def reopen_changed(shipments: list[Shipment]) -> int:
-    """Staff changed or deleted a shipment while its call was in flight: report that on the next run.
+def _forget(shipment: Shipment, outcome: Outcome) -> None:
+    delete_shipment(shipment)  # no user: the report job's deletion is no step of the order
 
-    ``change_shipment`` and ``delete_shipment`` leave a 'sending' row alone, and ``mark_reported`` records
+
+def _reopen_changed(shipments: list[Shipment], outcome: Outcome) -> None:
+    """``change_shipment`` and ``delete_shipment`` leave a 'sending' row alone, and a reported row records
     what was sent, so a difference between the row now and what the marketplace accepted means one more
-    report. Returns how many were reopened.
-    """
+    report."""
     reopened = [s.pk for s in Shipment.objects.filter(pk__in=[s.pk for s in shipments],
                                                       report_state=ReportState.REPORTED)
                 if _differs_from_report(s)]
@@ -203,7 +260,11 @@ def reopen_changed(shipments: list[Shipment]) -> int:
     for shipment in shipments:
         if shipment.pk in reopened:
             shipment.report_state = ReportState.PENDING
-    return len(reopened)
+
+
+_BULK = {"sending": _mark_sending, "submitted": _mark_submitted, "recheck": _reopen_changed}
+_EACH = {"reported": _mark_reported, "pending": _mark_pending, "refused": _mark_refused, "held": _mark_held,
+         "forgotten": _forget}
 
 
 def _differs_from_report(shipment: Shipment) -> bool:

@@ -36,4 +36,4 @@ def test_money_is_formatted_in_one_module():
 
 
 def test_send_order_means_one_thing():
-    assert definitions("send_order") == ["rakuten_link.sync.shipments.send"]
+    assert definitions("send_order") == ["rakuten_link.shipping.report.send"]

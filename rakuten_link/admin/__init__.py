@@ -6,22 +6,21 @@ mappings with their CSV pages; stock: the stock list with what Rakuten last rece
 calls, alerts and the audit trail; tasks: Django-Q2's task and schedule lists in Japanese; permissions: the
 user and group pages with translated permission names; listing: listing templates, listings and the
 product list's create-listings action; messages: mail templates (with a preview) and the
-buyer-message outbox; shipments: the read-only parcel list (what is not reported yet); assistant (+
-assistant_views): the mapping assistant's proposals for unmapped Rakuten variants; label_settings: 送り状設定
-(the order list's label pages are labels.py, scan-to-ship scan.py).
+buyer-message outbox; assistant (+ assistant_views): the mapping assistant's proposals for unmapped Rakuten
+variants. The shipping desk's pages (the order page's shipments, bulk ship, the tracking CSV, the parcel list,
+label files, 送り状設定, scan-to-ship) are ``rakuten_link.shipping.admin``, imported here.
 """
 
 from rakuten_link.admin import (  # noqa: F401
     accounts,
     assistant,
-    label_settings,
     listing,
     logs,
     mappings,
     messages,
     orders,
     permissions,
-    shipments,
     stock,
     tasks,
 )
+from rakuten_link.shipping import admin as shipping_admin  # noqa: F401

@@ -29,9 +29,9 @@ from lib.exports import download
 from orders import timeline
 from orders.admin import LineInline, OrderAdmin, PackageInline
 from orders.models import Order
-from rakuten_link.admin import labels, order_bulk, scan
-from rakuten_link.admin.order_shipping import shipping_panel, shipping_urls
 from rakuten_link.rms.codes import carrier_name
+from rakuten_link.shipping.admin import labels, order_bulk, scan
+from rakuten_link.shipping.admin.order_shipping import shipping_panel, shipping_urls
 from rakuten_link.sync.orders.manual import (
     ORDER_NUMBER,
     fetch_order_by_number,

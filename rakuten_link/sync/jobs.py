@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from accounts.models import EcAccount
 from rakuten_link.listing.prices import push_prices
 from rakuten_link.models import JobKind, SyncRun
+from rakuten_link.shipping.report.report import report_shipments
 from rakuten_link.sync.catalogue.pull import pull_catalogue
 from rakuten_link.sync.inventory.push import push_inventory
 from rakuten_link.sync.license import check_license
 from rakuten_link.sync.messages.send import send_messages
 from rakuten_link.sync.orders.fetch import fetch_orders, refresh_open_orders
 from rakuten_link.sync.runner import JobFunction, run_job
-from rakuten_link.sync.shipments.report import report_shipments
 from rakuten_link.sync.verify import verify_mappings
 
 JOBS: dict[str, JobFunction] = {

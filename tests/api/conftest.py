@@ -12,7 +12,7 @@ from api.tokens import create_token
 
 # The sandbox fixtures of the Rakuten tests, for the end-to-end tests here (test_rakuten.py).
 from tests.rakuten_link.conftest import account, make_mapping, order_shop, rakuten_stock, rms, rms_orders  # noqa: F401
-from tests.rakuten_link.sync.shipments.conftest import make_orders, report, rows_in_rms  # noqa: F401
+from tests.rakuten_link.shipping.report.conftest import make_orders, report, rows_in_rms  # noqa: F401
 
 ALL_SCOPES = ["stock:read", "stock:write", "orders:read", "shipments:write"]
 

@@ -11,8 +11,8 @@ from api.tokens import create_token
 from orders.models import Shipment
 from rakuten_link.models import ProductMapping
 from tests.api.conftest import ApiClient
+from tests.rakuten_link.shipping.report.conftest import UPDATE
 from tests.rakuten_link.sync.inventory.pushes import queued_pushes, run_queued
-from tests.rakuten_link.sync.shipments.conftest import UPDATE
 
 
 @pytest.fixture(autouse=True)

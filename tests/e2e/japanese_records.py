@@ -91,12 +91,12 @@ def every_alert_mail(account: EcAccount) -> list[tuple[str, str]]:
     from rakuten_link.alerts.silence import _messages_silence, _orders_silence, _stock_silence
     from rakuten_link.models import SyncRun
     from rakuten_link.rms.errors import RmsAuthError
+    from rakuten_link.shipping.report.outcome import Tally
+    from rakuten_link.shipping.report.report import alert_refusals
     from rakuten_link.sync import abandoned, license, runner
     from rakuten_link.sync.messages import send
     from rakuten_link.sync.orders.followup import alert_fetch_failure, alert_problems
     from rakuten_link.sync.orders.upsert import BatchOutcome
-    from rakuten_link.sync.shipments.outcome import Tally
-    from rakuten_link.sync.shipments.report import alert_refusals
 
     mail.outbox = []
     now = timezone.now()

@@ -8,7 +8,7 @@ import pytest
 
 from orders.models import OrderPackage, Shipment
 from orders.services import allocate_order
-from orders.shipping import mark_refused, record_shipment
+from orders.shipping import Outcome, record_shipment, settle_report
 from tests.e2e.test_admin_browser import SCREENSHOTS
 
 USERNAME, PASSWORD = "shipper", "browser-test-password"
@@ -73,7 +73,8 @@ def test_an_order_with_two_packages_offers_a_form_per_package_and_shows_rms_refu
                                 recipient_name="楽天 次郎", recipient_address="大阪府大阪市北区")
     refused = record_shipment(package=first, delivery_company="1001", tracking_number="1111-2222",
                               shipped_on=date(2026, 5, 2))
-    mark_refused(refused, "お問い合わせ番号の形式が不正です。 (ORDER_EXT_API_UPDATE_ORDERSHIPPING_ERROR_021)")
+    words = "お問い合わせ番号の形式が不正です。 (ORDER_EXT_API_UPDATE_ORDERSHIPPING_ERROR_021)"
+    settle_report([(refused, Outcome.refused(words))])
     page.goto(f"{live_server.url}/admin/orders/order/{order.pk}/change/")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "order_page_two_packages.png"), full_page=True)

@@ -9,7 +9,15 @@ import pytest
 from inventory.models import StockLevel, StockMovement
 from orders.models import Order, OrderLine, OrderPackage, Shipment
 from orders.services import allocate_order
-from orders.shipping import ShippingError, change_shipment, delete_shipment, mark_reported, record_shipment, ship_order
+from orders.shipping import (
+    Outcome,
+    ShippingError,
+    change_shipment,
+    delete_shipment,
+    record_shipment,
+    settle_report,
+    ship_order,
+)
 
 DAY = date(2026, 12, 1)
 
@@ -68,7 +76,7 @@ def test_a_correction_after_the_report_is_pending_again_and_a_deletion_is_kept_t
     account, _store, sku = shop
     order = make_order(account, [(sku, 1)])
     shipment = ship_order(order, delivery_company="1001", tracking_number="111", shipped_on=DAY)
-    mark_reported(shipment, 55)
+    settle_report([(shipment, Outcome.reported(55))])
     assert Shipment.objects.get().report_state == "reported" and not Shipment.objects.get().needs_report
     shipment = change_shipment(shipment, tracking_number="222")
     assert shipment.report_state == "pending" and shipment.external_id == "55"

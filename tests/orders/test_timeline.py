@@ -10,7 +10,7 @@ from django.db import transaction
 from orders import outbox, timeline
 from orders.models import EventKind, MailTemplate, MessageEvent, Order, OrderEvent, Shipment
 from orders.services import OrderStateError, allocate_order, cancel_order, mark_checked, ship_package
-from orders.shipping import change_shipment, mark_refused, mark_reported, ship_order
+from orders.shipping import Outcome, change_shipment, settle_report, ship_order
 from orders.signals import order_events
 
 DAY = date(2026, 12, 1)
@@ -69,8 +69,8 @@ def test_a_shipment_is_recorded_corrected_and_reported_on_the_timeline(shop, mak
     shipment = ship_order(order, delivery_company="1001", tracking_number="1234", shipped_on=DAY, store=store,
                           user=staff)
     change_shipment(shipment, tracking_number="5678", user=staff)
-    mark_reported(Shipment.objects.get(pk=shipment.pk), "9001")
-    mark_refused(Shipment.objects.get(pk=shipment.pk), "E02-0001 bad number")
+    settle_report([(Shipment.objects.get(pk=shipment.pk), Outcome.reported("9001"))])
+    settle_report([(Shipment.objects.get(pk=shipment.pk), Outcome.refused("E02-0001 bad number"))])
     assert [k for k, _u, _j in steps(order)[1:]] == ["shipment_recorded", "shipped", "shipment_corrected",
                                                      "shipment_reported", "shipment_refused"]
     reported = OrderEvent.objects.get(order=order, kind="shipment_reported")

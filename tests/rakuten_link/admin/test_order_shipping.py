@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from orders.models import Order, Shipment
 from orders.shipping import record_shipment
-from rakuten_link.admin.order_shipping import shipping_urls
+from rakuten_link.shipping.admin.order_shipping import shipping_urls
 from tests.rakuten_link.shipping.helpers import VARIANT, fetch_new, stock
 
 LIST = "/admin/orders/order/"

@@ -35,7 +35,7 @@ from rakuten_link.shipping.imports import import_shipments_csv
 
 UPLOADS = PreviewStore("shipments")
 IMPORT_URL = "admin:orders_order_import_shipments"
-HANDLER = "rakuten_link.admin.order_bulk.import_for_job"
+HANDLER = "rakuten_link.shipping.admin.order_bulk.import_for_job"
 
 
 @admin.action(description=gettext_lazy("Confirm selected orders in RMS (注文確認)"), permissions=["change"])

@@ -1,6 +1,6 @@
 """The shipment list: every parcel with its report to Rakuten, so staff can find the ones not reported yet.
 
-Read-only: a shipment is made, corrected and deleted on its order's page (rakuten_link/admin/order_shipping.py),
+Read-only: a shipment is made, corrected and deleted on its order's page (shipping/admin/order_shipping.py),
 where the stock and the report follow it; this list only finds them, and links to that page.
 """
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from orders.models import Shipment
 from orders.models.shipment import UNKNOWN_REQUEST
-from orders.shipping import mark_batch_request, mark_pending, mark_sending
+from orders.shipping import Outcome, settle_report
 from rakuten_link.rms import (
     AsyncShippingResult,
     RmsAuthError,
@@ -33,7 +33,7 @@ from rakuten_link.rms import (
 )
 from rakuten_link.rms.api_orders import SHIPPING_ASYNC_BATCH
 
-from .outcome import Tally, apply_results, not_applied, refuse_rows, stop
+from .outcome import Tally, apply_results, not_applied, refusals, refuse_rows, stop
 from .plan import OrderPlan, Row, rows_as_sent
 from .send import send_order
 
@@ -62,7 +62,7 @@ def send_batches(client: RmsClient, plans: Sequence[OrderPlan], tally: Tally) ->
 
 def _submit(client: RmsClient, chunk: list[OrderPlan], tally: Tally) -> str:
     shipments = [shipment for plan in chunk for shipment in plan.shipments]
-    mark_sending(shipments, request=UNKNOWN_REQUEST)
+    settle_report((s, Outcome.sending(UNKNOWN_REQUEST)) for s in shipments)
     tally.calls += 1
     try:
         request_id = client.update_order_shipping_async([(p.order.order_number, p.baskets()) for p in chunk])
@@ -76,7 +76,7 @@ def _submit(client: RmsClient, chunk: list[OrderPlan], tally: Tally) -> str:
             _pending(shipments)
         stop(tally, exc)  # if it may have been applied, the requestId is lost: read back after patience()
         return ""
-    mark_batch_request(shipments, request_id)
+    settle_report((s, Outcome.submitted(request_id)) for s in shipments)
     return request_id
 
 
@@ -85,14 +85,16 @@ def _refused_batch(client: RmsClient, chunk: list[OrderPlan], exc: RmsRequestErr
     no requestId, Rakuten's own example) are refused with its words, like a refused one-order call; the
     others go one by one at once, where RMS says which row, if any, is wrong."""
     named = exc.refused if isinstance(exc, RmsBatchRefusedError) else {}
-    others = []
+    others: list[OrderPlan] = []
+    settled: list[tuple[Shipment, Outcome]] = []
     for plan in chunk:
         entries = named.get(plan.order.order_number)
         if entries:
-            refuse_rows(tally, plan.order.order_number, plan.rows, entries)
+            settled += refusals(tally, plan.order.order_number, plan.rows, entries)
         else:
-            _pending(plan.shipments)
+            settled += [(shipment, Outcome.pending()) for shipment in plan.shipments]
             others.append(plan)
+    settle_report(settled)
     for plan in others:
         if not send_order(client, plan, tally):
             break
@@ -196,5 +198,4 @@ def _added_ids(shipments: list[Shipment], result: AsyncShippingResult) -> dict[i
 
 
 def _pending(shipments: list[Shipment]) -> None:
-    for shipment in shipments:
-        mark_pending(shipment)
+    settle_report((s, Outcome.pending()) for s in shipments)

@@ -11,7 +11,7 @@ Only a refusal lets the run go on: any other failure ends the sending, RMS being
 
 from __future__ import annotations
 
-from orders.shipping import mark_pending, mark_sending
+from orders.shipping import Outcome, settle_report
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError, RmsRequestError
 from rakuten_link.rms.parse_orders import parse_shipping_results
 
@@ -23,7 +23,7 @@ def send_order(client: RmsClient, plan: OrderPlan, tally: Tally) -> bool:
     """Report one order's rows; False when RMS failed in a way that should end the run's sending."""
     if not plan.rows:
         return True
-    mark_sending(plan.shipments)
+    settle_report((s, Outcome.sending()) for s in plan.shipments)
     tally.calls += 1
     try:
         results = client.update_order_shipping(plan.order.order_number, plan.baskets())
@@ -49,6 +49,5 @@ def refuse_call(tally: Tally, plan: OrderPlan, exc: RmsRequestError) -> None:
 def failed_call(tally: Tally, plan: OrderPlan, exc: RmsError) -> None:
     """Not applied: pending again. Unknown: left 'sending' for the read-back. Either way the run stops."""
     if not_applied(exc):
-        for shipment in plan.shipments:
-            mark_pending(shipment)
+        settle_report((s, Outcome.pending()) for s in plan.shipments)
     stop(tally, exc)

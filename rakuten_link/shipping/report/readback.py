@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from orders.models import Shipment
-from orders.shipping import mark_held, mark_pending, mark_reported
+from orders.shipping import Outcome, settle_report
 from rakuten_link.rms import RmsClient, RmsOrder, RmsShipping
 from rakuten_link.rms.api_orders import ORDER_BATCH
 
@@ -55,40 +55,39 @@ def values_of(row: RmsShipping) -> dict[str, str]:
 
 
 def _settle_order(order: RmsOrder, shipments: list[Shipment], tally: Tally, hints: Mapping[int, int]) -> None:
+    """What RMS holds settles the order's shipments in one call."""
     rows = {package.basket_id: package.shippings for package in order.packages}
     claimed = _ids_we_hold(shipments[0].order_id)
+    settled: list[tuple[Shipment, Outcome]] = []
     for shipment in sorted(shipments, key=lambda s: (s.pk not in hints, s.created_at, s.pk)):
         basket_rows = rows.get(shipment.package.basket_id, [])
         if shipment.external_id:
-            _settle_known(shipment, basket_rows)
+            outcome = _known(shipment, basket_rows)
         else:
-            _settle_new(shipment, basket_rows, claimed, tally, hints.get(shipment.pk))
+            outcome = _new(shipment, basket_rows, claimed, tally, hints.get(shipment.pk))
+        settled.append((shipment, outcome))
         tally.read_back += 1
+    settle_report(settled)
 
 
-def _settle_known(shipment: Shipment, rows: Iterable[RmsShipping]) -> None:
+def _known(shipment: Shipment, rows: Iterable[RmsShipping]) -> Outcome:
     row = next((r for r in rows if str(r.shipping_detail_id) == shipment.external_id), None)
-    if row is None:
-        if shipment.deleted:
-            mark_reported(shipment, None)  # the deletion was applied
-        else:
-            mark_pending(shipment)
-        return
-    mark_held(shipment, shipment.external_id, values_of(row))  # reported if equal, else pending
+    if row is None:  # the deletion was applied; or the row is gone, so it is sent again
+        return Outcome.reported() if shipment.deleted else Outcome.pending()
+    return Outcome.held(shipment.external_id, values_of(row))  # reported if equal, else pending
 
 
-def _settle_new(shipment: Shipment, rows: Iterable[RmsShipping], claimed: set[str], tally: Tally,
-                hint: int | None) -> None:
+def _new(shipment: Shipment, rows: Iterable[RmsShipping], claimed: set[str], tally: Tally,
+         hint: int | None) -> Outcome:
     free = [r for r in rows if r.shipping_detail_id is not None and str(r.shipping_detail_id) not in claimed]
     row = next((r for r in free if r.shipping_detail_id == hint), None) if hint is not None else None
     row = row or next((r for r in free if values_of(r) == shipment.values), None)
     if row is None:
-        mark_pending(shipment)  # RMS never applied the add: send it again (or drop it, if deleted meanwhile)
-        return
+        return Outcome.pending()  # RMS never applied the add: send it again (or drop it, if deleted meanwhile)
     detail_id = str(row.shipping_detail_id)
     claimed.add(detail_id)
-    mark_held(shipment, detail_id, values_of(row))
     tally.adopted += 1
+    return Outcome.held(detail_id, values_of(row))
 
 
 def _ids_we_hold(order_id: int) -> set[str]:

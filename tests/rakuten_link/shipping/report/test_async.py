@@ -12,7 +12,7 @@ from orders.models import Order, Shipment
 from orders.models.shipment import UNKNOWN_REQUEST
 from rakuten_link.rms import api_orders
 from rakuten_link.sandbox.state.faults import FaultRule
-from rakuten_link.sync.shipments import batch
+from rakuten_link.shipping.report import batch
 
 from .conftest import GET_ORDER, RESULT, SUBMIT, UPDATE, ours
 

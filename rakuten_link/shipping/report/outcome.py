@@ -1,7 +1,8 @@
 """What RMS's answer means for each shipment of a call, and the run's counts.
 
 RMS answers a call by ``dataNumber`` (the 1-based row position over the call, docs/rms.md §2.5), so each
-entry is matched to the row sent at that position. Every report state goes through ``orders.shipping``.
+entry is matched to the row sent at that position. What each answer means is settled in one call of
+``orders.shipping.settle_report`` per answer, the one writer of the report state.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from orders.shipping import delete_shipment, mark_pending, mark_refused, mark_reported, reopen_changed
+from orders.models import Shipment
+from orders.shipping import Outcome, settle_report
 from rakuten_link.rms import RmsError, RmsRateLimitedError, RmsTransientError, ShippingUpdateResult
 
 from .plan import CORRECT, DELETE, OrderPlan, Row
@@ -57,13 +59,13 @@ def stop(tally: Tally, exc: RmsError) -> None:
 
 def settle_without_call(plan: OrderPlan, tally: Tally) -> None:
     """What a plan decided before sending: refused over the limit, never-held deletions, unchanged rows."""
+    settled: list[tuple[Shipment, Outcome]] = []
     for row, message in plan.refused:
-        mark_refused(row.shipment, message)
+        settled.append((row.shipment, Outcome.refused(message)))
         _note_refusal(tally, plan.order.order_number, message)
-    for shipment in plan.forgotten:
-        delete_shipment(shipment)  # deleted before RMS held it: there is nothing to tell
-    for shipment in plan.unchanged:
-        mark_reported(shipment, None)
+    settled += [(shipment, Outcome.forgotten()) for shipment in plan.forgotten]  # RMS never held them
+    settled += [(shipment, Outcome.reported()) for shipment in plan.unchanged]
+    settle_report(settled)
 
 
 def apply_results(rows: Sequence[Row], results: Sequence[ShippingUpdateResult], tally: Tally) -> None:
@@ -75,28 +77,36 @@ def apply_results(rows: Sequence[Row], results: Sequence[ShippingUpdateResult], 
     by_number = {r.data_number: r for r in results if r.data_number is not None}
     if not by_number and len(results) == len(rows):
         by_number = dict(enumerate(results, start=1))
+    settled: list[tuple[Shipment, Outcome]] = []
     for number, row in enumerate(rows, start=1):
         result = by_number.get(number)
         if result is None:
             continue
         if not result.ok:
-            refuse_rows(tally, row.shipment.order.order_number, [row], [result])
+            settled += refusals(tally, row.shipment.order.order_number, [row], [result])
         elif row.kind == DELETE:
-            mark_reported(row.shipment, None)
+            settled.append((row.shipment, Outcome.reported()))
             tally.deleted += 1
         elif row.kind == CORRECT:
-            mark_reported(row.shipment, result.shipping_detail_id or row.shipment.external_id)
+            settled.append((row.shipment, Outcome.reported(result.shipping_detail_id or row.shipment.external_id)))
             tally.corrected += 1
         elif result.shipping_detail_id is not None:
-            mark_reported(row.shipment, result.shipping_detail_id)
+            settled.append((row.shipment, Outcome.reported(result.shipping_detail_id)))
             tally.reported += 1
-    reopen_changed([row.shipment for row in rows])
+    settle_report(settled + [(row.shipment, Outcome.recheck()) for row in rows])
 
 
 def refuse_rows(tally: Tally, order_number: str, rows: Sequence[Row], entries: Sequence[ShippingUpdateResult],
                 fallback: str = "") -> None:
     """RMS refused the call (nothing applied): the rows it names are refused with its own words, the others
     are sent again; when it names none, every row of the call is refused."""
+    settle_report(refusals(tally, order_number, rows, entries, fallback))
+
+
+def refusals(tally: Tally, order_number: str, rows: Sequence[Row], entries: Sequence[ShippingUpdateResult],
+             fallback: str = "") -> list[tuple[Shipment, Outcome]]:
+    """What ``refuse_rows`` settles, counted in the tally."""
+    settled: list[tuple[Shipment, Outcome]] = []
     errors = [e for e in entries if not e.ok]
     named: dict[int, list[ShippingUpdateResult]] = {}
     for entry in errors:
@@ -105,11 +115,12 @@ def refuse_rows(tally: Tally, order_number: str, rows: Sequence[Row], entries: S
     whole = _rms_words(errors) or fallback or _("no reason given")
     for number, row in enumerate(rows, start=1):
         if named and number not in named:
-            mark_pending(row.shipment)
+            settled.append((row.shipment, Outcome.pending()))
             continue
         message = refusal_message(_rms_words(named[number]) if named else whole)
-        mark_refused(row.shipment, message)
+        settled.append((row.shipment, Outcome.refused(message)))
         _note_refusal(tally, order_number, message)
+    return settled
 
 
 def refusal_message(words: str) -> str:
