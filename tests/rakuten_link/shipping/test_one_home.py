@@ -15,7 +15,7 @@ from django.utils.module_loading import import_string
 from inventory.models import UploadJob
 
 ROOT = Path(__file__).resolve().parents[3]
-MIGRATION = "rakuten_link.migrations.0018_shipping_upload_handlers_moved"
+MIGRATION = "rakuten_link.migrations.0019_shipping_upload_handlers_moved"
 
 
 def _imported_names(path: Path, module: str) -> set[str]:

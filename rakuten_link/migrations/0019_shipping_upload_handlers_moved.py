@@ -29,8 +29,8 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0006_pos_return_kind'),
-        ('rakuten_link', '0017_mapping_list_order'),
+        ('inventory', '0007_stocklevel_updated_at_index'),
+        ('rakuten_link', '0018_mapping_updated_at_index'),
     ]
 
     operations = [
