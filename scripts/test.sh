@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (`make test` calls it): installs what a fresh machine lacks, starts a
 # throwaway PostgreSQL and Redis on free loopback ports, then runs the whole pytest suite twice, on
-# SQLite (the default database) and on PostgreSQL. The two runs go at the same time, each spread over
+# SQLite (the default database) and on PostgreSQL (the tests that touch a database; the others run once, on
+# SQLite: tests/support/once.py). The two runs go at the same time, each spread over
 # pytest-xdist workers (TEST_WORKERS, 2 by default; each worker has its own database, var/ directory,
 # Redis database and local ports). Each run writes a log; both logs are printed when both runs end,
 # SQLite first, then the two summary lines, PostgreSQL's last. Extra arguments go to both runs, e.g.

@@ -12,7 +12,7 @@ from accounts.models import EcAccount
 from inventory.models import Product, Sku, StockLevel, Store
 
 pytest_plugins = ["tests.support.services", "tests.support.sandbox", "tests.support.orders", "tests.support.smtp",
-                  "tests.support.clock"]
+                  "tests.support.clock", "tests.support.once"]
 
 _counter = itertools.count(1)
 
