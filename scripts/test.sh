@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (`make test` calls it): installs what a fresh machine lacks, starts a
 # throwaway PostgreSQL and Redis on free loopback ports, then runs the whole pytest suite twice, on
-# SQLite (the default database) and on PostgreSQL (the tests that touch a database; the others run once, on
-# SQLite: tests/support/once.py). The two runs go at the same time, each spread over
+# SQLite (the default database) and on PostgreSQL: the tests that touch a database run on both, the others
+# once on SQLite, the browser tests once on PostgreSQL (tests/support/once.py). The runs go at once, each over
 # pytest-xdist workers (TEST_WORKERS, 2 by default; each worker has its own database, var/ directory,
 # Redis database and local ports). Each run writes a log; both logs are printed when both runs end,
 # SQLite first, then the two summary lines, PostgreSQL's last. Extra arguments go to both runs, e.g.
@@ -49,7 +49,8 @@ run_pytest() {
     local -a env_args=(-u DATABASE_URL -u REDIS_URL
         "RAKUTEN_LINK_VAR_DIR=$RUN_TMP/var-$redis_db"
         "TEST_REDIS_URL=$redis_base/$redis_db"
-        "TEST_POSTGRES_URL=$TEST_POSTGRES_URL")
+        "TEST_POSTGRES_URL=$TEST_POSTGRES_URL"
+        "RAKUTEN_TEST_SPLIT=1")  # each test where a second run proves something (tests/support/once.py)
     if [ -n "$database_url" ]; then
         env_args+=("DATABASE_URL=$database_url")
     fi
