@@ -128,6 +128,18 @@ def _last_call_sent_at(run: SyncRun | None):
     return call["created_at"] - timedelta(milliseconds=call["duration_ms"]) if call else None
 
 
+def match_catalogue(account_id: int) -> str:
+    """Queued by a catalogue pull once it committed: proposals for what it pulled (the mapping assistant)."""
+    from rakuten_link.assistant.proposals import refresh_proposals
+
+    account = EcAccount.objects.filter(pk=account_id).first()
+    if account is None:
+        return _("catalogue not matched: the account no longer exists")
+    counts = refresh_proposals(account)
+    return _("%(name)s catalogue matched: %(high)d high-confidence proposals, %(conflicts)d in conflict") % {
+        "name": account.name, "high": counts.clean["high"], "conflicts": sum(counts.conflicts.values())}
+
+
 def _next_push(account_id: int) -> None:
     """Rows that came during the push go at once if the push outlasted the pacing; else rakuten_poll sends them."""
     try:
@@ -139,4 +151,4 @@ def _next_push(account_id: int) -> None:
 # The entry points above, by the dotted path Django-Q2 stores: the only functions staff may queue again
 # from the admin (a stored task naming anything else is never re-queued, rakuten_link/admin/tasks.py).
 JOB_FUNCTIONS = frozenset(f"{__name__}.{entry.__name__}" for entry in (
-    dispatch, run_for_account, check_for_silence, prune_logs, delete_expired_files, push_pending))
+    dispatch, run_for_account, check_for_silence, prune_logs, delete_expired_files, push_pending, match_catalogue))

@@ -30,7 +30,6 @@ COUNT_LABELS = {
     "searches": _("item searches"), "fresh_reads": _("fresh item reads"), "stock_reads": _("stock reads"),
     "gone_items": _("items gone"), "gone_variants": _("variants gone"), "items": _("items"),
     "variants": _("variants"), "blocked": _("blocked by the pre-flight check"),
-    "proposals_high": _("high-confidence proposals"), "conflicts": _("proposals in conflict"),
 }
 
 

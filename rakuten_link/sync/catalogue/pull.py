@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
-from rakuten_link.assistant.proposals import refresh_proposals
 from rakuten_link.models import CatalogueItem, CataloguePull, CatalogueVariant, SyncRun
 from rakuten_link.rms.api_catalog import INVENTORY_GET_BATCH, ITEMS_GET_BATCH, SEARCH_HITS
 from rakuten_link.rms.types import RmsItem
@@ -43,13 +42,23 @@ def pull_catalogue(*, account: EcAccount, client, run: SyncRun, **_options) -> J
         _save(state, phase="stock", stock_after_id=0)
     _stock(state, client, counts)
     _finish(state)
-    matched = refresh_proposals(account)  # the assistant shows proposals for what was just pulled
-    counts.update(proposals_high=matched.clean["high"], conflicts=sum(matched.conflicts.values()))
+    queue_matching(account.pk)
     counts.update(items=CatalogueItem.objects.filter(account=account, gone_at__isnull=True).count(),
                   variants=CatalogueVariant.objects.filter(account=account, gone_at__isnull=True).count())
     summary = _("%(items)d items, %(variants)d variants pulled (%(gone)d items gone)") % {
         "items": counts["items"], "variants": counts["variants"], "gone": counts.get("gone_items", 0)}
     return JobResult(summary=summary, counts=counts)
+
+
+MATCH_TASK = "rakuten_link.tasks.match_catalogue"
+
+
+def queue_matching(account_id: int) -> None:
+    """Match what was pulled in a task of its own once the pull has committed: the assistant shows fresh
+    proposals seconds later, and the pull itself stays bound by RMS's pace, not by our CPU."""
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task(MATCH_TASK, account_id, task_name=f"catalogue-match-{account_id}"))
 
 
 def _begin(state: CataloguePull) -> None:

@@ -27,6 +27,7 @@ from rakuten_link.sandbox.state.first_day import (
     first_day_truth,
 )
 from rakuten_link.sync.jobs import run_account_job
+from tests.support.matching import pull_and_match
 
 HIGH_KINDS = (EXACT, NORMALISED, JAN, ITEM_OPTIONS)
 MAPPED = sum(len(entry["variants"]) for entry in DEMO_CATALOGUE)
@@ -43,8 +44,9 @@ def demo(db, rms):
 
 
 @pytest.fixture
-def pulled(demo):
-    call_command("rakuten_sync", "catalogue", "--account", demo.name, stdout=StringIO())
+def pulled(demo, django_capture_on_commit_callbacks):
+    """Pulled, and matched by the task the pull queued."""
+    assert len(pull_and_match(demo, django_capture_on_commit_callbacks)) == 1
     assert SyncRun.objects.filter(account=demo, kind="catalogue").latest("pk").status == "success"
     return demo
 
@@ -73,7 +75,7 @@ def test_the_first_day_accept_the_high_ones_see_them_verified_and_list_the_rest(
     truth = first_day_truth()
     proposals = MappingProposal.objects.filter(account=pulled).select_related("variant__item", "sku")
     high = [p for p in proposals if p.confidence == "high" and not p.conflict]
-    assert {_key(p) for p in high} == _of_kind(*HIGH_KINDS)  # the pull itself proposed them
+    assert {_key(p) for p in high} == _of_kind(*HIGH_KINDS)  # the pull's own matching task proposed them
     assert all(p.sku.code == truth[_key(p)] for p in high)
     assert {p.reason for p in high} >= {"exact_code", "normalised_code", "jan", "item_options"}
     low = [p for p in proposals if p.confidence == "low"]

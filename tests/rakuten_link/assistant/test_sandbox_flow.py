@@ -39,13 +39,21 @@ def _truth(catalogue, proposal: MappingProposal) -> str | None:
     return catalogue.truth.get((proposal.variant.item.manage_number, proposal.variant.variant_id))
 
 
-def test_the_pull_itself_leaves_proposals_to_review(account, pulled):
-    """No separate step after a pull: the catalogue job matches what it pulled."""
-    from rakuten_link.models import SyncRun
+def test_a_pull_queues_its_matching_which_leaves_proposals_to_review(rms, account, django_capture_on_commit_callbacks):
+    """No separate step for staff: once a pull has committed, one queued task matches what it pulled."""
+    from tests.support.matching import pull_and_match
 
-    run = SyncRun.objects.filter(account=account, kind="catalogue").latest("pk")
+    catalogue = build_catalogue(variants=200, seed=5)
+    seed_catalogue(rms.state, catalogue, shop="000001")
+    for sku in catalogue.skus[:50]:
+        product, _new = Product.objects.get_or_create(code=sku["product_code"], defaults={
+            "name": sku["product_name"], "price": sku["price"]})
+        Sku.objects.create(code=sku["code"], product=product, name=sku["name"], jan_code=sku["jan"],
+                           options=sku["options"])
+    assert not MappingProposal.objects.exists()
+    result, = pull_and_match(account, django_capture_on_commit_callbacks)
     high = MappingProposal.objects.filter(account=account, confidence="high", conflict="")
-    assert high.exists() and run.counts["proposals_high"] == high.values("variant").distinct().count()
+    assert high.exists() and f"{high.values('variant').distinct().count()} " in result
 
 
 def test_high_confidence_proposals_are_right_and_accepted_ones_turn_green(rms, account, pulled):
