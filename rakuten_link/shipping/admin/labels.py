@@ -28,6 +28,7 @@ from lib.audit import record_action
 from lib.csvfile import CsvFormatError
 from lib.uploads import PreviewStore
 from rakuten_link.admin.account_uploads import account_upload_job_view
+from rakuten_link.shipping.admin.order_bulk import finish_import
 from rakuten_link.shipping.forms import ShipmentUploadForm
 from rakuten_link.shipping.label_export import NoLabelSettings, export_labels
 from rakuten_link.shipping.label_import import import_labels
@@ -124,18 +125,7 @@ def _confirm(model_admin, request):
         model_admin.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
         return _render(model_admin, request, LabelUploadForm(), {"report": report, "preview_token": None})
     store.drop(token)
-    return _finish(model_admin, request, account, report)
-
-
-def _finish(model_admin, request, account, report):
-    """Audit and announce a finished import (the request's own, or a worker's seen on its progress page)."""
-    counts = {"c": report.created, "u": report.updated, "n": report.unchanged}
-    record_action(request.user, account, _("Imported the tracking-number CSV: %(c)d new shipments, %(u)d updated, "
-                                           "%(n)d unchanged.") % counts)
-    model_admin.message_user(request, _("Tracking numbers imported: %(c)d new shipments, %(u)d updated, "
-                                        "%(n)d unchanged. RMS will be told at the next shipping report.") % counts,
-                             messages.SUCCESS)
-    return redirect("admin:orders_order_changelist")
+    return finish_import(model_admin, request, account, report)
 
 
 def _start(request, carrier: str, phase: str, token: str, account_id: int):
@@ -167,7 +157,7 @@ def import_job_view(model_admin, request, job_id: int):
     return account_upload_job_view(model_admin, request, job_id, uploads=store,
                                    title=_("Upload a carrier's issued labels"),
                                    back_url=reverse("admin:orders_order_import_labels"), form=LabelUploadForm,
-                                   render=_render, finish=_finish)
+                                   render=_render, finish=finish_import)
 
 
 def _render(model_admin, request, form, context):

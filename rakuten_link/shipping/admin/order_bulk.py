@@ -126,11 +126,12 @@ def _confirm(model_admin, request):
         model_admin.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
         return _render(model_admin, request, ShipmentUploadForm(), {"report": report, "preview_token": None})
     UPLOADS.drop(token)
-    return _finish(model_admin, request, account, report)
+    return finish_import(model_admin, request, account, report)
 
 
-def _finish(model_admin, request, account, report):
-    """Audit and announce a finished import (the request's own, or a worker's seen on its progress page)."""
+def finish_import(model_admin, request, account, report):
+    """Audit and announce a finished import of tracking numbers (the request's own, or a worker's seen on its
+    progress page); the carrier label upload ends the same way (labels.py)."""
     counts = {"c": report.created, "u": report.updated, "n": report.unchanged}
     record_action(request.user, account, _("Imported the tracking-number CSV: %(c)d new shipments, %(u)d updated, "
                                            "%(n)d unchanged.") % counts)
@@ -160,7 +161,7 @@ def import_job_view(model_admin, request, job_id: int):
     return account_upload_job_view(model_admin, request, job_id, uploads=UPLOADS,
                                    title=_("Upload tracking numbers (CSV)"),
                                    back_url=reverse(IMPORT_URL), form=ShipmentUploadForm, render=_render,
-                                   finish=_finish)
+                                   finish=finish_import)
 
 
 def _import_kept(stream, account, user):
