@@ -5,19 +5,14 @@ from __future__ import annotations
 from io import StringIO
 
 from django.core.management import call_command
-from django_q.models import OrmQ
 
 from rakuten_link.sync.catalogue.pull import MATCH_TASK
 from rakuten_link.tasks import match_catalogue
+from tests.support.queue import run_queued_tasks
 
 
 def run_queued_matching() -> list[str]:
-    results = []
-    for queued in OrmQ.objects.order_by("pk"):
-        if queued.task.get("func") == MATCH_TASK:
-            queued.delete()
-            results.append(match_catalogue(*queued.task["args"]))
-    return results
+    return run_queued_tasks(MATCH_TASK, match_catalogue)
 
 
 def pull_and_match(account, capture_on_commit) -> list[str]:

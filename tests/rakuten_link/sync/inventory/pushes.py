@@ -6,6 +6,7 @@ from django_q.models import OrmQ
 
 from rakuten_link.sync.inventory.pending import PUSH_TASK
 from rakuten_link.tasks import push_pending
+from tests.support.queue import run_queued_tasks
 
 
 def queued_pushes() -> list[int]:
@@ -14,10 +15,4 @@ def queued_pushes() -> list[int]:
 
 def run_queued() -> list[str]:
     """What a worker does: take each queued push task off the queue and run it (once)."""
-    results = []
-    for queued in OrmQ.objects.order_by("pk"):
-        task = queued.task
-        if task.get("func") == PUSH_TASK:
-            queued.delete()
-            results.append(push_pending(*task["args"]))
-    return results
+    return run_queued_tasks(PUSH_TASK, push_pending)
