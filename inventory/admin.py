@@ -19,19 +19,22 @@ from django.utils.translation import gettext_lazy
 from lib.adminpaging import BigListMixin
 from lib.adminviews import render_admin_form
 from lib.audit import record_action
-from lib.csvfile import CsvFormatError
 from lib.exports import download
 
 from . import stock_import_views
-from .forms import CsvUploadForm, StockAdjustmentForm
+from .forms import StockAdjustmentForm
 from .imports import stock_levels_for_export
 from .models import Product, Sku, StockLevel, StockMovement, Store
+from .preview_flow import PreviewFlow, upload_or_confirm
 from .services import StockError, apply_stock_movement
 from .sku_imports import import_skus_csv
 from .sku_rows import BASE_COLUMNS
-from .upload_jobs import CHECK, WRITE, is_big, is_big_upload
-from .upload_pages import SKU_UPLOADS, sku_job_view, start, stock_job_view
+from .upload_pages import SKU_UPLOADS, sku_job_view, stock_job_view
 
+SKU_FLOW = PreviewFlow(SKU_UPLOADS, handler="inventory.upload_pages.skus_for_job",
+                       job_url="admin:inventory_sku_import_job", page_url="admin:inventory_sku_import",
+                       check=lambda data: import_skus_csv(data, dry_run=True),
+                       write=lambda stream, _user: import_skus_csv(stream))
 SKU_TEMPLATE_ROWS = (
     [c.label for c in BASE_COLUMNS] + ["選択肢名1", "選択肢1", "選択肢名2", "選択肢2"],
     ["TEE01", "ロゴTシャツ", "2980", "TEE01-M-BLK", "ロゴTシャツ M ブラック", "", "サイズ", "M", "カラー", "ブラック"],
@@ -99,41 +102,7 @@ class SkuAdmin(BigListMixin, admin.ModelAdmin):
     def import_view(self, request):
         """Upload → preview (nothing written) → confirm, which checks the very bytes previewed again."""
         _require(self.may_import(request))
-        if request.method == "POST" and "confirm" in request.POST:
-            return self._confirm_import(request)
-        form = CsvUploadForm(request.POST or None, request.FILES or None)
-        report = token = None
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["file"]
-            try:
-                if is_big_upload(data):  # checked by a worker: the page follows its progress
-                    return start(request, SKU_UPLOADS, phase=CHECK, token=SKU_UPLOADS.keep(data, request.user.pk),
-                                 handler="inventory.upload_pages.skus_for_job", url="admin:inventory_sku_import_job")
-                report = import_skus_csv(data, dry_run=True)
-            except CsvFormatError as exc:
-                form.add_error("file", str(exc))
-            else:
-                if report.ok:
-                    token = SKU_UPLOADS.keep(data, request.user.pk)
-                else:
-                    self.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
-        return self._import_page(request, form, report, token)
-
-    def _confirm_import(self, request):
-        token = request.POST.get("preview_token", "")
-        with SKU_UPLOADS.open(token) as (owner, stream):
-            if stream is None or owner != request.user.pk:
-                self.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
-                return redirect("admin:inventory_sku_import")
-            if is_big(SKU_UPLOADS.size(token)):
-                return start(request, SKU_UPLOADS, phase=WRITE, token=token,
-                             handler="inventory.upload_pages.skus_for_job", url="admin:inventory_sku_import_job")
-            report = import_skus_csv(stream)
-        if not report.ok:
-            self.message_user(request, _("Nothing was imported: fix the rows listed below."), messages.ERROR)
-            return self._import_page(request, CsvUploadForm(), report, None)
-        SKU_UPLOADS.drop(token)
-        return self._finish_import(request, report)
+        return upload_or_confirm(SKU_FLOW, self, request, render=self._import_page, finish=self._finish_import)
 
     def _finish_import(self, request, report):
         counts = {"pc": report.products_created, "pu": report.products_updated, "c": report.created,
@@ -238,10 +207,8 @@ class StockLevelAdmin(BigListMixin, admin.ModelAdmin):
 
     def import_job_view(self, request, job_id: int):
         _require(self.may_move_stock(request))
-        return stock_job_view(self, request, job_id,
-                              render=lambda request, form, report, token: stock_import_views.page(
-                                  request, self, form, report, token),
-                              finish=lambda request, report: stock_import_views.finish(request, self, report))
+        return stock_job_view(self, request, job_id, render=partial(stock_import_views.page, self),
+                              finish=partial(stock_import_views.finish, self))
 
     def template_view(self, request):
         _require(self.has_view_permission(request))
