@@ -101,6 +101,29 @@ def finish(account: EcAccount, result: Accepted, manage_numbers: set[str], *, us
                   % {"how": how, "n": result.created, "s": result.skipped, "l": result.lines})
 
 
+def mapped_elsewhere(account: EcAccount, sku_pk: int) -> str:
+    """The Rakuten SKU of the account already sold as this SKU of ours ("" when none): one to one, as the
+    matching's conflicts keep it, for what staff choose by hand (a picked SKU, a proposal accepted alone)."""
+    mapping = ProductMapping.objects.filter(account=account, sku_id=sku_pk).order_by("pk").first()
+    if mapping is None:
+        return ""
+    return f"{mapping.manage_number} / {mapping.variant_id or f'{mapping.legacy_h_choice}×{mapping.legacy_v_choice}'}"
+
+
+def accept_one(account: EcAccount, variant_pk: int, sku: Sku, *, user, how: str) -> Accepted | str:
+    """One pair chosen by a person: the refusal (in words) when the SKU is mapped already, else accept_pairs.
+
+    The SKU row is locked while checking and writing, so two people picking it at once do not both win."""
+    with transaction.atomic():
+        Sku.objects.select_for_update().filter(pk=sku.pk).first()
+        taken = mapped_elsewhere(account, sku.pk)
+        if taken:
+            return _("%(sku)s is already mapped to the Rakuten SKU %(variant)s of this account: a SKU of ours is "
+                     "sold as one Rakuten SKU only. Pick another SKU, or remove that mapping first.") % {
+                         "sku": sku.code, "variant": taken}
+        return accept_pairs(account, [(variant_pk, sku.pk)], user=user, how=how)
+
+
 def reject_pair(account: EcAccount, variant_pk: int, sku_pk: int, *, user) -> bool:
     """Remember that this variant is not this SKU; its proposal goes. False when there was no such proposal."""
     proposal = (MappingProposal.objects.filter(account=account, variant_id=variant_pk, sku_id=sku_pk)
