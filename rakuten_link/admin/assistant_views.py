@@ -39,6 +39,7 @@ def summary_context(request) -> dict:
         account = accounts[0]
     if account is None:
         return {"assistant_accounts": accounts}
+    variant = _named_variant(request, account)
     counts = stored_counts(account)
     levels = [(Confidence(level).label, level, counts.clean[level], counts.conflicts[level]) for level in Confidence]
     reasons = [(Reason(reason).label, reason, n) for reason, n in sorted(counts.reasons.items())]
@@ -46,7 +47,21 @@ def summary_context(request) -> dict:
     pulled_at = CatalogueVariant.objects.filter(account=account).aggregate(t=Max("pulled_at"))["t"]
     return {"assistant_accounts": accounts, "assistant_account": account, "assistant_levels": levels,
             "assistant_reasons": reasons, "assistant_left": _left_to_map(account), "assistant_matched_at": matched_at,
-            "assistant_stale": pulled_at is not None and (matched_at is None or pulled_at > matched_at)}
+            "assistant_stale": pulled_at is not None and (matched_at is None or pulled_at > matched_at),
+            **variant}
+
+
+def _named_variant(request, account: EcAccount) -> dict:
+    """The one Rakuten SKU an order line's link names, for a way to map it by hand: its proposals may be
+    none (nothing matched it, or staff rejected them all)."""
+    manage_number = request.GET.get("variant__item__manage_number__iexact")
+    variant_id = request.GET.get("variant__variant_id")
+    if not (manage_number and variant_id):
+        return {}
+    found = CatalogueVariant.objects.filter(account=account, item__manage_number__iexact=manage_number,
+                                            variant_id=variant_id, gone_at__isnull=True).select_related("item").first()
+    label = f"{found.item.manage_number if found else manage_number} / {variant_id}"
+    return {"assistant_variant": found, "assistant_variant_label": label}
 
 
 def _left_to_map(account: EcAccount) -> int:

@@ -118,3 +118,17 @@ def test_accepting_a_proposal_whose_sku_is_mapped_meanwhile_is_refused(admin_cli
                                  {"proposal": proposal.pk}, follow=True)
     assert "TEE-S はこのアカウントの楽天SKU other / o にマッピング済みです" in response.content.decode()
     assert ProductMapping.objects.count() == 1 and not LogEntry.objects.exists()
+
+
+def test_the_proposals_of_one_variant_lead_to_its_pick_page_even_when_there_are_none(admin_client, shop):
+    """An order line's 候補を見る names one Rakuten SKU: with no proposal (or all rejected) staff pick by hand."""
+    account, _skus, variants = shop
+    query = {"account__id__exact": account.pk, "variant__item__manage_number__iexact": "TEE"}
+    page = admin_client.get(reverse("admin:rakuten_link_mappingproposal_changelist"),
+                            {**query, "variant__variant_id": "x"})
+    assert list(page.context["cl"].result_list) == []  # tee / x has no proposal
+    text = page.content.decode()
+    assert f'href="{_pick_url(variants[1])}"' in text and "tee / x の自社SKUを手動で選ぶ" in text
+    gone = admin_client.get(reverse("admin:rakuten_link_mappingproposal_changelist"),
+                            {**query, "variant__variant_id": "zz"}).content.decode()
+    assert "TEE / zz は取得済みのカタログにありません" in gone
