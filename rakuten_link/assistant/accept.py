@@ -62,24 +62,34 @@ def accept_pairs(account: EcAccount, pairs: list[tuple[int, int]], *, user, how:
     return result
 
 
-def create_mappings(account: EcAccount, pairs: list[tuple[int, int]]) -> tuple[Accepted, set[str]]:
-    """The mappings of the pairs, written (inside the caller's transaction); the items they name."""
+def create_mappings(account: EcAccount, pairs: list[tuple[int, int]], *, one_to_one: bool = True
+                    ) -> tuple[Accepted, set[str]]:
+    """The mappings of the pairs, written (inside the caller's transaction); the items they name.
+
+    ``one_to_one``: a SKU of ours already mapped in the account (or twice in the pairs) is skipped — a
+    proposal still clean on the page may name a SKU picked by hand since. The products import maps the
+    Rakuten SKUs that share one code to that one SKU, so it turns this off."""
     result, manage_numbers = Accepted(), set()
     by_variant, legacy = mapped_variant_keys(account)
-    mappings, done = [], set()
+    mappings, done, used = [], set(), set()
     for chunk in _chunks(pairs):
         variants = {v.pk: v for v in CatalogueVariant.objects.filter(
             account=account, pk__in=[v for v, _s in chunk], gone_at__isnull=True).select_related("item")}
         skus = set(Sku.objects.filter(pk__in=[s for _v, s in chunk]).values_list("pk", flat=True))
+        if one_to_one:
+            used |= set(ProductMapping.objects.filter(account=account, sku_id__in=skus).values_list("sku_id",
+                                                                                                    flat=True))
         for variant_pk, sku_pk in chunk:
             variant = variants.get(variant_pk)
             mapping = None
-            if variant is not None and sku_pk in skus and variant_pk not in done:
+            if variant is not None and sku_pk in skus and variant_pk not in done and sku_pk not in used:
                 mapping = _mapping(account, variant, sku_pk, by_variant, legacy)
             if mapping is None:
                 result.skipped += 1
                 continue
             done.add(variant_pk)
+            if one_to_one:
+                used.add(sku_pk)
             mappings.append(mapping)
             manage_numbers.add(mapping.manage_number)
     insert_rows(mappings)

@@ -132,3 +132,16 @@ def test_the_proposals_of_one_variant_lead_to_its_pick_page_even_when_there_are_
     gone = admin_client.get(reverse("admin:rakuten_link_mappingproposal_changelist"),
                             {**query, "variant__variant_id": "zz"}).content.decode()
     assert "TEE / zz は取得済みのカタログにありません" in gone
+
+
+def test_a_sku_picked_by_hand_is_not_mapped_again_by_accept_all(admin_client, shop):
+    """The proposal tee / s → TEE-S stays clean after TEE-S was picked for tee / x: accepting all skips it."""
+    account, skus, variants = shop
+    admin_client.post(_pick_url(variants[1]), {"sku": skus["s"].pk})
+    accept_high = reverse("admin:rakuten_link_mappingproposal_accept_high")
+    preview = admin_client.get(accept_high, {"account": account.pk})
+    assert preview.context["total"] == 1  # the stale proposal is still offered
+    response = admin_client.post(accept_high, {"account": account.pk, "matched": preview.context["matched"]},
+                                 follow=True)
+    assert list(ProductMapping.objects.values_list("variant_id", "sku__code")) == [("x", "TEE-S")]
+    assert "マッピングを 0 件作成しました" in response.content.decode() and "1 件はスキップしました" in response.content.decode()
