@@ -65,6 +65,9 @@ class PickForm(forms.Form):
                                        widget=SkuAutocomplete(admin_site, variant),
                                        help_text=gettext_lazy("Type part of the SKU code, its name, its JAN or "
                                                               "the product's code or name."))
+        self.fields["also_mapped"] = forms.BooleanField(
+            required=False, label=gettext_lazy("Map it even so: this SKU of ours is sold as both Rakuten SKUs (a set, "
+                                               "an item listed twice)."))
 
 
 class SkuSearchView(AutocompleteJsonView):
@@ -106,9 +109,9 @@ def pick_view(model_admin, request, variant_id: int, *, render, back, announce):
     if request.method == "POST" and form.is_valid():
         sku = form.cleaned_data["sku"]
         label = f"{variant.item.manage_number} / {variant.variant_id}"
-        result: Accepted | str = accept_one(variant.account, variant.pk, sku, user=request.user,
-                                            how=_("picked SKU %(sku)s for %(variant)s") % {"sku": sku.code,
-                                                                                          "variant": label})
+        how = _("picked SKU %(sku)s for %(variant)s") % {"sku": sku.code, "variant": label}
+        result: Accepted | str = accept_one(variant.account, variant.pk, sku, user=request.user, how=how,
+                                            also_mapped=form.cleaned_data["also_mapped"])
         if isinstance(result, str):
             error = result
         else:

@@ -143,7 +143,9 @@ def decide_view(model_admin, request, decision: str):
     if decision == "accept":
         result = accept_one(account, proposal.variant_id, proposal.sku, user=request.user, how=_("one row"))
         if isinstance(result, str):  # the SKU is sold as another Rakuten SKU already (one to one)
-            model_admin.message_user(request, result, messages.ERROR)
+            model_admin.message_user(request, result + " " + _(
+                "To sell it as both Rakuten SKUs (a set, an item listed twice), confirm it on the row's page for "
+                "picking another SKU."), messages.ERROR)
         else:
             announce(model_admin, request, result)
     elif reject_pair(account, proposal.variant_id, proposal.sku_id, user=request.user):

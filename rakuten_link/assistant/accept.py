@@ -51,11 +51,12 @@ def high_pairs(account: EcAccount) -> list[tuple[int, int]]:
     return list(rows.order_by("variant_id").values_list("variant_id", "sku_id"))
 
 
-def accept_pairs(account: EcAccount, pairs: list[tuple[int, int]], *, user, how: str) -> Accepted:
+def accept_pairs(account: EcAccount, pairs: list[tuple[int, int]], *, user, how: str,
+                 one_to_one: bool = True) -> Accepted:
     """Create one mapping per (variant, SKU) pair; ``how`` says which button or command did it (audit)."""
     try:
         with transaction.atomic():
-            result, manage_numbers = create_mappings(account, pairs)
+            result, manage_numbers = create_mappings(account, pairs, one_to_one=one_to_one)
     except IntegrityError:  # a mapping of one of these variants was saved meanwhile (the unique constraint)
         result, manage_numbers = Accepted(skipped=len(pairs), collided=True), set()
     finish(account, result, manage_numbers, user=user, how=how)
@@ -120,18 +121,23 @@ def mapped_elsewhere(account: EcAccount, sku_pk: int) -> str:
     return f"{mapping.manage_number} / {mapping.variant_id or f'{mapping.legacy_h_choice}×{mapping.legacy_v_choice}'}"
 
 
-def accept_one(account: EcAccount, variant_pk: int, sku: Sku, *, user, how: str) -> Accepted | str:
+def accept_one(account: EcAccount, variant_pk: int, sku: Sku, *, user, how: str,
+               also_mapped: bool = False) -> Accepted | str:
     """One pair chosen by a person: the refusal (in words) when the SKU is mapped already, else accept_pairs.
 
-    The SKU row is locked while checking and writing, so two people picking it at once do not both win."""
+    ``also_mapped``: staff confirmed that the SKU is sold as both Rakuten SKUs (a set, an item listed twice),
+    which the audit entry then says. The SKU row is locked while checking and writing, so two people
+    picking it at once do not both win."""
     with transaction.atomic():
         Sku.objects.select_for_update().filter(pk=sku.pk).first()
         taken = mapped_elsewhere(account, sku.pk)
-        if taken:
+        if taken and also_mapped:
+            how += " " + _("(also sold as %(variant)s)") % {"variant": taken}
+        elif taken:
             return _("%(sku)s is already mapped to the Rakuten SKU %(variant)s of this account: a SKU of ours is "
                      "sold as one Rakuten SKU only. Pick another SKU, or remove that mapping first.") % {
                          "sku": sku.code, "variant": taken}
-        return accept_pairs(account, [(variant_pk, sku.pk)], user=user, how=how)
+        return accept_pairs(account, [(variant_pk, sku.pk)], user=user, how=how, one_to_one=not also_mapped)
 
 
 def reject_pair(account: EcAccount, variant_pk: int, sku_pk: int, *, user) -> bool:

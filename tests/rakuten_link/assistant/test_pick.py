@@ -117,6 +117,7 @@ def test_accepting_a_proposal_whose_sku_is_mapped_meanwhile_is_refused(admin_cli
     response = admin_client.post(reverse("admin:rakuten_link_mappingproposal_decide", args=["accept"]),
                                  {"proposal": proposal.pk}, follow=True)
     assert "TEE-S はこのアカウントの楽天SKU other / o にマッピング済みです" in response.content.decode()
+    assert "「別のSKUを選ぶ」で確認" in response.content.decode()
     assert ProductMapping.objects.count() == 1 and not LogEntry.objects.exists()
 
 
@@ -144,4 +145,17 @@ def test_a_sku_picked_by_hand_is_not_mapped_again_by_accept_all(admin_client, sh
     response = admin_client.post(accept_high, {"account": account.pk, "matched": preview.context["matched"]},
                                  follow=True)
     assert list(ProductMapping.objects.values_list("variant_id", "sku__code")) == [("x", "TEE-S")]
-    assert "マッピングを 0 件作成しました" in response.content.decode() and "1 件はスキップしました" in response.content.decode()
+    said = response.content.decode()
+    assert "マッピングを 0 件作成しました" in said and "1 件はスキップしました" in said
+
+
+def test_staff_may_confirm_a_sku_sold_as_two_rakuten_skus(admin_client, admin_user, shop):
+    """A set or an item listed twice: refused first, then mapped when staff confirm it, and audited as such."""
+    account, skus, variants = shop
+    ProductMapping.objects.create(account=account, manage_number="tee", variant_id="s", sku=skus["s"])
+    refused = admin_client.post(_pick_url(variants[1]), {"sku": skus["s"].pk}).content.decode()
+    assert 'name="also_mapped"' in refused and ProductMapping.objects.count() == 1
+    admin_client.post(_pick_url(variants[1]), {"sku": skus["s"].pk, "also_mapped": "on"})
+    assert set(ProductMapping.objects.values_list("variant_id", "sku__code")) == {("s", "TEE-S"), ("x", "TEE-S")}
+    entry = LogEntry.objects.get()
+    assert entry.user == admin_user and "tee / s でも販売" in entry.change_message
