@@ -96,6 +96,8 @@ class SkuSearchView(AutocompleteJsonView):
 
 
 def sku_search_view(model_admin, request, variant_id: int):
+    if not model_admin.has_accept_permission(request):  # before the view's own rules (and its 405 to a POST)
+        raise PermissionDenied
     return SkuSearchView.as_view(admin_site=model_admin.admin_site)(request, variant_id=variant_id)
 
 
