@@ -47,6 +47,7 @@ def test_counts_filters_and_search(admin_client, shop):
         ("high", 2, 2), ("medium", 0, 0), ("low", 0, 0)]
     conflicts = admin_client.get(LIST, {"conflict": "any"})
     assert sorted(p.variant.variant_id for p in conflicts.context["cl"].result_list) == ["l1", "l2"]
+    assert "2 マッピング提案" in conflicts.content.decode()  # the rows counted as proposals, not "assistants"
     found = admin_client.get(LIST, {"q": "TEE_L"})
     assert [p.variant.variant_id for p in found.context["cl"].result_list] == ["l2"]
 
