@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from inventory.models import Product, Sku, StockLevel
+from orders.models import OrderState
 from rakuten_link.assistant.models import MappingProposal
 from rakuten_link.assistant.proposals import refresh_proposals
 from rakuten_link.models import ProductMapping
@@ -83,15 +84,18 @@ def test_the_autocomplete_keeps_the_admin_rights(client, shop, django_user_model
                       {"term": "LOGO"}).status_code == 403  # the autocomplete's own rule: which field it serves
 
 
-def test_picking_a_sku_creates_the_mapping_and_audits_it(admin_client, admin_user, shop):
+def test_picking_a_sku_creates_the_mapping_and_audits_it(admin_client, admin_user, shop, make_order):
     account, skus, variants = shop
+    order = make_order(account, lines=[(None, 1)], state=OrderState.NEEDS_ATTENTION)
+    order.lines.update(manage_number="tee", variant_id="x")  # a 要確認 line waiting for tee / x
     response = admin_client.post(_pick_url(variants[1]), {"sku": skus["logo"].pk}, follow=True)
     assert list(ProductMapping.objects.values_list("manage_number", "variant_id", "sku__code")) == [
         ("tee", "x", "LOGO-M-BLK")]
     assert "マッピングを 1 件作成しました" in response.content.decode()
     entry = LogEntry.objects.get()
     assert entry.user == admin_user and "LOGO-M-BLK" in entry.change_message and "tee / x" in entry.change_message
-    assert "1 件作成" in entry.change_message
+    assert "1 件作成" in entry.change_message and "要確認の注文行 1 件を紐付け" in entry.change_message
+    assert order.lines.get().sku == skus["logo"]  # the waiting line is matched again
     assert MappingProposal.objects.filter(account=account).count() == 1  # tee / s still proposed
 
 
