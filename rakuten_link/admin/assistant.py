@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from orders.models import OrderLine
 from orders.services import ACTIVE_STATES
-from rakuten_link.admin import assistant_products, assistant_views
+from rakuten_link.admin import assistant_pick, assistant_products, assistant_views
 from rakuten_link.assistant.accept import accept_pairs, reject_pair
 from rakuten_link.assistant.models import Confidence, MappingProposal
 
@@ -151,6 +151,8 @@ class MappingProposalAdmin(admin.ModelAdmin):
             path("match/", view(self.match_view), name="rakuten_link_mappingproposal_match"),
             path("decide/<str:decision>/", view(self.decide_view), name="rakuten_link_mappingproposal_decide"),
             path("pick/<int:variant_id>/", view(self.pick_view), name="rakuten_link_mappingproposal_pick"),
+            path("pick/<int:variant_id>/skus/", view(self.sku_search_view),
+                 name="rakuten_link_mappingproposal_pick_skus"),
             path("left/", view(self.left_view), name="rakuten_link_mappingproposal_left"),
             path("create-products/", view(self.create_products_view),
                  name="rakuten_link_mappingproposal_create_products"),
@@ -168,6 +170,9 @@ class MappingProposalAdmin(admin.ModelAdmin):
 
     def pick_view(self, request, variant_id: int):
         return assistant_views.pick_view(self, request, variant_id)
+
+    def sku_search_view(self, request, variant_id: int):
+        return assistant_pick.sku_search_view(self, request, variant_id)
 
     def left_view(self, request):
         return assistant_views.left_view(self, request)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import EcAccount
-from inventory.models import Sku
 from lib.audit import record_action
-from rakuten_link.assistant.accept import Accepted, accept_pairs, high_pairs, reject_pair
+from rakuten_link.admin import assistant_pick
+from rakuten_link.assistant.accept import Accepted, accept_one, accept_pairs, high_pairs, reject_pair
 from rakuten_link.assistant.models import Confidence, MappingProposal, MatchingRun, Reason
 from rakuten_link.assistant.proposals import refresh_proposals, stored_counts, unmapped_variants
 from rakuten_link.models import CatalogueVariant
@@ -39,6 +39,7 @@ def summary_context(request) -> dict:
         account = accounts[0]
     if account is None:
         return {"assistant_accounts": accounts}
+    variant = _named_variant(request, account)
     counts = stored_counts(account)
     levels = [(Confidence(level).label, level, counts.clean[level], counts.conflicts[level]) for level in Confidence]
     reasons = [(Reason(reason).label, reason, n) for reason, n in sorted(counts.reasons.items())]
@@ -46,7 +47,21 @@ def summary_context(request) -> dict:
     pulled_at = CatalogueVariant.objects.filter(account=account).aggregate(t=Max("pulled_at"))["t"]
     return {"assistant_accounts": accounts, "assistant_account": account, "assistant_levels": levels,
             "assistant_reasons": reasons, "assistant_left": _left_to_map(account), "assistant_matched_at": matched_at,
-            "assistant_stale": pulled_at is not None and (matched_at is None or pulled_at > matched_at)}
+            "assistant_stale": pulled_at is not None and (matched_at is None or pulled_at > matched_at),
+            **variant}
+
+
+def _named_variant(request, account: EcAccount) -> dict:
+    """The one Rakuten SKU an order line's link names, for a way to map it by hand: its proposals may be
+    none (nothing matched it, or staff rejected them all)."""
+    manage_number = request.GET.get("variant__item__manage_number__iexact")
+    variant_id = request.GET.get("variant__variant_id")
+    if not (manage_number and variant_id):
+        return {}
+    found = CatalogueVariant.objects.filter(account=account, item__manage_number__iexact=manage_number,
+                                            variant_id=variant_id, gone_at__isnull=True).select_related("item").first()
+    label = f"{found.item.manage_number if found else manage_number} / {variant_id}"
+    return {"assistant_variant": found, "assistant_variant_label": label}
 
 
 def _left_to_map(account: EcAccount) -> int:
@@ -118,40 +133,29 @@ def decide_view(model_admin, request, decision: str):
     _require(model_admin.has_accept_permission(request))
     if request.method != "POST" or decision not in ("accept", "reject"):
         return HttpResponseNotAllowed(["POST"])
-    proposal = MappingProposal.objects.select_related("account").filter(pk=request.POST.get("proposal") or 0).first()
+    proposal = (MappingProposal.objects.select_related("account", "sku")
+                .filter(pk=request.POST.get("proposal") or 0).first())
     if proposal is None:
         model_admin.message_user(request, _("That proposal is gone: it was decided or matched again meanwhile."),
                                  messages.WARNING)
         return redirect(CHANGELIST)
     account = proposal.account
     if decision == "accept":
-        announce(model_admin, request, accept_pairs(account, [(proposal.variant_id, proposal.sku_id)],
-                                                    user=request.user, how=_("one row")))
+        result = accept_one(account, proposal.variant_id, proposal.sku, user=request.user, how=_("one row"))
+        if isinstance(result, str):  # the SKU is sold as another Rakuten SKU already (one to one)
+            model_admin.message_user(request, result + " " + _(
+                "To sell it as both Rakuten SKUs (a set, an item listed twice), confirm it on the row's page for "
+                "picking another SKU."), messages.ERROR)
+        else:
+            announce(model_admin, request, result)
     elif reject_pair(account, proposal.variant_id, proposal.sku_id, user=request.user):
         model_admin.message_user(request, _("Proposal rejected; it is not proposed again."), messages.SUCCESS)
     return redirect(request.META.get("HTTP_REFERER") or CHANGELIST) if _same_site(request) else _back(account)
 
 
 def pick_view(model_admin, request, variant_id: int):
-    """One variant: its proposals, and any SKU of ours by its code."""
-    _require(model_admin.has_accept_permission(request))
-    variant = get_object_or_404(CatalogueVariant.objects.select_related("item", "account"), pk=variant_id)
-    error = ""
-    if request.method == "POST":
-        code = (request.POST.get("sku_code") or "").strip()
-        sku = Sku.objects.filter(code=code).first()
-        if sku is None:
-            error = _("No SKU of ours has the code %(code)s.") % {"code": code or "—"}
-        else:
-            result = accept_pairs(variant.account, [(variant.pk, sku.pk)], user=request.user, how=_("picked SKU"))
-            announce(model_admin, request, result)
-            if result.created:
-                return _back(variant.account)
-    proposals = variant.proposals.select_related("sku").order_by("sku__code")
-    return _render(model_admin, request, "pick.html", _("Pick our SKU for %(variant)s")
-                   % {"variant": f"{variant.item.manage_number} / {variant.variant_id}"},
-                   {"variant": variant, "proposals": proposals, "error": error,
-                    "sku_code": request.POST.get("sku_code", "")})
+    """One variant: its proposals, and any SKU of ours found as staff type (assistant_pick.py)."""
+    return assistant_pick.pick_view(model_admin, request, variant_id, render=_render, back=_back, announce=announce)
 
 
 def announce(model_admin, request, result: Accepted) -> None:

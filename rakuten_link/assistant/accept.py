@@ -51,35 +51,46 @@ def high_pairs(account: EcAccount) -> list[tuple[int, int]]:
     return list(rows.order_by("variant_id").values_list("variant_id", "sku_id"))
 
 
-def accept_pairs(account: EcAccount, pairs: list[tuple[int, int]], *, user, how: str) -> Accepted:
+def accept_pairs(account: EcAccount, pairs: list[tuple[int, int]], *, user, how: str,
+                 one_to_one: bool = True) -> Accepted:
     """Create one mapping per (variant, SKU) pair; ``how`` says which button or command did it (audit)."""
     try:
         with transaction.atomic():
-            result, manage_numbers = create_mappings(account, pairs)
+            result, manage_numbers = create_mappings(account, pairs, one_to_one=one_to_one)
     except IntegrityError:  # a mapping of one of these variants was saved meanwhile (the unique constraint)
         result, manage_numbers = Accepted(skipped=len(pairs), collided=True), set()
     finish(account, result, manage_numbers, user=user, how=how)
     return result
 
 
-def create_mappings(account: EcAccount, pairs: list[tuple[int, int]]) -> tuple[Accepted, set[str]]:
-    """The mappings of the pairs, written (inside the caller's transaction); the items they name."""
+def create_mappings(account: EcAccount, pairs: list[tuple[int, int]], *, one_to_one: bool = True
+                    ) -> tuple[Accepted, set[str]]:
+    """The mappings of the pairs, written (inside the caller's transaction); the items they name.
+
+    ``one_to_one``: a SKU of ours already mapped in the account (or twice in the pairs) is skipped — a
+    proposal still clean on the page may name a SKU picked by hand since. The products import maps the
+    Rakuten SKUs that share one code to that one SKU, so it turns this off."""
     result, manage_numbers = Accepted(), set()
     by_variant, legacy = mapped_variant_keys(account)
-    mappings, done = [], set()
+    mappings, done, used = [], set(), set()
     for chunk in _chunks(pairs):
         variants = {v.pk: v for v in CatalogueVariant.objects.filter(
             account=account, pk__in=[v for v, _s in chunk], gone_at__isnull=True).select_related("item")}
         skus = set(Sku.objects.filter(pk__in=[s for _v, s in chunk]).values_list("pk", flat=True))
+        if one_to_one:
+            used |= set(ProductMapping.objects.filter(account=account, sku_id__in=skus).values_list("sku_id",
+                                                                                                    flat=True))
         for variant_pk, sku_pk in chunk:
             variant = variants.get(variant_pk)
             mapping = None
-            if variant is not None and sku_pk in skus and variant_pk not in done:
+            if variant is not None and sku_pk in skus and variant_pk not in done and sku_pk not in used:
                 mapping = _mapping(account, variant, sku_pk, by_variant, legacy)
             if mapping is None:
                 result.skipped += 1
                 continue
             done.add(variant_pk)
+            if one_to_one:
+                used.add(sku_pk)
             mappings.append(mapping)
             manage_numbers.add(mapping.manage_number)
     insert_rows(mappings)
@@ -99,6 +110,34 @@ def finish(account: EcAccount, result: Accepted, manage_numbers: set[str], *, us
     record_action(user, account, _("Mapping assistant (%(how)s): %(n)d mappings created, %(s)d skipped, %(l)d "
                                    "waiting order lines matched.")
                   % {"how": how, "n": result.created, "s": result.skipped, "l": result.lines})
+
+
+def mapped_elsewhere(account: EcAccount, sku_pk: int) -> str:
+    """The Rakuten SKU of the account already sold as this SKU of ours ("" when none): one to one, as the
+    matching's conflicts keep it, for what staff choose by hand (a picked SKU, a proposal accepted alone)."""
+    mapping = ProductMapping.objects.filter(account=account, sku_id=sku_pk).order_by("pk").first()
+    if mapping is None:
+        return ""
+    return f"{mapping.manage_number} / {mapping.variant_id or f'{mapping.legacy_h_choice}×{mapping.legacy_v_choice}'}"
+
+
+def accept_one(account: EcAccount, variant_pk: int, sku: Sku, *, user, how: str,
+               also_mapped: bool = False) -> Accepted | str:
+    """One pair chosen by a person: the refusal (in words) when the SKU is mapped already, else accept_pairs.
+
+    ``also_mapped``: staff confirmed that the SKU is sold as both Rakuten SKUs (a set, an item listed twice),
+    which the audit entry then says. The SKU row is locked while checking and writing, so two people
+    picking it at once do not both win."""
+    with transaction.atomic():
+        Sku.objects.select_for_update().filter(pk=sku.pk).first()
+        taken = mapped_elsewhere(account, sku.pk)
+        if taken and also_mapped:
+            how += " " + _("(also sold as %(variant)s)") % {"variant": taken}
+        elif taken:
+            return _("%(sku)s is already mapped to the Rakuten SKU %(variant)s of this account: a SKU of ours is "
+                     "sold as one Rakuten SKU only. Pick another SKU, or remove that mapping first.") % {
+                         "sku": sku.code, "variant": taken}
+        return accept_pairs(account, [(variant_pk, sku.pk)], user=user, how=how, one_to_one=not also_mapped)
 
 
 def reject_pair(account: EcAccount, variant_pk: int, sku_pk: int, *, user) -> bool:

@@ -102,7 +102,8 @@ def _import(account, new: list[Planned], store: Store | None, user, report: Prod
     report.products_created = Product.objects.count() - products_before
     codes = _by_chunk(lambda chunk: Sku.objects.filter(code__in=chunk).values_list("code", "pk"),
                       [p.sku_code for p in report.planned])
-    accepted, manage_numbers = create_mappings(account, [(p.variant, codes[p.sku_code]) for p in report.planned])
+    accepted, manage_numbers = create_mappings(account, [(p.variant, codes[p.sku_code]) for p in report.planned],
+                                               one_to_one=False)
     report.mappings_created = accepted.created
     if store is not None:
         _opening_counts(account, store, [p for p in new if p.quantity], codes, user, report)

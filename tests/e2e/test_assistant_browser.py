@@ -73,3 +73,53 @@ def test_accept_all_high_confidence_proposals_in_one_click(logged_in, live_serve
     sku_era = ProductMapping.objects.filter(account=pulled).exclude(variant_id="")
     assert set(sku_era.values_list("status", flat=True)) == {MappingStatus.OK}
     assert f"{sku_era.count()} " in tab.locator("#changelist-form .paginator").inner_text()
+
+
+@pytest.fixture
+def unmatched(make_account, make_store):
+    """A Rakuten variant nothing proposes (no code, no JAN) and, among our SKUs, the one it is."""
+    from django.utils import timezone
+
+    from inventory.models import Product, Sku, StockLevel
+    from rakuten_link.models import CatalogueItem, CatalogueVariant
+
+    store = make_store("S1", "本店")
+    account = make_account("楽天ブラウザ店", stores=[store], service_secret=SECRET, license_key=LICENSE)
+    logo = Product.objects.create(code="LOGO", name="ロゴTシャツ")
+    for size in ("S", "M"):
+        for colour, code in (("ブラック", "BLK"), ("ホワイト", "WHT")):
+            sku = Sku.objects.create(code=f"LOGO-{size}-{code}", product=logo, name=f"ロゴTシャツ {size} {colour}",
+                                     options={"サイズ": size, "カラー": colour})
+            StockLevel.objects.create(store=store, sku=sku, on_hand=7)
+    now = timezone.now()
+    item = CatalogueItem.objects.create(account=account, manage_number="logo-t", item_number="LT-1",
+                                        title="【送料無料】ロゴ Tシャツ 綿100%", pulled_at=now)
+    CatalogueVariant.objects.create(item=item, account=account, variant_id="sku-m-blk", pulled_at=now,
+                                    selectors={"サイズ": "M", "カラー": "黒"})
+    return account
+
+
+def test_pick_a_sku_by_typing_part_of_its_name(logged_in, live_server, unmatched):  # noqa: F811
+    from rakuten_link.models import ProductMapping
+
+    tab = logged_in
+    tab.set_viewport_size({"width": 1366, "height": 900})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.goto(f"{live_server.url}/admin/rakuten_link/mappingproposal/?account__id__exact={unmatched.pk}")
+    tab.click("#assistant-left")  # 1 variant on Rakuten has neither a mapping nor a proposal
+    tab.click("#left-list >> text=手動でマッピング")
+    tab.wait_for_load_state()
+    tab.click("#pick-form .select2-selection")
+    tab.keyboard.type("M ブラ")  # part of the SKU name, as staff remember it
+    suggestion = tab.locator(".select2-results__option", has_text="LOGO-M-BLK")
+    suggestion.wait_for()
+    assert tab.locator(".select2-results__option").count() == 1
+    assert suggestion.inner_text() == "LOGO-M-BLK ロゴTシャツ M ブラック（サイズ:M × カラー:ブラック） · 販売可能 7"
+    tab.screenshot(path=str(SCREENSHOTS / "assistant-pick-suggestion.png"), full_page=True)
+    suggestion.click()
+    tab.click("#pick-submit")
+    tab.wait_for_load_state()
+    assert "マッピングを 1 件作成しました" in tab.locator(".messagelist").inner_text()
+    tab.screenshot(path=str(SCREENSHOTS / "assistant-pick-done.png"), full_page=True)
+    mapping = ProductMapping.objects.get()
+    assert (mapping.manage_number, mapping.variant_id, mapping.sku.code) == ("logo-t", "sku-m-blk", "LOGO-M-BLK")

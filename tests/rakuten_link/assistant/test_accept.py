@@ -123,7 +123,8 @@ def test_a_mapping_saved_meanwhile_makes_the_acceptance_write_nothing(shop, staf
     refresh_proposals(account)
     # Another person saves a mapping of the same variant between our read and our write.
     monkeypatch.setattr("rakuten_link.assistant.accept.mapped_variant_keys", lambda _account: (set(), set()))
-    ProductMapping.objects.create(account=account, manage_number="tee01", variant_id="v-m", sku=skus["m"])
+    other = Sku.objects.create(code="TEE-01-M2", product=skus["m"].product, name="M")  # not a SKU proposed
+    ProductMapping.objects.create(account=account, manage_number="tee01", variant_id="v-m", sku=other)
     result = accept_pairs(account, high_pairs(account), user=staff, how="一括")
     assert result.collided and result.created == 0
     assert ProductMapping.objects.count() == 1 and MappingProposal.objects.count() == 3

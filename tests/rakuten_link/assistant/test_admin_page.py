@@ -47,6 +47,7 @@ def test_counts_filters_and_search(admin_client, shop):
         ("high", 2, 2), ("medium", 0, 0), ("low", 0, 0)]
     conflicts = admin_client.get(LIST, {"conflict": "any"})
     assert sorted(p.variant.variant_id for p in conflicts.context["cl"].result_list) == ["l1", "l2"]
+    assert "2 マッピング提案" in conflicts.content.decode()  # the rows counted as proposals, not "assistants"
     found = admin_client.get(LIST, {"q": "TEE_L"})
     assert [p.variant.variant_id for p in found.context["cl"].result_list] == ["l2"]
 
@@ -78,12 +79,12 @@ def test_one_row_accept_and_reject(admin_client, shop):
 
 
 def test_pick_another_sku(admin_client, shop):
-    _account, _skus, variants = shop
+    _account, skus, variants = shop
     url = reverse("admin:rakuten_link_mappingproposal_pick", args=[variants[3].pk])
     assert "TEE-L" in admin_client.get(url).content.decode()
-    bad = admin_client.post(url, {"sku_code": "NOPE"})
-    assert "NOPE" in bad.content.decode() and not ProductMapping.objects.exists()
-    admin_client.post(url, {"sku_code": "TEE-S"})
+    bad = admin_client.post(url, {"sku": 999999})
+    assert "そのSKUはもうありません" in bad.content.decode() and not ProductMapping.objects.exists()
+    admin_client.post(url, {"sku": skus["S"].pk})
     assert list(ProductMapping.objects.values_list("variant_id", "sku__code")) == [("l2", "TEE-S")]
 
 

@@ -114,7 +114,7 @@ def test_a_collision_while_writing_leaves_nothing_half_done(catalogue, monkeypat
 
     account, store = catalogue
 
-    def collide(*args):
+    def collide(*args, **kwargs):
         raise IntegrityError("mapping_unique_variant")
 
     monkeypatch.setattr("rakuten_link.assistant.products.create_mappings", collide)
