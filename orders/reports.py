@@ -77,8 +77,9 @@ def _make(job: ReportJob) -> None:
         job.file.save(f"{job.pk}-{job.filename}", content, save=False)
     finally:
         content.close()
+    now = timezone.now()  # the link stays a day from when the file exists, however long the job waited
     ReportJob.objects.filter(pk=job.pk).update(status=ReportStatus.DONE, file=job.file.name, done=F("total"),
-                                               finished_at=timezone.now())
+                                               finished_at=now, expires_at=now + KEEP_FOR)
     audit()
 
 

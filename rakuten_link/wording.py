@@ -126,8 +126,14 @@ def as_html(text: str) -> str:
 
 def as_mail(text: str) -> str:
     """For a mail: the explanation, then the technical text on its own, labelled line."""
-    head, _sep, detail = framed(text).partition(DETAIL)
-    return f"{head}\n{_('Technical detail')}: {detail}" if detail else head
+    return f"{as_plain(text)}{mail_detail(text)}"
+
+
+def mail_detail(text: str) -> str:
+    """The technical text's labelled line for a mail ("" when there is none), for a mail that quotes the
+    explanation (``as_plain``) inside a sentence and puts the technical text below it."""
+    detail = framed(text).partition(DETAIL)[2]
+    return f"\n{_('Technical detail')}: {detail}" if detail else ""
 
 
 def as_plain(text: str) -> str:

@@ -20,6 +20,7 @@ from accounts.models import EcAccount
 from orders.models import BuyerMessage, MessageStatus
 from rakuten_link.alerts.kinds import AlertKind
 from rakuten_link.models import JobKind, PendingInventoryPush, RunStatus, SyncRun
+from rakuten_link.wording import as_plain, mail_detail
 
 ORDER_SILENCE = timedelta(minutes=10)  # no successful order fetch for this long while 受注取得 is on
 STOCK_SILENCE = timedelta(minutes=5)  # a stock change still waiting to reach Rakuten after this long
@@ -157,6 +158,7 @@ def _failing_since(now: datetime, account_ids: list[int]) -> dict[int, tuple[dat
 
 
 def _relay_silence(since: datetime, error: str, count: int, now: datetime) -> Silence:
+    """The runs' error explained in the sentence; the system's own text (an OSError's) on the labelled last line."""
     minutes = int((now - since).total_seconds() // 60)
     return Silence(
         since=since,
@@ -167,7 +169,7 @@ def _relay_silence(since: datetime, error: str, count: int, now: datetime) -> Si
                "What to do: check that the relay (RAKUTEN_SMTP_HOST and RAKUTEN_SMTP_PORT) can be reached from this "
                "server and that the SMTP settings of the account are complete. The messages stay queued and go "
                "out with the next successful run.")
-        % {"count": count, "since": _local(since), "error": error},
+        % {"count": count, "since": _local(since), "error": as_plain(error)} + mail_detail(error),
     )
 
 

@@ -88,7 +88,7 @@ def every_alert_mail(account: EcAccount) -> list[tuple[str, str]]:
     """A mail of each alert kind, sent by the code that sends it: [(subject, body)]."""
     from rakuten_link.alerts import send_alert
     from rakuten_link.alerts.sending import resolve_alert
-    from rakuten_link.alerts.silence import _messages_silence, _orders_silence, _stock_silence
+    from rakuten_link.alerts.silence import _messages_silence, _orders_silence, _relay_silence, _stock_silence
     from rakuten_link.models import SyncRun
     from rakuten_link.rms.errors import RmsAuthError
     from rakuten_link.shipping.report.outcome import Tally
@@ -97,6 +97,7 @@ def every_alert_mail(account: EcAccount) -> list[tuple[str, str]]:
     from rakuten_link.sync.messages import send
     from rakuten_link.sync.orders.followup import alert_fetch_failure, alert_problems
     from rakuten_link.sync.orders.upsert import BatchOutcome
+    from rakuten_link.wording import network_error
 
     mail.outbox = []
     now = timezone.now()
@@ -119,6 +120,9 @@ def every_alert_mail(account: EcAccount) -> list[tuple[str, str]]:
                           (_stock_silence(now - timedelta(minutes=9), 3, now), "silent_stock"),
                           (_messages_silence(now - timedelta(minutes=40), 2, now), "silent_messages")):
         send_alert(account, kind=kind, subject=silence.subject, body=silence.body)
+    # The same kind when every run fails on a relay that cannot be reached, with the error the runs stored.
+    relay = _relay_silence(now - timedelta(minutes=5), network_error(DNS_ERROR), 2, now)
+    send_alert(account, kind="silent_messages", subject=relay.subject, body=relay.body, throttle=None)
     running = SyncRun.objects.create(account=account, kind="shipments", started_at=now - timedelta(minutes=5))
     running.error = abandoned.interrupted_reason(KeyboardInterrupt())
     abandoned.alert_interrupted(running)

@@ -1,5 +1,6 @@
 """No English left on the Japanese admin: Django-Q2's pages, schedules, sync runs, stock, account, permissions,
-an order's and an account's history, a run of every job kind, the API calls, and every alert mail.
+an API token's help texts, a slip job and an upload job no worker has taken, an order's and an account's
+history, a run of every job kind, the API calls, and every alert mail.
 
 Logs in as staff would (Japanese login form), opens each page in headless Chromium and reads the text a
 person sees (including the options of the permission pickers); any word from the list fails the test, with
@@ -68,7 +69,22 @@ def seeded(make_account, make_store, make_sku, set_stock, django_user_model):
         method = PaymentMethod.objects.create(code=code, name=name)
         PaymentMethodMapping.objects.create(account=account, settlement_method_code=rakuten_code, payment_method=method)
     clerk = django_user_model.objects.create_user("clerk", password="clerk-password-1", is_staff=True)
-    return {"account": account, "run": run, "clerk": clerk}
+    return {"account": account, "run": run, "clerk": clerk, **_waiting_jobs(clerk, now)}
+
+
+def _waiting_jobs(user, now) -> dict:
+    """A slip job and a CSV upload job that no worker has taken for a minute: their pages say what to check."""
+    from inventory.models import UploadJob
+    from inventory.upload_pages import SKU_UPLOADS
+    from orders.models import ReportJob
+
+    report = ReportJob.objects.create(kind="slips", requested_by=user, total=60, filename="delivery_slips_60.pdf")
+    upload = UploadJob.objects.create(kind=SKU_UPLOADS.prefix, handler="x", phase="check", token="t",
+                                      requested_by=user)
+    a_minute_ago = now - timedelta(minutes=1)
+    ReportJob.objects.filter(pk=report.pk).update(created_at=a_minute_ago)
+    UploadJob.objects.filter(pk=upload.pk).update(created_at=a_minute_ago)
+    return {"report_job": report, "upload_job": upload}
 
 
 def _pages(seeded) -> dict[str, str]:
@@ -88,6 +104,9 @@ def _pages(seeded) -> dict[str, str]:
         "payment-mappings": "/admin/rakuten_link/paymentmethodmapping/",
         "payment-mapping-edit": f"/admin/rakuten_link/paymentmethodmapping/edit/{seeded['account'].pk}/",
         "user-permissions": f"/admin/auth/user/{seeded['clerk'].pk}/change/",
+        "api-token-add": "/admin/api/apitoken/add/",
+        "slip-job-waiting": f"/admin/orders/order/reports/{seeded['report_job'].pk}/",
+        "sku-upload-waiting": f"/admin/inventory/sku/import/jobs/{seeded['upload_job'].pk}/",
     }
 
 

@@ -211,6 +211,18 @@ def test_a_job_nobody_took_for_long_is_shown_as_failed(client, clerk):
     assert state["status"] == "failed" and "もう一度" in state["error"]
 
 
+def test_the_download_link_stays_a_day_from_when_the_file_is_ready(client, clerk, orders, queued,
+                                                                 django_capture_on_commit_callbacks):
+    _action(client, "print_delivery_slips", orders, django_capture_on_commit_callbacks)
+    job = ReportJob.objects.get()
+    ReportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - timedelta(minutes=20),
+                                               expires_at=job.expires_at - timedelta(minutes=20))  # a busy queue
+    run_report_job(job.pk)
+    job.refresh_from_db()
+    assert job.expires_at - job.finished_at >= timedelta(days=1)
+    assert client.get(f"{CHANGELIST}reports/{job.pk}/download/").status_code == 200
+
+
 def test_a_task_run_again_does_not_make_the_file_twice(client, clerk, orders, queued,
                                                        django_capture_on_commit_callbacks, private_folder):
     _action(client, "print_delivery_slips", orders, django_capture_on_commit_callbacks)
