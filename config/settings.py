@@ -212,7 +212,7 @@ if RAKUTEN_ORDER_POLL_SECONDS < 10:
 # Shipment reports: above this many orders waiting, updateOrderShippingAsync (100 per call); 0 = always one by one.
 RAKUTEN_SHIPPING_ASYNC_MIN = env.int("RAKUTEN_SHIPPING_ASYNC_MIN", default=20)
 # A batch whose answer or results did not come is read back with getOrder this many minutes after its submit.
-RAKUTEN_SHIPPING_READBACK_MINUTES = env.int("RAKUTEN_SHIPPING_READBACK_MINUTES", default=10)
+RAKUTEN_SHIPPING_READBACK_MINUTES = env.int("RAKUTEN_SHIPPING_READBACK_MINUTES", default=9)
 if RAKUTEN_SHIPPING_READBACK_MINUTES < 1:
     raise ImproperlyConfigured(
         f"RAKUTEN_SHIPPING_READBACK_MINUTES is {RAKUTEN_SHIPPING_READBACK_MINUTES}; it must be at least 1 (minute): "
