@@ -30,7 +30,7 @@ PICK_RIGHT = "rakuten_link.add_productmapping"
 
 def sku_label(sku: Sku, sellable: int | None = None, mapped: str = "") -> str:
     """``CODE 名前（サイズ:M × カラー:黒）· 販売可能 6 · マッピング済み: item / variant``."""
-    options = " × ".join(f"{k}:{v}" for k, v in (sku.options or {}).items())
+    options = " × ".join(f"{k}:{v}" for k, v in sorted((sku.options or {}).items()))  # jsonb keeps no key order
     text = f"{sku.code} {sku.name}" + (_("(%(options)s)") % {"options": options} if options else "")
     if sellable is not None:
         text += " · " + _("sellable %(n)d") % {"n": sellable}

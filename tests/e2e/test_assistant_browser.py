@@ -6,6 +6,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_admin_browser import (  # noqa: F401
     LICENSE,
@@ -112,9 +113,9 @@ def test_pick_a_sku_by_typing_part_of_its_name(logged_in, live_server, unmatched
     tab.click("#pick-form .select2-selection")
     tab.keyboard.type("M ブラ")  # part of the SKU name, as staff remember it
     suggestion = tab.locator(".select2-results__option", has_text="LOGO-M-BLK")
-    suggestion.wait_for()
-    assert tab.locator(".select2-results__option").count() == 1
-    assert suggestion.inner_text() == "LOGO-M-BLK ロゴTシャツ M ブラック（サイズ:M × カラー:ブラック） · 販売可能 7"
+    # select2 shows the answer for each prefix typed ("M" finds several); wait for the last term's answer
+    expect(tab.locator(".select2-results__option")).to_have_count(1)
+    assert suggestion.inner_text() == "LOGO-M-BLK ロゴTシャツ M ブラック（カラー:ブラック × サイズ:M） · 販売可能 7"
     tab.screenshot(path=str(SCREENSHOTS / "assistant-pick-suggestion.png"), full_page=True)
     suggestion.click()
     tab.click("#pick-submit")

@@ -59,7 +59,7 @@ def test_the_autocomplete_finds_a_sku_by_part_of_its_code_or_name(admin_client, 
     results = response.json()["results"]
     assert [r["id"] for r in results] == [str(skus["logo"].pk)]
     # code, name, options and what Rakuten would be sold: Σ(9 − 1) over the account's store − safety stock 2
-    assert results[0]["text"] == "LOGO-M-BLK ロゴTシャツ M ブラック（サイズ:M × カラー:ブラック） · 販売可能 6"
+    assert results[0]["text"] == "LOGO-M-BLK ロゴTシャツ M ブラック（カラー:ブラック × サイズ:M） · 販売可能 6"
 
 
 def test_the_autocomplete_says_when_a_sku_is_mapped_already(admin_client, shop):
