@@ -26,8 +26,9 @@ from ..orders.common import (
     read_body,
     required,
 )
+from ..orders.index import search
 from ..orders.lifecycle import cancel, confirm
-from ..orders.search import HIT_CAP, MAX_PAST, parse_query, run
+from ..orders.search import HIT_CAP, MAX_PAST, parse_query
 from ..routing import Call, route
 from ..state import clock
 from ..state.codes import CANCEL_ORDER, CANCEL_REASONS, CONFIRM_ORDER, FAMILY_ORDER, GET_ORDER, SEARCH_ORDER
@@ -42,7 +43,7 @@ def search_order(call: Call) -> Response:
     query, errors = parse_query(body, call.now)
     if errors:
         raise failure(errors, SEARCH_NULLS)
-    numbers = run(call.state.orders_of(call.shop), query)
+    numbers = search(call.state.orders, call.shop, query)
     if not numbers:
         return Response(
             200,
