@@ -9,8 +9,8 @@ database is a fresh SQLite file (WAL, as in production) with the demo stores, SK
 stock for every line. Reported: wall time, time inside RMS calls (the ApiCall rows' durations: HTTP plus
 JSON decoding), time waiting for the client's rate limiter, local processing = wall − both, and within it
 the time spent in the inventory ledger (apply_stock_movement) and in stock_changed receivers (code outside
-order intake); orders/s, RMS calls against the minimum, database queries per order, peak RSS. Run by
-hand; never part of the test suite.
+order intake); orders/s, RMS calls against the minimum, database queries per order, peak RSS; the
+sandbox process's CPU during the run and its peak RSS. Run by hand; never part of the test suite.
 """
 
 from __future__ import annotations
