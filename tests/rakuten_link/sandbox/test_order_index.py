@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from rakuten_link.sandbox import clock
-from rakuten_link.sandbox.orders import index
+from rakuten_link.sandbox.orders import index, search
 from rakuten_link.sandbox.orders.search import parse_query, run
 
 SEARCH = "/es/2.0/order/searchOrder/"
@@ -85,8 +85,13 @@ def test_every_page_of_a_window_is_what_a_scan_finds(shop, sandbox_client, body,
 
 def test_a_search_looks_only_at_the_orders_in_its_window(shop, sandbox_client, monkeypatch):
     looked_at = []
-    real = index.matches
-    monkeypatch.setattr(index, "matches", lambda order, query: looked_at.append(order) or real(order, query))
+    real = search.matches
+
+    def counted(order, query):
+        looked_at.append(order["orderNumber"])
+        return real(order, query)
+
+    monkeypatch.setattr(index, "matches", counted)
     every_status = [100, 200, 300, 500, 900]  # a filter: each order in the window is read and checked
     body = {"dateType": 1, "startDatetime": dt(6), "endDatetime": dt(5), "orderProgressList": every_status}
     numbers, _ = every_page(sandbox_client, body, 3)
