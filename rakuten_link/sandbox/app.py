@@ -78,7 +78,6 @@ class SandboxApp:
             _log(self.state, request, found.function_id, shop, response)
             if found.family == FAMILY_ORDER and found.function_id not in READS_ORDERS_ONLY:
                 self.state.orders.changed()  # confirm, cancel, shipping … edit orders in place (order_book.py)
-            self.state.orders.pack()
         return response
 
     def _dispatch(self, found: Route, params: dict[str, str], request: Request) -> tuple[Response, str | None]:

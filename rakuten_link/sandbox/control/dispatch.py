@@ -52,7 +52,6 @@ def dispatch(state: SandboxState, request: Request) -> Response:
                 finally:
                     if request.method != "GET":
                         state.orders.changed()  # orders may have been edited in place (order_book.py)
-                    state.orders.pack()
         except ControlError as exc:
             return Response(exc.status, {"error": str(exc)})
         except ApiError as exc:

@@ -29,11 +29,8 @@ def search(book: OrderBook, shop: str, query: SearchQuery) -> list[str]:
         found: list[str] = last[1]
         return found
     times, numbers = _index(book, derived, shop, query.date_type)
-    window = dict.fromkeys(numbers[bisect_left(times, query.start) : bisect_right(times, query.end)])
-    if query.filters:  # the whole order is needed
-        hits = [order for number in window if (order := book.peek(number)) and matches(order, query)]
-    else:  # the window is the answer: the index holds the dates as they are now
-        hits = [book.dates_of(number) for number in window]
+    window = numbers[bisect_left(times, query.start) : bisect_right(times, query.end)]
+    hits = [order for number in dict.fromkeys(window) if matches(order := book[number], query)]
     hits.sort(key=lambda o: (o["orderDatetime"], o["orderNumber"]), reverse=query.descending)
     found = [o["orderNumber"] for o in hits]
     derived["last_search"] = (key, found)
@@ -54,9 +51,9 @@ def _index(book: OrderBook, derived: dict[Any, Any], shop: str, date_type: int) 
         prefix = f"{shop}-"
         entries = sorted(
             (at, number)
-            for number in book
+            for number, order in book.items()
             if number.startswith(prefix)
-            for at in event_times(book.dates_of(number), date_type)
+            for at in event_times(order, date_type)
         )
         built = derived[(shop, date_type)] = ([at for at, _ in entries], [number for _, number in entries])
     return built

@@ -125,10 +125,8 @@ def shipping_complete(order: dict[str, Any]) -> bool:
 def tick(state: SandboxState, at: datetime) -> list[str]:
     """The nightly batch: 300 orders whose shipping is fully reported become 500."""
     moved = []
-    for number in state.orders:
-        order = state.orders.peek(number)  # unpacked for good only when it moves
-        if order is not None and order["orderProgress"] == 300 and shipping_complete(order):
-            order = state.orders[number]
+    for number, order in state.orders.items():
+        if order["orderProgress"] == 300 and shipping_complete(order):
             order["orderProgress"] = 500
             order["shippingCmplRptDatetime"] = clock.format_order_dt(at)
             moved.append(number)
@@ -142,11 +140,10 @@ def process_due_orders(state: SandboxState, at: datetime) -> None:
     delay = state.config.processing_delay_s
     if delay is None:
         return
-    for number in state.orders:
-        order = state.orders.peek(number)  # unpacked for good only when it moves
-        if order is None or order["orderProgress"] != 200:
+    for order in state.orders.values():
+        if order["orderProgress"] != 200:
             continue
         confirmed = clock.parse_order_dt(order.get("shopOrderCfmDatetime"))
         if confirmed and at - confirmed >= timedelta(seconds=delay):
-            finish_processing(state.orders[number], at)
+            finish_processing(order, at)
             state.orders.changed()

@@ -85,7 +85,7 @@ def test_every_page_of_a_window_is_what_a_scan_finds(shop, sandbox_client, body,
 
 def test_a_search_looks_only_at_the_orders_in_its_window(shop, sandbox_client, monkeypatch):
     looked_at = []
-    real = search.matches
+    real = index.matches
 
     def counted(order, query):
         looked_at.append(order["orderNumber"])
