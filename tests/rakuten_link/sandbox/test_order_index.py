@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from rakuten_link.sandbox import clock
-from rakuten_link.sandbox.orders import index, search
+from rakuten_link.sandbox.orders import index
 from rakuten_link.sandbox.orders.search import parse_query, run
 
 SEARCH = "/es/2.0/order/searchOrder/"
