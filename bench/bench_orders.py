@@ -9,8 +9,8 @@ database is a fresh SQLite file (WAL, as in production) with the demo stores, SK
 stock for every line. Reported: wall time, time inside RMS calls (the ApiCall rows' durations: HTTP plus
 JSON decoding), time waiting for the client's rate limiter, local processing = wall − both, and within it
 the time spent in the inventory ledger (apply_stock_movement) and in stock_changed receivers (code outside
-order intake); orders/s, RMS calls against the minimum, database queries per order, peak RSS. Run by
-hand; never part of the test suite.
+order intake); orders/s, RMS calls against the minimum, database queries per order, peak RSS; the
+sandbox process's CPU during the run and its peak RSS. Run by hand; never part of the test suite.
 """
 
 from __future__ import annotations
@@ -44,10 +44,13 @@ def main() -> int:
         _configure_django(workdir, port, args.rate_limited)
         account = _prepare_database()
         _seed_sandbox(f"http://127.0.0.1:{port}", args.orders, args.rate_limited, args.days)
+        seeded = _cpu_of(sandbox.pid)
         figures = _run(account, f"http://127.0.0.1:{port}", args)
+        figures["sandbox_cpu_during_run_s"] = round(_cpu_of(sandbox.pid) - seeded, 2)
     finally:
         sandbox.terminate()
         sandbox.wait(10)
+    figures.update(_sandbox_usage())
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     if not args.keep:
         for path in workdir.iterdir():
@@ -86,6 +89,19 @@ def _start_sandbox(port: int) -> subprocess.Popen:
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("the sandbox did not start")
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _sandbox_usage() -> dict:
+    """CPU seconds (seeding included) and peak RSS of the sandbox process, once it has ended."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"sandbox_cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+            "sandbox_peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
 def _configure_django(workdir: Path, port: int, rate_limited: bool) -> None:

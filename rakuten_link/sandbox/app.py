@@ -31,11 +31,13 @@ from .http import (
 from .orders.lifecycle import process_due_orders
 from .routing import Call, Route, match
 from .state import clock
+from .state.codes import FAMILY_ORDER, GET_ORDER, SEARCH_ORDER
 from .state.faults import FaultRule, default_fault_body
 from .state.state import SandboxState
 
 StartResponse = Callable[..., Any]
 API_MODULES = (orders, shipping, shipping_async, inventory, items, license)
+READS_ORDERS_ONLY = (SEARCH_ORDER, GET_ORDER)
 
 
 def all_routes() -> list[Route]:
@@ -74,6 +76,8 @@ class SandboxApp:
         with self.state.lock:
             response, shop = self._dispatch(found, params, request)
             _log(self.state, request, found.function_id, shop, response)
+            if found.family == FAMILY_ORDER and found.function_id not in READS_ORDERS_ONLY:
+                self.state.orders.changed()  # confirm, cancel, shipping … edit orders in place (order_book.py)
         return response
 
     def _dispatch(self, found: Route, params: dict[str, str], request: Request) -> tuple[Response, str | None]:

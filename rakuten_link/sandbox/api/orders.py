@@ -26,8 +26,9 @@ from ..orders.common import (
     read_body,
     required,
 )
+from ..orders.index import search
 from ..orders.lifecycle import cancel, confirm
-from ..orders.search import HIT_CAP, MAX_PAST, parse_query, run
+from ..orders.search import HIT_CAP, MAX_PAST, parse_query
 from ..routing import Call, route
 from ..state import clock
 from ..state.codes import CANCEL_ORDER, CANCEL_REASONS, CONFIRM_ORDER, FAMILY_ORDER, GET_ORDER, SEARCH_ORDER
@@ -42,7 +43,7 @@ def search_order(call: Call) -> Response:
     query, errors = parse_query(body, call.now)
     if errors:
         raise failure(errors, SEARCH_NULLS)
-    numbers = run(call.state.orders_of(call.shop), query)
+    numbers = search(call.state.orders, call.shop, query)
     if not numbers:
         return Response(
             200,
@@ -102,7 +103,7 @@ def get_order(call: Call) -> Response:
 
 def shape_for_version(order: dict[str, Any], version: int) -> dict[str, Any]:
     """A copy without the fields newer than `version` (v4 delivery codes, v5 receipts, v7 SKUs, …)."""
-    shaped = copy.deepcopy(order)
+    shaped: dict[str, Any] = _copy(order)
     if version < 4:
         for package in shaped["PackageModelList"]:
             package.pop("defaultDeliveryCompanyCode", None)
@@ -123,6 +124,20 @@ def shape_for_version(order: dict[str, Any], version: int) -> dict[str, Any]:
         if version < 10:
             package.pop("SocialGiftModel", None)
     return shaped
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of the JSON-shaped order: dicts and lists rebuilt, their leaves shared (str, int and None
+    cannot change); anything else goes through copy.deepcopy. Less than half the time of deepcopy, which
+    was most of getOrder's time."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value]
+    if value is None or kind in (str, int, bool, float):
+        return value
+    return copy.deepcopy(value)
 
 
 def confirm_order(call: Call) -> Response:

@@ -47,7 +47,11 @@ def dispatch(state: SandboxState, request: Request) -> Response:
             return Response(405, {"error": f"use {' or '.join(methods)}"})
         try:
             with state.lock:
-                return handler(state, request, found.groupdict())
+                try:
+                    return handler(state, request, found.groupdict())
+                finally:
+                    if request.method != "GET":
+                        state.orders.changed()  # orders may have been edited in place (order_book.py)
         except ControlError as exc:
             return Response(exc.status, {"error": str(exc)})
         except ApiError as exc:

@@ -130,6 +130,8 @@ def tick(state: SandboxState, at: datetime) -> list[str]:
             order["orderProgress"] = 500
             order["shippingCmplRptDatetime"] = clock.format_order_dt(at)
             moved.append(number)
+    if moved:
+        state.orders.changed()
     return moved
 
 
@@ -144,3 +146,4 @@ def process_due_orders(state: SandboxState, at: datetime) -> None:
         confirmed = clock.parse_order_dt(order.get("shopOrderCfmDatetime"))
         if confirmed and at - confirmed >= timedelta(seconds=delay):
             finish_processing(order, at)
+            state.orders.changed()

@@ -141,7 +141,7 @@ def _filters(body: dict[str, Any], errors: list[dict[str, Any]]) -> dict[str, An
     return filters
 
 
-def _event_times(order: dict[str, Any], date_type: int) -> list[datetime]:
+def event_times(order: dict[str, Any], date_type: int) -> list[datetime]:
     if date_type == 4:
         dates = [
             clock.parse_date(row.get("shippingDate"))
@@ -154,7 +154,7 @@ def _event_times(order: dict[str, Any], date_type: int) -> list[datetime]:
 
 
 def matches(order: dict[str, Any], query: SearchQuery) -> bool:
-    if not any(query.start <= t <= query.end for t in _event_times(order, query.date_type)):
+    if not any(query.start <= t <= query.end for t in event_times(order, query.date_type)):
         return False
     f = query.filters
     rows = [row for p in order["PackageModelList"] for row in p["ShippingModelList"]]

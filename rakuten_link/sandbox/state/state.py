@@ -21,6 +21,7 @@ from . import clock
 from .async_shipping import AsyncShippingStore
 from .config import SandboxConfig
 from .faults import OneShotFaults, RateLimiter
+from .order_book import OrderBook
 
 DEFAULT_SHOP = "000001"
 REQUEST_LOG_SIZE = 10_000
@@ -67,7 +68,7 @@ class SandboxState:
             self.credentials: dict[tuple[str, str], Credential] = {}
             self.items: dict[str, dict[str, dict[str, Any]]] = {}
             self.inventory: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
-            self.orders: dict[str, dict[str, Any]] = {}
+            self.orders = OrderBook()
             self.shipping_async = AsyncShippingStore()
             self.request_log: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
             self.rate_limiter = RateLimiter()

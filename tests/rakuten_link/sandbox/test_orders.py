@@ -184,6 +184,8 @@ def test_get_order_v7_carries_sku_models_and_v6_does_not(sandbox_client):
     assert (line["price"], line["units"], v7["goodsPrice"], v7["postagePrice"]) == (3300, 2, 6600, 0)
     v6 = sandbox_client.post(GET, {"orderNumberList": [number], "version": 6}).json()["OrderModelList"][0]
     assert "SkuModelList" not in v6["PackageModelList"][0]["ItemModelList"][0]
+    again = sandbox_client.post(GET, {"orderNumberList": [number], "version": 7}).json()["OrderModelList"][0]
+    assert again == v7  # the v6 answer was shaped on a copy, not on the stored order
 
 
 def test_confirm_moves_100_to_200_once(sandbox_client):
