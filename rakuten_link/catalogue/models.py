@@ -28,6 +28,9 @@ class CatalogueItem(models.Model):
     rms_updated_at = models.DateTimeField(_("updated on Rakuten"), null=True, blank=True)
     gone_at = models.DateTimeField(_("gone from Rakuten at"), null=True, blank=True)
     pulled_at = models.DateTimeField(_("pulled at"))
+    # Digest of the stored fields of the item and its variants (sync/catalogue/rows.py): a re-pull that
+    # finds the same digest leaves the rows as they are. "" (never equal to a digest) forces a comparison.
+    digest = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("Rakuten catalogue item")
