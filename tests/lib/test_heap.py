@@ -27,7 +27,6 @@ def test_the_heap_is_frozen_inside_and_given_back_after_even_on_an_error(unfroze
 
 def test_a_heap_frozen_on_purpose_stays_frozen(unfrozen):
     gc.freeze()
-    frozen = gc.get_freeze_count()
     with older_objects_frozen():
         assert gc.get_threshold() == unfrozen
-    assert gc.get_freeze_count() >= frozen and gc.get_threshold() == unfrozen
+    assert gc.get_freeze_count() > 0 and gc.get_threshold() == unfrozen  # objects freed meanwhile leave it
