@@ -13,7 +13,7 @@ import json
 import re
 from typing import NamedTuple
 
-from rakuten_link.mappings.verdicts import variant_choices
+from rakuten_link.mappings.verdicts import item_choices
 from rakuten_link.rms.types import RmsItem, RmsVariant
 
 ITEM_FIELDS = ("item_number", "title", "hidden", "genre_id", "price", "rms_updated_at")
@@ -39,15 +39,17 @@ def _price(item: RmsItem) -> int | None:
     return next((v.standard_price for v in item.variants.values() if v.standard_price is not None), None)
 
 
-def _variant_values(item: RmsItem, variant: RmsVariant) -> tuple:
-    return (variant.merchant_defined_sku_id[:96], variant_choices(item, variant), jan_of(variant.article_number),
+def _variant_values(variant: RmsVariant, choices: dict[str, str]) -> tuple:
+    return (variant.merchant_defined_sku_id[:96], choices, jan_of(variant.article_number),
             variant.article_number[:64], variant.pre_sku)
 
 
 def item_rows(item: RmsItem) -> ItemRows:
     """What ``item`` stores: its values, its variants' values and their digest."""
     values = (item.item_number[:64], item.title[:255], item.hidden, item.genre_id[:16], _price(item), item.updated)
-    variants = [(variant.variant_id[:255], _variant_values(item, variant)) for variant in item.variants.values()]
+    choices = item_choices(item)
+    variants = [(variant.variant_id[:255], _variant_values(variant, choices(variant)))
+                for variant in item.variants.values()]
     digest = hashlib.blake2b(repr((values, variants)).encode(), digest_size=8).hexdigest()
     return ItemRows(item.manage_number[:32], values, variants, digest)
 
