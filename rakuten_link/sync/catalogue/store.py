@@ -48,7 +48,7 @@ def store_items(account: EcAccount, items: Sequence[RmsItem], at: datetime) -> i
                 [*ITEM_FIELDS, "digest", "gone_at", "pulled_at"])
     CatalogueItem.objects.filter(id__in=same).update(pulled_at=at)
     if new:
-        ids = dict(page.filter(manage_number__in=[row.manage_number for row in new])
+        ids = dict(CatalogueItem.objects.filter(account=account, manage_number__in=[row.manage_number for row in new])
                    .values_list("manage_number", "id"))
         _insert_variants(account, [(ids[row.manage_number], row) for row in new], at)
     _store_variants(account, changed, at)
