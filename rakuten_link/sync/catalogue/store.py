@@ -58,8 +58,9 @@ def store_items(account: EcAccount, items: Sequence[RmsItem], at: datetime) -> i
 
 def _insert_variants(account: EcAccount, items: Sequence[tuple[int, ItemRows]], at: datetime) -> None:
     """Every variant of items just inserted (none of them can have a stored variant yet)."""
+    account_id = account.pk  # read once: a property, asked for each of thousands of rows otherwise
     insert_values(CatalogueVariant, VARIANT_COLUMNS,
-                  [(item_id, account.pk, variant_id, sku, selectors_json(selectors), jan, article, pre_sku, at)
+                  [(item_id, account_id, variant_id, sku, selectors_json(selectors), jan, article, pre_sku, at)
                    for item_id, row in items for variant_id, (sku, selectors, jan, article, pre_sku) in row.variants],
                   plain=_PLAIN)
 
