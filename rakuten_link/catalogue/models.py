@@ -47,12 +47,13 @@ class CatalogueItem(models.Model):
 class CatalogueVariant(models.Model):
     """One Rakuten variant (SKU管理番号), or one 横軸/縦軸 choice of a pre-SKU item (``pre_sku``)."""
 
-    # No index of their own: the unique (item, variant_id) and the (account, …) indexes below lead with them,
-    # and every index is one more write for each of the 20,000 rows a first pull inserts.
+    # No index of its own: the unique (item, variant_id) leads with it, and every index is one more write for
+    # each of the 20,000 rows a first pull inserts. (The account's index stays: the stock phase walks an
+    # account's variants in id order, which its entries give without sorting.)
     item = models.ForeignKey(CatalogueItem, on_delete=models.CASCADE, related_name="variants",
                              verbose_name=_("item"), db_index=False)
     account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="catalogue_variants",
-                                verbose_name=_("account"), db_index=False)
+                                verbose_name=_("account"))
     # RMS's variantId; for a pre-SKU choice a stable id built from its 横軸/縦軸 choices (rms/parse_items.py).
     variant_id = models.CharField(_("SKU management number"), max_length=255)
     merchant_sku_id = models.CharField(_("system SKU number"), max_length=96, blank=True)
