@@ -28,6 +28,9 @@ class CatalogueItem(models.Model):
     rms_updated_at = models.DateTimeField(_("updated on Rakuten"), null=True, blank=True)
     gone_at = models.DateTimeField(_("gone from Rakuten at"), null=True, blank=True)
     pulled_at = models.DateTimeField(_("pulled at"))
+    # Digest of the stored fields of the item and its variants (sync/catalogue/rows.py): a re-pull that
+    # finds the same digest leaves the rows as they are. "" (never equal to a digest) forces a comparison.
+    digest = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("Rakuten catalogue item")
@@ -44,8 +47,11 @@ class CatalogueItem(models.Model):
 class CatalogueVariant(models.Model):
     """One Rakuten variant (SKU管理番号), or one 横軸/縦軸 choice of a pre-SKU item (``pre_sku``)."""
 
+    # No index of its own: the unique (item, variant_id) leads with it, and every index is one more write for
+    # each of the 20,000 rows a first pull inserts. (The account's index stays: the stock phase walks an
+    # account's variants in id order, which its entries give without sorting.)
     item = models.ForeignKey(CatalogueItem, on_delete=models.CASCADE, related_name="variants",
-                             verbose_name=_("item"))
+                             verbose_name=_("item"), db_index=False)
     account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="catalogue_variants",
                                 verbose_name=_("account"))
     # RMS's variantId; for a pre-SKU choice a stable id built from its 横軸/縦軸 choices (rms/parse_items.py).

@@ -8,6 +8,7 @@ choice names (docs/rms.md §9), so the variant whose values equal the given name
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -82,10 +83,20 @@ def variant_choices(item: RmsItem, variant: RmsVariant) -> dict[str, str]:
     Display names, not selector keys: order lines show choices as ``項目名:選択肢`` with the name staff
     and buyers see. A value whose key the item does not list keeps the key as its name.
     """
+    return item_choices(item)(variant)
+
+
+def item_choices(item: RmsItem) -> Callable[[RmsVariant], dict[str, str]]:
+    """``variant_choices`` for the variants of ``item``, its axes read once (a catalogue pull asks 20,000)."""
     names = {selector.key: selector.display_name or selector.key for selector in item.variant_selectors}
     order = [selector.key for selector in item.variant_selectors]
-    keys = order + [key for key in variant.selector_values if key not in names]
-    return {names.get(key, key): variant.selector_values[key] for key in keys if variant.selector_values.get(key)}
+
+    def choices(variant: RmsVariant) -> dict[str, str]:
+        values = variant.selector_values
+        keys = order + [key for key in values if key not in names]
+        return {names.get(key, key): values[key] for key in keys if values.get(key)}
+
+    return choices
 
 
 def _matching_variants(item: RmsItem, wanted: list[str]) -> list[str]:

@@ -37,7 +37,8 @@ def _parse_text(value: str) -> datetime | None:
     text = value.strip().replace(" ", "T", 1)
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
-    text = _OFFSET_NO_COLON.sub(r"\1:\2", text) if "T" in text else text
+    if "T" in text and _OFFSET_NO_COLON.search(text):  # searched first: sub() prepares its template every call
+        text = _OFFSET_NO_COLON.sub(r"\1:\2", text)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

@@ -13,13 +13,19 @@ from .types import InventoryRecord, ItemSearchPage, RmsItem, RmsVariant, Variant
 def parse_inventory(model: Any) -> InventoryRecord:
     """variants.get response or one ``inventories[]`` entry of bulk.get (§3)."""
     m = as_dict(model)
+    quantity = m.get("quantity")
     return InventoryRecord(
-        manage_number=as_str(m.get("manageNumber")),
-        variant_id=as_str(m.get("variantId")),
-        quantity=as_int(m.get("quantity")) or 0,
+        manage_number=_text(m.get("manageNumber")),
+        variant_id=_text(m.get("variantId")),
+        quantity=quantity if type(quantity) is int else as_int(quantity) or 0,
         created=parse_datetime(m.get("created")),
         updated=parse_datetime(m.get("updated")),
     )
+
+
+def _text(value: Any) -> str:
+    """``as_str``, without a call for what JSON mostly gives (a bulk answer holds 1,000 rows, a pull 20,000)."""
+    return value if type(value) is str else as_str(value)
 
 
 def parse_inventories(body: Any) -> list[InventoryRecord]:
@@ -35,14 +41,15 @@ def _selector(model: Any) -> VariantSelector:
 
 def _variant(variant_id: str, model: Any) -> RmsVariant:
     m = as_dict(model)
-    selector_values = {as_str(k): as_str(v) for k, v in as_dict(m.get("selectorValues")).items()}
+    values = m.get("selectorValues")
+    article = m.get("articleNumber")
     return RmsVariant(
         variant_id=variant_id,
-        merchant_defined_sku_id=as_str(m.get("merchantDefinedSkuId")),
-        selector_values=selector_values,
+        merchant_defined_sku_id=_text(m.get("merchantDefinedSkuId")),
+        selector_values={_text(k): _text(v) for k, v in values.items()} if isinstance(values, dict) else {},
         # standardPrice is a string in some responses and a number in others (§4).
         standard_price=as_int(m.get("standardPrice")),
-        article_number=as_str(as_dict(m.get("articleNumber")).get("value")).strip(),
+        article_number=_text(article.get("value")).strip() if isinstance(article, dict) else "",
         hidden=m.get("hidden") is True,
     )
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from lib.heap import older_objects_frozen
 from rakuten_link.models import CatalogueItem, CataloguePull, CatalogueVariant, SyncRun
 from rakuten_link.rms.api_catalog import INVENTORY_GET_BATCH, ITEMS_GET_BATCH, SEARCH_HITS
 from rakuten_link.rms.types import RmsItem
@@ -29,6 +30,11 @@ INDEX_LAG = timedelta(hours=24)
 
 
 def pull_catalogue(*, account: EcAccount, client, run: SyncRun, **_options) -> JobResult:
+    with older_objects_frozen():  # lib/heap.py: thousands of rows a page, no full walk of Django's heap
+        return _pull(account, client)
+
+
+def _pull(account: EcAccount, client) -> JobResult:
     state, _created = CataloguePull.objects.get_or_create(account=account)
     resumed = bool(state.started_at)
     if not resumed:
@@ -67,9 +73,10 @@ def _begin(state: CataloguePull) -> None:
 
 
 def _save(state: CataloguePull, **values) -> None:
+    """Set and write ``values`` (one UPDATE: saved after every page, so ``save()``'s own work would count)."""
     for name, value in values.items():
         setattr(state, name, value)
-    state.save(update_fields=list(values))
+    CataloguePull.objects.filter(pk=state.pk).update(**values)
 
 
 def _fresh_since(state: CataloguePull) -> datetime:

@@ -7,94 +7,88 @@ comes back is live again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
 from accounts.models import EcAccount
 from lib.fastwrite import insert_values, set_by_id, update_rows
-from rakuten_link.mappings.verdicts import variant_choices
 from rakuten_link.models import CatalogueItem, CatalogueVariant
-from rakuten_link.rms.types import RmsItem, RmsVariant
+from rakuten_link.rms.types import RmsItem
+from rakuten_link.sync.catalogue.rows import ITEM_FIELDS, VARIANT_FIELDS, ItemRows, item_rows, selectors_json
 from rakuten_link.sync.catalogue.watch import flag_gone_mappings
 
-ITEM_FIELDS = ("item_number", "title", "hidden", "genre_id", "price", "rms_updated_at")
-VARIANT_FIELDS = ("merchant_sku_id", "selectors", "jan", "article_number", "pre_sku")
-_JAN = re.compile(r"\d{8}|\d{13}")
-
-
-def jan_of(article_number: str) -> str:
-    """The articleNumber when it has the shape of a JAN (8 or 13 digits), else ""."""
-    return article_number if _JAN.fullmatch(article_number) else ""
-
-
-def _price(item: RmsItem) -> int | None:
-    return next((v.standard_price for v in item.variants.values() if v.standard_price is not None), None)
-
-
-def _item_values(item: RmsItem) -> tuple:
-    """ITEM_FIELDS of one item, in order."""
-    return (item.item_number[:64], item.title[:255], item.hidden, item.genre_id[:16], _price(item), item.updated)
-
-
-def _variant_values(item: RmsItem, variant: RmsVariant) -> tuple:
-    """VARIANT_FIELDS of one variant, in order."""
-    return (variant.merchant_defined_sku_id[:96], variant_choices(item, variant), jan_of(variant.article_number),
-            variant.article_number[:64], variant.pre_sku)
+ITEM_COLUMNS = ("account", "manage_number", *ITEM_FIELDS, "digest", "pulled_at")
+VARIANT_COLUMNS = ("item", "account", "variant_id", *VARIANT_FIELDS, "pulled_at")
+# Passed ready: keys, strings, flags and the selectors' JSON text (rows.selectors_json).
+_PLAIN = ("item", "account", "manage_number", "variant_id", "item_number", "title", "hidden", "genre_id", "price",
+          "digest", "merchant_sku_id", "selectors", "jan", "article_number", "pre_sku")
 
 
 def store_items(account: EcAccount, items: Sequence[RmsItem], at: datetime) -> int:
     """Insert or update ``items`` and their variants; variants they no longer have are marked gone.
 
-    Rows are compared as plain values: only new and changed ones are written row by row, the others get
-    their ``pulled_at`` in one statement (a re-pull of an unchanged shop builds no model instance).
-    Returns the number of variants seen. Items with no manageNumber are skipped; an item search
-    returns a deleted item with only its manageNumber, and no variants: ``store_items`` is not given those.
+    An item whose digest (rows.py) equals the stored one and that is not marked gone is left as it is, its
+    variants unread: only ``pulled_at`` moves, in one statement per table. The others are written: new items
+    and their variants inserted in bulk, changed ones updated, their variants compared value by value.
+    Returns the number of variants seen. Items with no manageNumber are skipped; an item search returns a
+    deleted item with only its manageNumber, and no variants: ``store_items`` is not given those.
     """
-    items = [item for item in items if item.manage_number]
-    numbers = [item.manage_number for item in items]
-    page = CatalogueItem.objects.filter(account=account, manage_number__in=numbers)
-    existing = {row[0]: row[1:] for row in page.values_list("manage_number", "id", *ITEM_FIELDS, "gone_at")}
-    insert_values(CatalogueItem, ("account", "manage_number", *ITEM_FIELDS, "pulled_at"),
-                  [(account.pk, item.manage_number[:32], *_item_values(item), at)
-                   for item in items if item.manage_number not in existing],
-                  plain=("account", "manage_number", "item_number", "title", "genre_id"))
-    changed = []
-    for item in items:
-        row = existing.get(item.manage_number)
-        values = _item_values(item)
-        if row is not None and (tuple(row[1:-1]) != values or row[-1] is not None):
-            changed.append(CatalogueItem(id=row[0], **dict(zip(ITEM_FIELDS, values, strict=True)), gone_at=None))
-    update_rows(changed, [*ITEM_FIELDS, "gone_at"])
-    page.update(pulled_at=at)
-    ids = dict(page.values_list("manage_number", "id"))
-    return _store_variants(account, items, ids, at)
+    rows = {row.manage_number: row for row in (item_rows(item) for item in items if item.manage_number)}
+    page = CatalogueItem.objects.filter(account=account, manage_number__in=list(rows))
+    existing = {row[0]: row[1:] for row in page.values_list("manage_number", "id", "digest", "gone_at")}
+    new = [row for number, row in rows.items() if number not in existing]
+    insert_values(CatalogueItem, ITEM_COLUMNS, [(account.pk, row.manage_number, *row.values, row.digest, at)
+                                                for row in new], plain=_PLAIN)
+    same = [row_id for number, (row_id, digest, gone_at) in existing.items()
+            if rows[number].digest == digest and gone_at is None]
+    kept = set(same)
+    changed = {row_id: rows[number] for number, (row_id, *_rest) in existing.items() if row_id not in kept}
+    update_rows([CatalogueItem(id=row_id, **dict(zip(ITEM_FIELDS, row.values, strict=True)), digest=row.digest,
+                               gone_at=None, pulled_at=at) for row_id, row in changed.items()],
+                [*ITEM_FIELDS, "digest", "gone_at", "pulled_at"])
+    CatalogueItem.objects.filter(id__in=same).update(pulled_at=at)
+    if new:
+        ids = dict(CatalogueItem.objects.filter(account=account, manage_number__in=[row.manage_number for row in new])
+                   .values_list("manage_number", "id"))
+        _insert_variants(account, [(ids[row.manage_number], row) for row in new], at)
+    _store_variants(account, changed, at)
+    CatalogueVariant.objects.filter(item_id__in=[*same, *changed], gone_at__isnull=True).update(pulled_at=at)
+    return sum(len(row.variants) for row in rows.values())
 
 
-def _store_variants(account: EcAccount, items: Sequence[RmsItem], ids: dict[str, int], at: datetime) -> int:
-    known = {(row[0], row[1]): row[2:] for row in CatalogueVariant.objects.filter(item_id__in=ids.values())
+def _insert_variants(account: EcAccount, items: Sequence[tuple[int, ItemRows]], at: datetime) -> None:
+    """Every variant of items just inserted (none of them can have a stored variant yet)."""
+    account_id = account.pk  # read once: a property, asked for each of thousands of rows otherwise
+    insert_values(CatalogueVariant, VARIANT_COLUMNS,
+                  [(item_id, account_id, variant_id, sku, selectors_json(selectors), jan, article, pre_sku, at)
+                   for item_id, row in items for variant_id, (sku, selectors, jan, article, pre_sku) in row.variants],
+                  plain=_PLAIN)
+
+
+def _store_variants(account: EcAccount, items: dict[int, ItemRows], at: datetime) -> None:
+    """The variants of stored items that changed, compared value by value with their rows."""
+    if not items:
+        return
+    known = {(row[0], row[1]): row[2:] for row in CatalogueVariant.objects.filter(item_id__in=list(items))
              .values_list("item_id", "variant_id", "id", *VARIANT_FIELDS, "gone_at")}
     inserts, changed, named = [], [], set()
-    for item in items:
-        item_id = ids[item.manage_number]
-        for variant in item.variants.values():
-            values = _variant_values(item, variant)
-            key = (item_id, variant.variant_id[:255])
+    for item_id, item in items.items():
+        for variant_id, values in item.variants:
+            key = (item_id, variant_id)
             named.add(key)
             row = known.get(key)
             if row is None:
-                inserts.append((item_id, account.pk, key[1], *values, at))
+                inserts.append((item_id, variant_id, values))
             elif tuple(row[1:-1]) != values or row[-1] is not None:
                 changed.append(CatalogueVariant(id=row[0], **dict(zip(VARIANT_FIELDS, values, strict=True)),
                                                 gone_at=None))
-    insert_values(CatalogueVariant, ("item", "account", "variant_id", *VARIANT_FIELDS, "pulled_at"), inserts,
-                  plain=("item", "account", "variant_id", "merchant_sku_id", "jan", "article_number"))
+    insert_values(CatalogueVariant, VARIANT_COLUMNS,
+                  [(item_id, account.pk, variant_id, values[0], selectors_json(values[1]), *values[2:], at)
+                   for item_id, variant_id, values in inserts], plain=_PLAIN)
     update_rows(changed, [*VARIANT_FIELDS, "gone_at"])
     # A live variant this write did not name is gone from its item.
     gone = [row[0] for key, row in known.items() if key not in named and row[-1] is None]
     _mark_variants_gone(account, CatalogueVariant.objects.filter(id__in=gone), at)
-    CatalogueVariant.objects.filter(item_id__in=ids.values(), gone_at__isnull=True).update(pulled_at=at)
-    return len(named)
 
 
 def _mark_variants_gone(account: EcAccount, variants, at: datetime) -> int:
