@@ -10,7 +10,9 @@ from typing import Protocol
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from orders.models import Order
 from rakuten_link.rms import RmsClient
+from rakuten_link.sync.orders.fields import content_hash
 from rakuten_link.sync.orders.followup import alert_problems, confirm_new_orders
 from rakuten_link.sync.orders.upsert import BatchOutcome, IntakeContext, write_batch
 
@@ -31,6 +33,14 @@ class BatchResult:
     missing: list[str] = field(default_factory=list)  # asked for, but RMS did not return them
 
 
+def stored_hashes(account: EcAccount, numbers: Sequence[str]) -> dict[str, Order]:
+    """The stored orders among ``numbers``, with only what an unchanged one needs (hash, status for the
+    auto-confirm): one light query instead of the full rows and their raw JSON."""
+    rows = Order.objects.filter(account=account, order_number__in=numbers).only(
+        "order_number", "order_progress", "content_hash")
+    return {order.order_number: order for order in rows}
+
+
 class OrderBatches:
     """Runs batches for one account and keeps the counts a SyncRun shows."""
 
@@ -40,18 +50,28 @@ class OrderBatches:
         self.context = IntakeContext.load(account)
         self.counts: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
 
-    def run(self, numbers: Sequence[str], *, cursor: Cursor | None = None) -> BatchResult:
+    def run(self, numbers: Sequence[str], *, cursor: Cursor | None = None, skip_unchanged: bool = False
+            ) -> BatchResult:
         """getOrder → write (one transaction, moving ``cursor``) → alerts and auto-confirm (after the commit).
 
         When RMS leaves out a number it listed, the cursor is held before this batch for the rest of the
-        run, so the next run asks again.
+        run, so the next run asks again. With ``skip_unchanged`` (the open-order refresh), an order RMS
+        returns exactly as stored (same content hash) is neither parsed nor read: it is only stamped.
         """
-        orders = self.client.get_orders(numbers)
-        returned = {o.order_number for o in orders}
+        unchanged: list[Order] = []
+        if skip_unchanged:
+            stored = stored_hashes(self.account, numbers)
+            orders, same = self.client.get_changed_orders(
+                numbers, lambda number, raw: number in stored and stored[number].content_hash == content_hash(raw))
+            unchanged = [stored[number] for number in same]
+        else:
+            orders = self.client.get_orders(numbers)
+        returned = {o.order_number for o in orders} | {o.order_number for o in unchanged}
         missing = [n for n in numbers if n not in returned]
         if missing and cursor is not None:
             cursor.hold()
-        outcome = write_batch(self.context, orders, in_transaction=cursor.advance if cursor else None)
+        outcome = write_batch(self.context, orders, in_transaction=cursor.advance if cursor else None,
+                              unchanged=unchanged)
         result = BatchResult(outcome, missing)
         self._count(result)
         alert_problems(self.account, outcome)

@@ -58,7 +58,7 @@ def refresh_open_orders(*, account: EcAccount, client: RmsClient, run: SyncRun |
             if start and time.monotonic() > deadline:
                 break
             batch = numbers[start:start + BATCH_SIZE]
-            batches.run(batch)
+            batches.run(batch, skip_unchanged=True)
             asked += len(batch)
     except RmsAuthError:
         raise

@@ -40,7 +40,7 @@ from rakuten_link.sync.messages.queueing import (
 )
 from rakuten_link.sync.orders.changes import diff_order
 from rakuten_link.sync.orders.fields import MappedOrder, map_order
-from rakuten_link.sync.orders.lines import sync_lines, sync_packages
+from rakuten_link.sync.orders.lines import RowWrites, sync_lines, sync_packages
 from rakuten_link.sync.orders.matching import LineMatcher, payment_methods
 
 
@@ -71,9 +71,12 @@ class BatchOutcome:
 
 
 def write_batch(
-    ctx: IntakeContext, rms_orders: Sequence[RmsOrder], *, in_transaction: Callable[[BatchOutcome], None] | None = None
+    ctx: IntakeContext, rms_orders: Sequence[RmsOrder], *, in_transaction: Callable[[BatchOutcome], None] | None = None,
+    unchanged: Sequence[Order] = (),
 ) -> BatchOutcome:
     """Upsert the batch; ``in_transaction`` runs inside the same commit (the fetch job moves its cursor there).
+
+    ``unchanged``: stored orders RMS returned as they are (found so before parsing); they are only stamped.
 
     A concurrent writer inserting the same new order first makes our insert fail on the unique key; the
     batch is then retried once and finds that order as existing.
@@ -82,7 +85,7 @@ def write_batch(
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                outcome = _write(ctx, mapped)
+                outcome = _write(ctx, mapped, unchanged)
                 if in_transaction is not None:
                     in_transaction(outcome)
                 return outcome
@@ -92,25 +95,25 @@ def write_batch(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _write(ctx: IntakeContext, mapped: list[MappedOrder]) -> BatchOutcome:
+def _write(ctx: IntakeContext, mapped: list[MappedOrder], unchanged: Sequence[Order]) -> BatchOutcome:
     outcome = BatchOutcome()
     numbers = [m.number for m in mapped]
     existing = {o.order_number: o for o in Order.objects.select_for_update().filter(
-        account=ctx.account, order_number__in=numbers)}
+        account=ctx.account, order_number__in=numbers)} if numbers else {}
     for order in existing.values():
         order.account = ctx.account  # the account in hand: reading it (tax rounding, messages) costs no query
     fresh = [m for m in mapped if m.number not in existing]
     changed = [(existing[m.number], m) for m in mapped
                if m.number in existing and existing[m.number].content_hash != m.content_hash]
-    outcome.unchanged = len(mapped) - len(fresh) - len(changed)
+    outcome.unchanged = len(mapped) - len(fresh) - len(changed) + len(unchanged)
     to_match = [*fresh, *(m for _order, m in changed)]
     matcher = LineMatcher.load(ctx.account, {line.fields["manage_number"] for m in to_match for line in m.lines})
     if fresh:
         _create(ctx, fresh, matcher, outcome)
     if changed:
         _update(ctx, changed, matcher, outcome)
-    _mark_refreshed(list(existing.values()))
-    outcome.orders = [existing[m.number] for m in mapped if m.number in existing] + outcome.created
+    _mark_refreshed([*existing.values(), *unchanged])
+    outcome.orders = [existing[m.number] for m in mapped if m.number in existing] + [*unchanged] + outcome.created
     dates = [m.fields["ordered_at"] for m in mapped]
     outcome.latest_ordered_at = max(dates) if dates else None
     return outcome
@@ -177,15 +180,16 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
         lines[line.order_id][line.item_detail_id] = line
     # What the database holds now, so that only rows whose allocation or state end up different are written.
     before = snapshot([(order, list(lines[order.pk].values())) for order, _m in changed])
-    rows, entries, lines_changed = [], [], set()
+    rows, entries, lines_changed, writes = [], [], set(), RowWrites()
     for order, m in changed:
         diff = diff_order(order, packages[order.pk], lines[order.pk], m)
         rows += [OrderChange(order=order, field=c.field, old_value=c.old, new_value=c.new) for c in diff.changes]
         _apply_fields(ctx, order, m)
         if diff.lines_changed:
             lines_changed.add(order.order_number)
-        sync_packages(order, m, packages[order.pk])
-        entries.append((order, sync_lines(order, m, lines[order.pk], packages[order.pk], matcher)))
+        sync_packages(order, m, packages[order.pk], writes)
+        entries.append((order, sync_lines(order, m, lines[order.pk], packages[order.pk], matcher, writes)))
+    writes.flush()
     _save_fields(changed)
     OrderChange.objects.bulk_create(rows)
     timeline.write([timeline.event(order, EventKind.CHANGED, data={"changes": n})
