@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from accounts.models import EcAccount
 from orders.models import FINAL_PROGRESS, Order
 from rakuten_link.models import SyncRun
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError
-from rakuten_link.sync.orders.batch import BATCH_SIZE, OrderBatches
+from rakuten_link.sync.orders.batch import BATCH_SIZE, OrderBatches, Stored, stored_of
 from rakuten_link.sync.orders.followup import alert_fetch_failure
 from rakuten_link.sync.runner import JobResult
 
@@ -41,15 +41,27 @@ def open_orders(account: EcAccount) -> QuerySet:
     return Order.objects.filter(account=account, ordered_at__gte=oldest).exclude(order_progress__in=FINAL_PROGRESS)
 
 
+def refresh_queue(account: EcAccount, limit: int) -> list[Stored]:
+    """The next ``limit`` open orders to ask (light tuples): never refreshed first (oldest order first), then
+    the least recently refreshed. Two reads, each in the order of the ``order_refresh_queue`` index
+    (open orders only), so neither sorts the shop's open orders: one ``ORDER BY refreshed_at NULLS FIRST``
+    sorted them all, a second at 300,000 orders."""
+    pending = open_orders(account)
+    rows = list(stored_of(pending.filter(refreshed_at__isnull=True).order_by("ordered_at", "pk"))[:limit])
+    if len(rows) < limit:
+        rows += stored_of(pending.filter(refreshed_at__isnull=False).order_by("refreshed_at", "ordered_at", "pk"))[
+            :limit - len(rows)]
+    return [Stored(*row) for row in rows]
+
+
 def refresh_open_orders(*, account: EcAccount, client: RmsClient, run: SyncRun | None = None,
                         **_options) -> JobResult:
     """getOrder on up to ``MAX_BATCHES_PER_RUN`` × 100 open orders, least recently refreshed first."""
-    pending = open_orders(account)
-    total = pending.count()
-    numbers = list(
-        pending.order_by(F("refreshed_at").asc(nulls_first=True), "ordered_at", "pk")
-        .values_list("order_number", flat=True)[:MAX_BATCHES_PER_RUN * BATCH_SIZE]
-    )
+    limit = MAX_BATCHES_PER_RUN * BATCH_SIZE
+    queue = refresh_queue(account, limit)
+    total = open_orders(account).count() if len(queue) == limit else len(queue)  # a short queue is all of them
+    numbers = [order.order_number for order in queue]
+    stored = {order.order_number: order for order in queue}
     batches = OrderBatches(account, client)
     asked = 0
     deadline = time.monotonic() + TIME_BUDGET_SECONDS
@@ -58,13 +70,15 @@ def refresh_open_orders(*, account: EcAccount, client: RmsClient, run: SyncRun |
             if start and time.monotonic() > deadline:
                 break
             batch = numbers[start:start + BATCH_SIZE]
-            batches.run(batch, skip_unchanged=True)
+            batches.run(batch, stored=stored)
             asked += len(batch)
     except RmsAuthError:
         raise
     except RmsError as exc:
         alert_fetch_failure(account, str(exc))
         return _result(batches, total, asked, error=str(exc))
+    finally:
+        batches.stamp_skipped()
     return _result(batches, total, asked)
 
 

@@ -71,12 +71,9 @@ class BatchOutcome:
 
 
 def write_batch(
-    ctx: IntakeContext, rms_orders: Sequence[RmsOrder], *, in_transaction: Callable[[BatchOutcome], None] | None = None,
-    unchanged: Sequence[Order] = (),
+    ctx: IntakeContext, rms_orders: Sequence[RmsOrder], *, in_transaction: Callable[[BatchOutcome], None] | None = None
 ) -> BatchOutcome:
     """Upsert the batch; ``in_transaction`` runs inside the same commit (the fetch job moves its cursor there).
-
-    ``unchanged``: stored orders RMS returned as they are (found so before parsing); they are only stamped.
 
     A concurrent writer inserting the same new order first makes our insert fail on the unique key; the
     batch is then retried once and finds that order as existing.
@@ -85,7 +82,7 @@ def write_batch(
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                outcome = _write(ctx, mapped, unchanged)
+                outcome = _write(ctx, mapped)
                 if in_transaction is not None:
                     in_transaction(outcome)
                 return outcome
@@ -95,7 +92,7 @@ def write_batch(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _write(ctx: IntakeContext, mapped: list[MappedOrder], unchanged: Sequence[Order]) -> BatchOutcome:
+def _write(ctx: IntakeContext, mapped: list[MappedOrder]) -> BatchOutcome:
     outcome = BatchOutcome()
     numbers = [m.number for m in mapped]
     existing = {o.order_number: o for o in Order.objects.select_for_update().filter(
@@ -105,15 +102,17 @@ def _write(ctx: IntakeContext, mapped: list[MappedOrder], unchanged: Sequence[Or
     fresh = [m for m in mapped if m.number not in existing]
     changed = [(existing[m.number], m) for m in mapped
                if m.number in existing and existing[m.number].content_hash != m.content_hash]
-    outcome.unchanged = len(mapped) - len(fresh) - len(changed) + len(unchanged)
+    outcome.unchanged = len(mapped) - len(fresh) - len(changed)
+    _remember_digests([(existing[m.number], m) for m in mapped if m.number in existing
+                       and existing[m.number].content_hash == m.content_hash])
     to_match = [*fresh, *(m for _order, m in changed)]
     matcher = LineMatcher.load(ctx.account, {line.fields["manage_number"] for m in to_match for line in m.lines})
     if fresh:
         _create(ctx, fresh, matcher, outcome)
     if changed:
         _update(ctx, changed, matcher, outcome)
-    _mark_refreshed([*existing.values(), *unchanged])
-    outcome.orders = [existing[m.number] for m in mapped if m.number in existing] + [*unchanged] + outcome.created
+    _mark_refreshed(list(existing.values()))
+    outcome.orders = [existing[m.number] for m in mapped if m.number in existing] + outcome.created
     dates = [m.fields["ordered_at"] for m in mapped]
     outcome.latest_ordered_at = max(dates) if dates else None
     return outcome
@@ -154,9 +153,18 @@ def _insert_orders(ctx: IntakeContext, orders: list[Order], packages: list[Order
 
 def _new_order(ctx: IntakeContext, m: MappedOrder) -> Order:
     order = Order(account=ctx.account, order_number=m.number, raw=m.raw, content_hash=m.content_hash,
-                  refreshed_at=timezone.now(), **m.fields)
+                  raw_digest=m.raw_digest, refreshed_at=timezone.now(), **m.fields)
     order.payment_method_id = ctx.payments.get(m.fields["settlement_method_code"])
     return order
+
+
+def _remember_digests(unchanged: list[tuple[Order, MappedOrder]]) -> None:
+    """Give unchanged orders stored without a digest (or under another key order) the one RMS's data has now,
+    so that the next refresh recognises them without a parse. Not a change of the order: no updated_at."""
+    stale = [order for order, m in unchanged if order.raw_digest != m.raw_digest]
+    for order, m in unchanged:
+        order.raw_digest = m.raw_digest
+    update_rows(stale, ["raw_digest"], touch=False)
 
 
 def _mark_refreshed(orders: list[Order]) -> None:
@@ -214,7 +222,7 @@ def _apply_fields(ctx: IntakeContext, order: Order, m: MappedOrder) -> None:
     for name, value in m.fields.items():
         setattr(order, name, value)
     order.payment_method_id = ctx.payments.get(m.fields["settlement_method_code"])
-    order.raw, order.content_hash = m.raw, m.content_hash
+    order.raw, order.content_hash, order.raw_digest = m.raw, m.content_hash, m.raw_digest
 
 
 def _save_fields(changed: list[tuple[Order, MappedOrder]]) -> None:
@@ -223,7 +231,7 @@ def _save_fields(changed: list[tuple[Order, MappedOrder]]) -> None:
     for order, m in changed:
         by_fields[tuple(m.fields)].append(order)
     for names, orders in by_fields.items():
-        update_rows(orders, [*names, "payment_method", "raw", "content_hash"])
+        update_rows(orders, [*names, "payment_method", "raw", "content_hash", "raw_digest"])
 
 
 def _reasons(entries: Sequence[Entry]) -> dict[str, list[str]]:

@@ -58,3 +58,42 @@ def test_an_unchanged_order_still_awaiting_confirmation_is_confirmed(order_shop,
     assert result.counts["unchanged"] == 1 and result.counts["confirmed"] == 1
     assert rms_orders.get(number)["orderProgress"] == 200
     assert Order.objects.get(order_number=number).order_progress == 200
+
+
+def _plan(sql: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make it show the index it would use
+            cursor.execute("EXPLAIN " + sql)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_selection_reads_the_open_order_queue_without_sorting(order_shop, rms_orders):
+    rms_orders.random(5, orderProgress=300)
+    run(order_shop.account, "orders")
+    Order.objects.filter(pk=Order.objects.order_by("pk").first().pk).update(refreshed_at=None)
+    with CaptureQueriesContext(connection) as queries:
+        run(order_shop.account, "open-orders")
+    selections = [q["sql"] for q in queries.captured_queries
+                  if q["sql"].startswith("SELECT") and 'FROM "orders_order" WHERE' in q["sql"]
+                  and "LIMIT" in q["sql"] and '"refreshed_at" IS' in q["sql"]]
+    assert selections
+    for sql in selections:
+        plan = _plan(sql)
+        assert "order_refresh_queue" in plan and "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def test_an_order_stored_without_a_digest_is_compared_in_full_once(order_shop, rms_orders, monkeypatch):
+    number, = rms_orders.create({"orderProgress": 300})
+    run(order_shop.account, "orders")
+    stored = Order.objects.get(order_number=number)
+    Order.objects.filter(pk=stored.pk).update(raw_digest="")  # stored before the digest existed
+    parsed = counting_parses(monkeypatch)
+    result = run(order_shop.account, "open-orders")
+    assert parsed == [number] and result.counts["unchanged"] == 1 and not OrderChange.objects.exists()
+    again = Order.objects.get(pk=stored.pk)
+    assert again.raw_digest and again.updated_at == stored.updated_at  # remembered, not a change of the order
+    run(order_shop.account, "open-orders")
+    assert parsed == [number]  # not parsed a second time
