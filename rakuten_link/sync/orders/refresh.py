@@ -47,10 +47,10 @@ def refresh_queue(account: EcAccount, limit: int) -> list[Stored]:
     (open orders only), so neither sorts the shop's open orders: one ``ORDER BY refreshed_at NULLS FIRST``
     sorted them all, a second at 300,000 orders."""
     pending = open_orders(account)
-    rows = list(stored_of(pending.filter(refreshed_at__isnull=True).order_by("ordered_at", "pk"))[:limit])
+    in_index_order = ("refreshed_at", "ordered_at", "pk")  # all NULL in the first read: by ordered_at, pk
+    rows = list(stored_of(pending.filter(refreshed_at__isnull=True).order_by(*in_index_order))[:limit])
     if len(rows) < limit:
-        rows += stored_of(pending.filter(refreshed_at__isnull=False).order_by("refreshed_at", "ordered_at", "pk"))[
-            :limit - len(rows)]
+        rows += stored_of(pending.filter(refreshed_at__isnull=False).order_by(*in_index_order))[:limit - len(rows)]
     return [Stored(*row) for row in rows]
 
 
