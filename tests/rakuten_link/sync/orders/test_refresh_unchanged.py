@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from orders.models import Order, OrderChange
 from rakuten_link.rms import parse_orders
+from rakuten_link.sandbox.state.faults import FaultRule
 from rakuten_link.sync.jobs import run_account_job
+from rakuten_link.sync.orders import refresh
 
 ORDERS = 30
 
@@ -97,3 +99,17 @@ def test_an_order_stored_without_a_digest_is_compared_in_full_once(order_shop, r
     assert again.raw_digest and again.updated_at == stored.updated_at  # remembered, not a change of the order
     run(order_shop.account, "open-orders")
     assert parsed == [number]  # not parsed a second time
+
+
+def test_a_run_that_fails_midway_still_stamps_what_rms_returned_unchanged(order_shop, rms_orders, monkeypatch):
+    monkeypatch.setattr(refresh, "BATCH_SIZE", 5)
+    rms_orders.random(12, orderProgress=300)
+    run(order_shop.account, "orders")
+    first = list(Order.objects.order_by("refreshed_at", "ordered_at", "pk").values_list("order_number", flat=True)[:5])
+    order_shop.sandbox.state.faults.add(FaultRule("rpay.order.getOrder", 50, 503, skip=1))
+    before = timezone.now()
+    result = run_account_job(order_shop.account, "open-orders")
+    assert result.status == "failed" and result.counts["unchanged"] == 5
+    stamped = Order.objects.filter(refreshed_at__gte=before)
+    assert sorted(stamped.values_list("order_number", flat=True)) == sorted(first)
+    order_shop.sandbox.state.faults.clear()
