@@ -62,28 +62,36 @@ def test_an_unchanged_order_still_awaiting_confirmation_is_confirmed(order_shop,
     assert Order.objects.get(order_number=number).order_progress == 200
 
 
-def _plan(sql: str) -> str:
+def _plan(sql: str, params) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make it show the index it would use
-            cursor.execute("EXPLAIN " + sql)
+            cursor.execute("EXPLAIN " + sql, params)
         else:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         return "\n".join(str(row[-1]) for row in cursor.fetchall())
 
 
-def test_the_selection_reads_the_open_order_queue_without_sorting(order_shop, rms_orders):
+def test_the_selection_and_count_read_the_open_order_queue_without_sorting(order_shop, rms_orders, monkeypatch):
+    monkeypatch.setattr(refresh, "MAX_BATCHES_PER_RUN", 1)
+    monkeypatch.setattr(refresh, "BATCH_SIZE", 3)  # a full queue: the open orders are counted too
     rms_orders.random(5, orderProgress=300)
     run(order_shop.account, "orders")
     Order.objects.filter(pk=Order.objects.order_by("pk").first().pk).update(refreshed_at=None)
-    with CaptureQueriesContext(connection) as queries:
-        run(order_shop.account, "open-orders")
-    selections = [q["sql"] for q in queries.captured_queries
-                  if q["sql"].startswith("SELECT") and 'FROM "orders_order" WHERE' in q["sql"]
-                  and "LIMIT" in q["sql"] and '"refreshed_at" IS' in q["sql"]]
-    assert selections
-    for sql in selections:
-        plan = _plan(sql)
+    statements = []
+
+    def keep(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        result = run(order_shop.account, "open-orders")
+    assert result.counts["open"] == 5 and result.counts["asked"] == 3
+    reads = [(sql, params) for sql, params in statements
+             if sql.startswith("SELECT") and 'FROM "orders_order" WHERE' in sql and '"ordered_at" >=' in sql]
+    assert len(reads) == 3  # the never refreshed, the others, the count
+    for sql, params in reads:  # as run, values bound: SQLite used a partial index only for literals
+        plan = _plan(sql, params)
         assert "order_refresh_queue" in plan and "TEMP B-TREE" not in plan and "Sort" not in plan, plan
 
 
