@@ -17,6 +17,7 @@ from .parse_orders import (
     parse_async_refusals,
     parse_async_request_id,
     parse_async_shipping_results,
+    parse_changed_orders,
     parse_confirm_results,
     parse_orders,
     parse_search_page,
@@ -149,6 +150,20 @@ class OrderApi:
             outcome = self._order_call("getOrder", {"orderNumberList": batch, "version": version})
             orders.extend(parse_orders(outcome.body))
         return orders
+
+    def get_changed_orders(self, order_numbers: Sequence[str], same: Callable[[str, dict[str, Any]], bool], *,
+                           version: int = 7) -> tuple[list[RmsOrder], list[str]]:
+        """getOrder that parses only the orders the caller does not already hold: those for which
+        ``same(orderNumber, OrderModel)`` is true come back as numbers. (Parsing every order was most of the
+        open-order refresh's own time when nothing had changed.)"""
+        orders: list[RmsOrder] = []
+        unchanged: list[str] = []
+        for batch in chunks(unique(order_numbers), ORDER_BATCH):
+            outcome = self._order_call("getOrder", {"orderNumberList": batch, "version": version})
+            parsed, known = parse_changed_orders(outcome.body, same)
+            orders += parsed
+            unchanged += known
+        return orders, unchanged
 
     def confirm_orders(self, order_numbers: Sequence[str]) -> list[ConfirmResult]:
         """confirmOrder (§2.4): move orders 100 → 200, 100 per call, one result per number.

@@ -6,6 +6,7 @@ not apply, so every lookup uses ``.get`` and a missing value becomes "" / None r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .codes import settlement_code
@@ -182,6 +183,20 @@ def parse_order(model: Any) -> RmsOrder:
 def parse_orders(body: Any) -> list[RmsOrder]:
     """getOrder response: ``OrderModelList`` (missing or null when nothing matched)."""
     return [parse_order(o) for o in as_list(as_dict(body).get("OrderModelList"))]
+
+
+def parse_changed_orders(body: Any, same: Callable[[str, dict[str, Any]], bool]) -> tuple[list[RmsOrder], list[str]]:
+    """getOrder response, parsing only the OrderModels for which ``same(orderNumber, model)`` is false; the
+    numbers of the others come back as they are."""
+    orders, unchanged = [], []
+    for model in as_list(as_dict(body).get("OrderModelList")):
+        m = as_dict(model)
+        number = as_str(m.get("orderNumber"))
+        if number and same(number, m):
+            unchanged.append(number)
+        else:
+            orders.append(parse_order(m))
+    return orders, unchanged
 
 
 def messages(body: Any) -> list[dict[str, Any]]:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from functools import partial
+from typing import Any, NamedTuple, Protocol
 
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
+from orders.models import Order, OrderProgress
 from rakuten_link.rms import RmsClient
+from rakuten_link.sync.orders.fields import raw_digest
 from rakuten_link.sync.orders.followup import alert_problems, confirm_new_orders
 from rakuten_link.sync.orders.upsert import BatchOutcome, IntakeContext, write_batch
 
 BATCH_SIZE = 100  # getOrder and confirmOrder take at most 100 order numbers (docs/rms.md §2.3, §2.4)
+STAMP_CHUNK = 1000  # ids per UPDATE: within any SQLite's limit of bound parameters
 COUNTS = ("listed", "fetched", "new", "updated", "unchanged", "changes", "cancelled", "unmatched_lines",
           "unmapped_payments", "missing", "confirmed", "confirm_refused")
 
@@ -31,6 +37,30 @@ class BatchResult:
     missing: list[str] = field(default_factory=list)  # asked for, but RMS did not return them
 
 
+class Stored(NamedTuple):
+    """A stored order as the refresh chose it: enough to recognise it unchanged, stamp it and confirm it."""
+
+    pk: int
+    order_number: str
+    order_progress: int
+    raw_digest: str
+
+    def as_order(self) -> Order:
+        """A model instance with just these fields (the others load if read), for the auto-confirm."""
+        return Order.from_db("default", ["id", "order_number", "order_progress"],
+                             [self.pk, self.order_number, self.order_progress])
+
+
+def stored_of(orders: QuerySet[Order]) -> QuerySet:
+    """``orders`` as ``Stored`` tuples: a light read instead of the full rows and their raw JSON."""
+    return orders.values_list(*Stored._fields)
+
+
+def _same(stored: Mapping[str, Stored], number: str, raw: dict[str, Any]) -> bool:
+    order = stored.get(number)
+    return order is not None and bool(order.raw_digest) and order.raw_digest == raw_digest(raw)
+
+
 class OrderBatches:
     """Runs batches for one account and keeps the counts a SyncRun shows."""
 
@@ -39,26 +69,49 @@ class OrderBatches:
         self.client = client
         self.context = IntakeContext.load(account)
         self.counts: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
+        self.skipped: list[int] = []  # orders RMS returned as stored, to stamp (``stamp_skipped``)
 
-    def run(self, numbers: Sequence[str], *, cursor: Cursor | None = None) -> BatchResult:
+    def run(self, numbers: Sequence[str], *, cursor: Cursor | None = None,
+            stored: Mapping[str, Stored] | None = None) -> BatchResult:
         """getOrder → write (one transaction, moving ``cursor``) → alerts and auto-confirm (after the commit).
 
         When RMS leaves out a number it listed, the cursor is held before this batch for the rest of the
-        run, so the next run asks again.
+        run, so the next run asks again. ``stored`` (the open-order refresh: the orders asked, as read when
+        it chose them): an order RMS returns with the digest stored for it is neither parsed nor read again,
+        nor written but for its refresh time, which ``stamp_skipped`` sets for the whole run at once; it is not
+        in the outcome's orders.
         """
-        orders = self.client.get_orders(numbers)
-        returned = {o.order_number for o in orders}
+        skipped: list[Stored] = []
+        if stored is not None:
+            orders, same = self.client.get_changed_orders(numbers, partial(_same, stored))
+            skipped = [stored[number] for number in same]
+        else:
+            orders = self.client.get_orders(numbers)
+        returned = {o.order_number for o in orders} | {s.order_number for s in skipped}
         missing = [n for n in numbers if n not in returned]
         if missing and cursor is not None:
             cursor.hold()
-        outcome = write_batch(self.context, orders, in_transaction=cursor.advance if cursor else None)
+        outcome = BatchOutcome()
+        if orders or cursor is not None:
+            outcome = write_batch(self.context, orders, in_transaction=cursor.advance if cursor else None)
         result = BatchResult(outcome, missing)
         self._count(result)
+        self.skipped += [s.pk for s in skipped]
+        self.counts["fetched"] += len(skipped)
+        self.counts["unchanged"] += len(skipped)
         alert_problems(self.account, outcome)
-        confirmed, refused = confirm_new_orders(self.account, self.client, outcome.orders)
+        awaiting = [s.as_order() for s in skipped if s.order_progress == OrderProgress.AWAITING_CONFIRMATION]
+        confirmed, refused = confirm_new_orders(self.account, self.client, [*outcome.orders, *awaiting])
         self.counts["confirmed"] += confirmed
         self.counts["confirm_refused"] += refused
         return result
+
+    def stamp_skipped(self) -> None:
+        """Set the refresh time of the orders RMS returned as stored, in a few statements for a whole run."""
+        now = timezone.now()
+        for start in range(0, len(self.skipped), STAMP_CHUNK):
+            Order.objects.filter(pk__in=self.skipped[start:start + STAMP_CHUNK]).update(refreshed_at=now)
+        self.skipped = []
 
     def _count(self, result: BatchResult) -> None:
         outcome = result.outcome

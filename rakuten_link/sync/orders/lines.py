@@ -7,8 +7,11 @@ changed gives its stock back and is matched again.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from lib.fastwrite import update_rows
 from orders.models import Order, OrderLine, OrderPackage
 from orders.services import release_lines
 from rakuten_link.sync.orders.changes import LINE_IDENTITY
@@ -16,14 +19,37 @@ from rakuten_link.sync.orders.fields import MappedOrder, as_comparable
 from rakuten_link.sync.orders.matching import LineMatcher
 
 
-def sync_packages(order: Order, new: MappedOrder, packages: dict[int, OrderPackage]) -> None:
-    """Update changed packages and add new ones; ``packages`` (by basket id) is updated in place."""
+@dataclass
+class RowWrites:
+    """The packages and lines the changed orders of one batch add or change, written together by ``flush``:
+    a few statements per batch, not per order."""
+
+    new_packages: list[OrderPackage] = field(default_factory=list)
+    changed_packages: defaultdict[tuple[str, ...], list[OrderPackage]] = field(
+        default_factory=lambda: defaultdict(list))
+    new_lines: list[OrderLine] = field(default_factory=list)
+    changed_lines: defaultdict[tuple[str, ...], list[OrderLine]] = field(default_factory=lambda: defaultdict(list))
+
+    def flush(self) -> None:
+        """Packages first: a new line takes the key of its new package from it."""
+        OrderPackage.objects.bulk_create(self.new_packages)
+        for names, packages in self.changed_packages.items():
+            update_rows(packages, names)
+        OrderLine.objects.bulk_create(self.new_lines)  # their keys are read back: allocation writes by key
+        for names, lines in self.changed_lines.items():
+            update_rows(lines, names)
+
+
+def sync_packages(order: Order, new: MappedOrder, packages: dict[int, OrderPackage], writes: RowWrites) -> None:
+    """Change packages and add new ones (written by ``writes.flush``); ``packages`` (by basket id) is updated in
+    place."""
     for mapped in new.packages:
         package = packages.get(mapped.basket_id)
         if package is None:
-            packages[mapped.basket_id] = OrderPackage.objects.create(order=order, **mapped.fields)
+            package = packages[mapped.basket_id] = OrderPackage(order=order, **mapped.fields)
+            writes.new_packages.append(package)
         elif _assign(package, mapped.fields):
-            package.save(update_fields=list(mapped.fields))
+            writes.changed_packages[tuple(mapped.fields)].append(package)
 
 
 def sync_lines(
@@ -32,8 +58,9 @@ def sync_lines(
     lines: Mapping[int, OrderLine],
     packages: Mapping[int, OrderPackage],
     matcher: LineMatcher,
+    writes: RowWrites,
 ) -> list[OrderLine]:
-    """The order's lines after the update (new ones created, changed ones saved), for allocation."""
+    """The order's lines after the update, for allocation once ``writes`` has written the new and changed ones."""
     created, changed, result = [], [], []
     for mapped in new.lines:
         line = lines.get(mapped.item_detail_id)
@@ -51,9 +78,9 @@ def sync_lines(
                 line.removed = True
                 changed.append(line)
             result.append(line)
-    OrderLine.objects.bulk_create(created)
+    writes.new_lines += created
     if changed:
-        OrderLine.objects.bulk_update(changed, [*new.lines[0].fields, "sku"] if new.lines else ["removed"])
+        writes.changed_lines[(*new.lines[0].fields, "sku") if new.lines else ("removed",)] += changed
     return result
 
 

@@ -11,10 +11,12 @@ runs, the newest included. Restarting from the oldest order each run, as before,
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Expression, IntegerField, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +24,7 @@ from accounts.models import EcAccount
 from orders.models import FINAL_PROGRESS, Order
 from rakuten_link.models import SyncRun
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError
-from rakuten_link.sync.orders.batch import BATCH_SIZE, OrderBatches
+from rakuten_link.sync.orders.batch import BATCH_SIZE, OrderBatches, Stored, stored_of
 from rakuten_link.sync.orders.followup import alert_fetch_failure
 from rakuten_link.sync.runner import JobResult
 
@@ -35,21 +37,57 @@ MAX_BATCHES_PER_RUN = 60
 TIME_BUDGET_SECONDS = 150.0  # no new batch is started after this (a slow RMS must not reach the timeout)
 
 
+class IntList(Expression):
+    """``(700, 900)`` written into the SQL rather than bound: SQLite uses a partial index only when the query
+    repeats its condition, literals included (bound values hid the order_refresh_queue index from it)."""
+
+    def __init__(self, values: Iterable[int]) -> None:
+        super().__init__(output_field=IntegerField())
+        self.values = tuple(int(value) for value in values)  # int(): nothing else can reach the SQL text
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return "(" + ", ".join(str(value) for value in self.values) + ")", ()
+
+
 def open_orders(account: EcAccount) -> QuerySet:
     """The account's orders that can still change in RMS: not final, and young enough for getOrder."""
     oldest = timezone.now() - RMS_MAX_PAST
-    return Order.objects.filter(account=account, ordered_at__gte=oldest).exclude(order_progress__in=FINAL_PROGRESS)
+    return Order.objects.filter(account=account, ordered_at__gte=oldest).exclude(
+        order_progress__in=IntList(FINAL_PROGRESS))
+
+
+IN_QUEUE_ORDER = ("refreshed_at", "ordered_at", "pk")  # the order_refresh_queue index's
+NO_LIMIT = 10**9  # see count_open
+
+
+def count_open(account: EcAccount) -> int:
+    """How many open orders there are, counted along the queue index (open orders only). Planners with
+    statistics preferred the ordered_at index for a plain COUNT and read every order's row (0.6 s at 300,000
+    on SQLite); an ordered subquery (its LIMIT only there to keep the ORDER BY) walks the queue index alone."""
+    return open_orders(account).order_by(*IN_QUEUE_ORDER)[:NO_LIMIT].count()
+
+
+def refresh_queue(account: EcAccount, limit: int) -> list[Stored]:
+    """The next ``limit`` open orders to ask (light tuples): never refreshed first (oldest order first), then
+    the least recently refreshed. Two reads, each in the order of the ``order_refresh_queue`` index
+    (open orders only), so neither sorts the shop's open orders: one ``ORDER BY refreshed_at NULLS FIRST``
+    sorted them all, a second at 300,000 orders."""
+    pending = open_orders(account)
+    # All NULL in the first read: by ordered_at, pk, in the index's order.
+    rows = list(stored_of(pending.filter(refreshed_at__isnull=True).order_by(*IN_QUEUE_ORDER))[:limit])
+    if len(rows) < limit:
+        rows += stored_of(pending.filter(refreshed_at__isnull=False).order_by(*IN_QUEUE_ORDER))[:limit - len(rows)]
+    return [Stored(*row) for row in rows]
 
 
 def refresh_open_orders(*, account: EcAccount, client: RmsClient, run: SyncRun | None = None,
                         **_options) -> JobResult:
     """getOrder on up to ``MAX_BATCHES_PER_RUN`` × 100 open orders, least recently refreshed first."""
-    pending = open_orders(account)
-    total = pending.count()
-    numbers = list(
-        pending.order_by(F("refreshed_at").asc(nulls_first=True), "ordered_at", "pk")
-        .values_list("order_number", flat=True)[:MAX_BATCHES_PER_RUN * BATCH_SIZE]
-    )
+    limit = MAX_BATCHES_PER_RUN * BATCH_SIZE
+    queue = refresh_queue(account, limit)
+    total = count_open(account) if len(queue) == limit else len(queue)  # a short queue is all of them
+    numbers = [order.order_number for order in queue]
+    stored = {order.order_number: order for order in queue}
     batches = OrderBatches(account, client)
     asked = 0
     deadline = time.monotonic() + TIME_BUDGET_SECONDS
@@ -58,13 +96,15 @@ def refresh_open_orders(*, account: EcAccount, client: RmsClient, run: SyncRun |
             if start and time.monotonic() > deadline:
                 break
             batch = numbers[start:start + BATCH_SIZE]
-            batches.run(batch)
+            batches.run(batch, stored=stored)
             asked += len(batch)
     except RmsAuthError:
         raise
     except RmsError as exc:
         alert_fetch_failure(account, str(exc))
         return _result(batches, total, asked, error=str(exc))
+    finally:
+        batches.stamp_skipped()
     return _result(batches, total, asked)
 
 

@@ -40,7 +40,7 @@ from rakuten_link.sync.messages.queueing import (
 )
 from rakuten_link.sync.orders.changes import diff_order
 from rakuten_link.sync.orders.fields import MappedOrder, map_order
-from rakuten_link.sync.orders.lines import sync_lines, sync_packages
+from rakuten_link.sync.orders.lines import RowWrites, sync_lines, sync_packages
 from rakuten_link.sync.orders.matching import LineMatcher, payment_methods
 
 
@@ -96,13 +96,15 @@ def _write(ctx: IntakeContext, mapped: list[MappedOrder]) -> BatchOutcome:
     outcome = BatchOutcome()
     numbers = [m.number for m in mapped]
     existing = {o.order_number: o for o in Order.objects.select_for_update().filter(
-        account=ctx.account, order_number__in=numbers)}
+        account=ctx.account, order_number__in=numbers)} if numbers else {}
     for order in existing.values():
         order.account = ctx.account  # the account in hand: reading it (tax rounding, messages) costs no query
     fresh = [m for m in mapped if m.number not in existing]
     changed = [(existing[m.number], m) for m in mapped
                if m.number in existing and existing[m.number].content_hash != m.content_hash]
     outcome.unchanged = len(mapped) - len(fresh) - len(changed)
+    _remember_digests([(existing[m.number], m) for m in mapped if m.number in existing
+                       and existing[m.number].content_hash == m.content_hash])
     to_match = [*fresh, *(m for _order, m in changed)]
     matcher = LineMatcher.load(ctx.account, {line.fields["manage_number"] for m in to_match for line in m.lines})
     if fresh:
@@ -151,9 +153,18 @@ def _insert_orders(ctx: IntakeContext, orders: list[Order], packages: list[Order
 
 def _new_order(ctx: IntakeContext, m: MappedOrder) -> Order:
     order = Order(account=ctx.account, order_number=m.number, raw=m.raw, content_hash=m.content_hash,
-                  refreshed_at=timezone.now(), **m.fields)
+                  raw_digest=m.raw_digest, refreshed_at=timezone.now(), **m.fields)
     order.payment_method_id = ctx.payments.get(m.fields["settlement_method_code"])
     return order
+
+
+def _remember_digests(unchanged: list[tuple[Order, MappedOrder]]) -> None:
+    """Give unchanged orders stored without a digest (or under another key order) the one RMS's data has now,
+    so that the next refresh recognises them without a parse. Not a change of the order: no updated_at."""
+    stale = [order for order, m in unchanged if order.raw_digest != m.raw_digest]
+    for order, m in unchanged:
+        order.raw_digest = m.raw_digest
+    update_rows(stale, ["raw_digest"], touch=False)
 
 
 def _mark_refreshed(orders: list[Order]) -> None:
@@ -177,15 +188,16 @@ def _update(ctx: IntakeContext, changed: list[tuple[Order, MappedOrder]], matche
         lines[line.order_id][line.item_detail_id] = line
     # What the database holds now, so that only rows whose allocation or state end up different are written.
     before = snapshot([(order, list(lines[order.pk].values())) for order, _m in changed])
-    rows, entries, lines_changed = [], [], set()
+    rows, entries, lines_changed, writes = [], [], set(), RowWrites()
     for order, m in changed:
         diff = diff_order(order, packages[order.pk], lines[order.pk], m)
         rows += [OrderChange(order=order, field=c.field, old_value=c.old, new_value=c.new) for c in diff.changes]
         _apply_fields(ctx, order, m)
         if diff.lines_changed:
             lines_changed.add(order.order_number)
-        sync_packages(order, m, packages[order.pk])
-        entries.append((order, sync_lines(order, m, lines[order.pk], packages[order.pk], matcher)))
+        sync_packages(order, m, packages[order.pk], writes)
+        entries.append((order, sync_lines(order, m, lines[order.pk], packages[order.pk], matcher, writes)))
+    writes.flush()
     _save_fields(changed)
     OrderChange.objects.bulk_create(rows)
     timeline.write([timeline.event(order, EventKind.CHANGED, data={"changes": n})
@@ -210,7 +222,7 @@ def _apply_fields(ctx: IntakeContext, order: Order, m: MappedOrder) -> None:
     for name, value in m.fields.items():
         setattr(order, name, value)
     order.payment_method_id = ctx.payments.get(m.fields["settlement_method_code"])
-    order.raw, order.content_hash = m.raw, m.content_hash
+    order.raw, order.content_hash, order.raw_digest = m.raw, m.content_hash, m.raw_digest
 
 
 def _save_fields(changed: list[tuple[Order, MappedOrder]]) -> None:
@@ -219,7 +231,7 @@ def _save_fields(changed: list[tuple[Order, MappedOrder]]) -> None:
     for order, m in changed:
         by_fields[tuple(m.fields)].append(order)
     for names, orders in by_fields.items():
-        update_rows(orders, [*names, "payment_method", "raw", "content_hash"])
+        update_rows(orders, [*names, "payment_method", "raw", "content_hash", "raw_digest"])
 
 
 def _reasons(entries: Sequence[Entry]) -> dict[str, list[str]]:
