@@ -5,9 +5,10 @@ names it, so a run that ends early leaves enough behind. Results are asked for a
 what is still missing is asked for again on later runs. Per order a result is what updateOrderShipping
 would have answered. How long RMS takes is unconfirmed, so nothing is read back before ``patience()``
 (``RAKUTEN_SHIPPING_READBACK_MINUTES``, 9 by default: the every-minute run reads back within 10 minutes)
-has passed since the submit: a batch RMS applies late must not meet a second add. After that, the orders are read back like any cut-off call, once, and a row
-RMS holds by then is adopted, never sent again. RMS's "no result" answer for a requestId (200, an INFO
-code, no order) is only "no result yet" and waits the same.
+has passed since the submit: a batch RMS applies late must not meet a second add. After that, the orders
+are read back like any cut-off call, once, and a row RMS holds by then is adopted, never sent again.
+RMS's "no result" answer for a requestId (200, an INFO code, no order) is only "no result yet" and waits
+the same.
 """
 
 from __future__ import annotations
