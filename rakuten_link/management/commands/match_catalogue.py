@@ -1,9 +1,11 @@
-"""`manage.py match_catalogue --account NAME [--accept CONFIDENCE --user NAME] [--dry-run]`.
+"""`manage.py match_catalogue --account NAME [--accept CONFIDENCE] [--user NAME] [--dry-run]`.
 
 Matches the account's pulled Rakuten catalogue to our SKUs and stores the proposals, as the mapping
 assistant's "match again" does, then prints the variants per confidence. ``--accept high`` then creates
 the mappings of the high-confidence proposals without a conflict, through the page's own writer and audit
-entry (which names a person: ``--user``). ``--dry-run`` stores and creates nothing.
+entry. The entry names ``--user`` when given, else the command itself (an inactive user
+``command:match_catalogue``, as API tokens are named), so a script that runs it is still accountable.
+``--dry-run`` stores and creates nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from rakuten_link.assistant.accept import accept_pairs, high_pairs
 from rakuten_link.assistant.engine import HIGH, LOW, MEDIUM
 from rakuten_link.assistant.proposals import refresh_proposals
 
+COMMAND_ACTOR = "command:match_catalogue"
+
 
 class Command(BaseCommand):
     help = "Propose our SKUs for the account's unmapped Rakuten variants; optionally accept the high-confidence ones."
@@ -24,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--account", required=True, help="EC account name")
         parser.add_argument("--accept", choices=[HIGH], help="create the mappings of the clean proposals of this "
                                                              "confidence (only high may be accepted in bulk)")
-        parser.add_argument("--user", help="the staff member the audit trail names (needed with --accept)")
+        parser.add_argument("--user", help="the staff member the audit trail names (default: the command itself)")
         parser.add_argument("--dry-run", action="store_true", help="count only; store and create nothing")
 
     def handle(self, *args, **options):
@@ -34,9 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"no account named {options['account']!r}") from None
         user = None
         if options["accept"] and not options["dry_run"]:
-            user = get_user_model().objects.filter(username=options["user"] or "", is_staff=True).first()
-            if user is None:
-                raise CommandError("--accept needs --user NAME: a staff user, named in the audit trail")
+            user = _actor(options["user"])
         counts = refresh_proposals(account, dry_run=options["dry_run"])
         prefix = "[dry run] " if options["dry_run"] else ""
         self.stdout.write(f"{prefix}{account.name}: {counts.unmapped} unmapped variants, "
@@ -52,3 +54,14 @@ class Command(BaseCommand):
             result = accept_pairs(account, high_pairs(account), user=user, how="match_catalogue --accept high")
             self.stdout.write(f"accepted: {result.created} mappings created, {result.skipped} skipped, "
                               f"{result.lines} waiting order lines matched")
+
+
+def _actor(username: str | None):
+    """The staff user named by ``--user``, or the command's own inactive user for the audit trail."""
+    User = get_user_model()
+    if username is None:
+        return User.objects.get_or_create(username=COMMAND_ACTOR, defaults={"is_active": False})[0]
+    user = User.objects.filter(username=username, is_staff=True).first()
+    if user is None:
+        raise CommandError(f"no staff user named {username!r}")
+    return user

@@ -55,9 +55,18 @@ def test_accept_high_creates_the_clean_ones_and_is_audited(account):
     assert LogEntry.objects.get().user == user
 
 
-def test_accept_needs_a_staff_user_and_an_existing_account(account):
-    with pytest.raises(CommandError, match="--user"):
-        run("--account", "楽天本店", "--accept", "high")
+def test_accept_needs_an_existing_account_and_a_staff_user_when_one_is_named(account):
+    with pytest.raises(CommandError, match="no staff user named 'nobody'"):
+        run("--account", "楽天本店", "--accept", "high", "--user", "nobody")
     with pytest.raises(CommandError, match="no account"):
         run("--account", "nope")
     assert not ProductMapping.objects.exists()
+
+
+def test_accept_without_user_is_audited_as_the_command(account):
+    out = run("--account", "楽天本店", "--accept", "high")
+    created = ProductMapping.objects.count()
+    assert created and f"{created} mappings created" in out
+    entry = LogEntry.objects.get()
+    assert entry.user.username == "command:match_catalogue" and not entry.user.is_active
+    assert f"{created}" in entry.change_message
