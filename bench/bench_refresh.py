@@ -4,11 +4,12 @@
     .venv/bin/python bench/bench_refresh.py --sizes 10000 --repeat 3
     DATABASE_URL=postgres://… .venv/bin/python bench/bench_refresh.py        # an empty PostgreSQL database
 
-A run asks RMS for at most 60 × 100 orders, the least recently refreshed; what grows with the shop is the
-rest. So only those 6,000 orders exist in the sandbox (in its own process, rate limits off): they are
-created there (status 300), taken in by the real ``orders`` job, and given the oldest refresh time before
-each timed run. Every other order comes from bench/bench_admin.py's bulk loader (what the intake writes),
-added size after size into the same database, refreshed at its order time. Per size, each run through the
+A run asks RMS for at most 60 × 100 orders, the next in turn after the refresh cursor; what grows with the
+shop is the rest. So only those 6,000 orders exist in the sandbox (in its own process, rate limits off):
+they are created there (status 300) and taken in by the real ``orders`` job, and the cursor is put just
+before them before each timed run. Every other order comes from bench/bench_admin.py's bulk loader (what
+the intake writes), added size after size into the same database; the few it dates among the sandbox's
+orders are moved a week earlier, so that the sandbox's orders are the next 6,000 in turn. Per size, each run through the
 job runner as the scheduler starts it:
 
 - *all open, nothing changed*: every stored order open (status 300), RMS returns the 6,000 as stored;
@@ -33,13 +34,13 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from functools import partial
 
 from bench_inventory_support import SandboxProcess, configure
 from bench_safety_nets import _run
 
 ASKED = 6000  # MAX_BATCHES_PER_RUN × BATCH_SIZE: what one run asks
-LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)  # before any bulk-loaded order: the sandbox's orders go first
 LOAD_BATCH = 2000
 
 
@@ -117,16 +118,31 @@ def take_in(account, count: int) -> list[int]:
     run = _run(account, "orders")
     assert run["counts"].get("new") == count, run["counts"]
     ids = list(Order.objects.filter(account=account).order_by("pk").values_list("pk", flat=True))
-    oldest_first(ids)
     _run(account, "open-orders")
     return ids
 
 
-def oldest_first(ids: list[int]) -> None:
-    """The sandbox's orders become the least recently refreshed (set-up only: what a run asks first)."""
+def first_in_turn(account, sandbox_ids: list[int]) -> None:
+    """Set-up only: the refresh cursor just before the sandbox's orders, so a run asks them next."""
+    from django.db.models import Min
+
+    from orders.models import Order
+    from rakuten_link.models import JobKind, SyncCursor
+
+    first = Order.objects.filter(pk__in=sandbox_ids).aggregate(first=Min("ordered_at"))["first"]
+    SyncCursor.objects.update_or_create(account=account, kind=JobKind.OPEN_ORDERS, defaults={
+        "position": first - timedelta(microseconds=1), "position_id": 0})
+
+
+def dated_before(account, sandbox_ids: list[int]) -> None:
+    """Bulk orders dated among the sandbox's (its last 3 days) move a week earlier: those stay next in turn."""
+    from django.db.models import F, Min
+
     from orders.models import Order
 
-    Order.objects.filter(pk__in=ids).update(refreshed_at=LONG_AGO)
+    first = Order.objects.filter(pk__in=sandbox_ids).aggregate(first=Min("ordered_at"))["first"]
+    Order.objects.filter(account=account, order_number__startswith="338", ordered_at__gte=first).update(
+        ordered_at=F("ordered_at") - timedelta(days=7))
 
 
 def load_bulk(account, first: int, last: int, total: int, rng: random.Random) -> None:
@@ -211,19 +227,21 @@ def scenario_sizes(sizes: list[int], repeat: int, changed: int) -> dict:
             rounds[0] += 1
             chosen = numbers[(rounds[0] * changed) % len(numbers):][:changed]
             change_in_rms(sandbox, chosen)
-            oldest_first(sandbox_ids)
+            first_in_turn(account, sandbox_ids)
 
         for size in sizes:
             started = time.perf_counter()
             load_bulk(account, loaded, size - asked, max(sizes), rng)
             loaded = size - asked
+            dated_before(account, sandbox_ids)
             with connection.cursor() as cursor:  # fresh planner statistics, as autovacuum would give
                 cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
             print(f"{size:,} orders (loaded in {time.perf_counter() - started:.1f} s):", flush=True)
             figures = results[str(size)] = {}
-            figures["all_open_nothing_changed"] = measure(account, repeat, lambda: oldest_first(sandbox_ids))
+            in_turn = partial(first_in_turn, account, sandbox_ids)
+            figures["all_open_nothing_changed"] = measure(account, repeat, in_turn)
             undo = tenth_open(account, sandbox_ids)
-            figures["tenth_open_nothing_changed"] = measure(account, repeat, lambda: oldest_first(sandbox_ids))
+            figures["tenth_open_nothing_changed"] = measure(account, repeat, in_turn)
             undo()
             figures[f"all_open_{changed}_changed"] = measure(account, repeat, change)
             for name, row in figures.items():

@@ -107,6 +107,10 @@ class SyncCursor(models.Model):
     account = models.ForeignKey(EcAccount, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=JobKind.choices)
     position = models.DateTimeField()
+    # A job that walks rows in (time, id) order keeps the id too, so rows sharing a second are neither skipped
+    # nor asked twice (the open-order refresh); with the time its current pass over them began.
+    position_id = models.BigIntegerField(null=True, blank=True)
+    lap_started_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

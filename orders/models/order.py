@@ -96,10 +96,10 @@ class Order(models.Model):
             models.Index(Lower("buyer_email"), name="order_email_lower"),
             # SQLite's name search reads this index instead of the table (orders/search.py).
             models.Index(fields=["buyer_name", "buyer_kana", "ordered_at", "id"], name="order_buyer_names"),
-            # The open-order refresh's queue (rakuten_link/sync/orders/refresh.py): open orders only, in the
-            # order it takes them, so a run reads its 6,000 without sorting a shop's every order; with the
+            # The open-order refresh's queue (rakuten_link/sync/orders/refresh_cursor.py): open orders only, in
+            # the order it walks them, so a run reads its 6,000 without sorting a shop's every order; with the
             # status, SQLite counts the open orders from the index alone.
-            models.Index(fields=["account", "refreshed_at", "ordered_at", "id", "order_progress"],
+            models.Index(fields=["account", "ordered_at", "id", "order_progress"],
                          name="order_refresh_queue", condition=~models.Q(order_progress__in=FINAL_PROGRESS)),
         ]
 

@@ -72,16 +72,17 @@ class RakutenEcAccountAdmin(EcAccountAdmin):
 
     @admin.display(description=gettext_lazy("refresh of open orders"))
     def open_orders_refresh(self, obj: EcAccount) -> str:
-        """How many orders the open-orders job keeps refreshing, and the age of the stalest refresh."""
+        """How many orders the open-orders job keeps refreshing, and since when its current pass over them runs
+        (every open order was read back from RMS at most that long before the pass's start)."""
         if obj is None or obj.pk is None:
             return "—"
         status = refresh_status(obj)
         if not status.open:
             return _("No open orders.")
-        if status.never or status.oldest is None:
-            return _("Open orders: %(n)d; not refreshed yet: %(never)d") % {"n": status.open, "never": status.never}
-        return _("Open orders: %(n)d; oldest refresh: %(age)s ago") % {
-            "n": status.open, "age": timesince(status.oldest, depth=1)}
+        if status.pass_started is None:
+            return _("Open orders: %(n)d; not refreshed yet") % {"n": status.open}
+        return _("Open orders: %(n)d; re-read in turn, the current pass began %(age)s ago") % {
+            "n": status.open, "age": timesince(status.pass_started, depth=1)}
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from typing import Any, NamedTuple, Protocol
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import EcAccount
@@ -20,7 +20,6 @@ from rakuten_link.sync.orders.followup import alert_problems, confirm_new_orders
 from rakuten_link.sync.orders.upsert import BatchOutcome, IntakeContext, write_batch
 
 BATCH_SIZE = 100  # getOrder and confirmOrder take at most 100 order numbers (docs/rms.md §2.3, §2.4)
-STAMP_CHUNK = 1000  # ids per UPDATE: within any SQLite's limit of bound parameters
 COUNTS = ("listed", "fetched", "new", "updated", "unchanged", "changes", "cancelled", "unmatched_lines",
           "unmapped_payments", "missing", "confirmed", "confirm_refused")
 
@@ -38,12 +37,14 @@ class BatchResult:
 
 
 class Stored(NamedTuple):
-    """A stored order as the refresh chose it: enough to recognise it unchanged, stamp it and confirm it."""
+    """A stored order as the refresh chose it: enough to recognise it unchanged, move the cursor past it and
+    confirm it."""
 
     pk: int
     order_number: str
     order_progress: int
     raw_digest: str
+    ordered_at: datetime
 
     def as_order(self) -> Order:
         """A model instance with just these fields (the others load if read), for the auto-confirm."""
@@ -69,7 +70,6 @@ class OrderBatches:
         self.client = client
         self.context = IntakeContext.load(account)
         self.counts: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
-        self.skipped: list[int] = []  # orders RMS returned as stored, to stamp (``stamp_skipped``)
 
     def run(self, numbers: Sequence[str], *, cursor: Cursor | None = None,
             stored: Mapping[str, Stored] | None = None) -> BatchResult:
@@ -78,8 +78,8 @@ class OrderBatches:
         When RMS leaves out a number it listed, the cursor is held before this batch for the rest of the
         run, so the next run asks again. ``stored`` (the open-order refresh: the orders asked, as read when
         it chose them): an order RMS returns with the digest stored for it is neither parsed nor read again,
-        nor written but for its refresh time, which ``stamp_skipped`` sets for the whole run at once; it is not
-        in the outcome's orders.
+        nor written (the refresh's cursor, not a stamp on each order, says what was asked); it is not in the
+        outcome's orders.
         """
         skipped: list[Stored] = []
         if stored is not None:
@@ -96,7 +96,6 @@ class OrderBatches:
             outcome = write_batch(self.context, orders, in_transaction=cursor.advance if cursor else None)
         result = BatchResult(outcome, missing)
         self._count(result)
-        self.skipped += [s.pk for s in skipped]
         self.counts["fetched"] += len(skipped)
         self.counts["unchanged"] += len(skipped)
         alert_problems(self.account, outcome)
@@ -105,13 +104,6 @@ class OrderBatches:
         self.counts["confirmed"] += confirmed
         self.counts["confirm_refused"] += refused
         return result
-
-    def stamp_skipped(self) -> None:
-        """Set the refresh time of the orders RMS returned as stored, in a few statements for a whole run."""
-        now = timezone.now()
-        for start in range(0, len(self.skipped), STAMP_CHUNK):
-            Order.objects.filter(pk__in=self.skipped[start:start + STAMP_CHUNK]).update(refreshed_at=now)
-        self.skipped = []
 
     def _count(self, result: BatchResult) -> None:
         outcome = result.outcome

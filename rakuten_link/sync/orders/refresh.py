@@ -1,11 +1,11 @@
 """The ``open-orders`` job (every 10 minutes): getOrder on our orders that are not final, to catch
 cancellations and changes.
 
-Each run takes the least recently refreshed open orders first (``Order.refreshed_at``, NULL first; every
-fetch, refresh or manual fetch stamps it) and stops after ``MAX_BATCHES_PER_RUN`` getOrder batches or
-``TIME_BUDGET_SECONDS``, whichever comes first. The next run goes on from where this one stopped, so a
-shop with more open orders than one run can refresh still has every one of them refreshed within a few
-runs, the newest included. Restarting from the oldest order each run, as before, starved the newest ones.
+Each run takes the next open orders after the account's refresh cursor (``refresh_cursor.py``: passes
+over the open orders in order-date order, wrapping to the oldest) and stops after ``MAX_BATCHES_PER_RUN``
+getOrder batches or ``TIME_BUDGET_SECONDS``, whichever comes first. The next run goes on from where this one
+stopped, so a shop with more open orders than one run can refresh still has every one of them refreshed
+within a few runs, the newest included. An order RMS returns as stored is not written at all.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Expression, IntegerField, Min, Q, QuerySet
+from django.db.models import Expression, IntegerField, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +24,9 @@ from accounts.models import EcAccount
 from orders.models import FINAL_PROGRESS, Order
 from rakuten_link.models import SyncRun
 from rakuten_link.rms import RmsAuthError, RmsClient, RmsError
-from rakuten_link.sync.orders.batch import BATCH_SIZE, OrderBatches, Stored, stored_of
+from rakuten_link.sync.orders.batch import BATCH_SIZE, OrderBatches
 from rakuten_link.sync.orders.followup import alert_fetch_failure
+from rakuten_link.sync.orders.refresh_cursor import IN_QUEUE_ORDER, move_past, next_in_turn, pass_started
 from rakuten_link.sync.runner import JobResult
 
 RMS_MAX_PAST = timedelta(days=729)  # searchOrder and getOrder reach 730 days back; keep a day's margin
@@ -56,7 +57,6 @@ def open_orders(account: EcAccount) -> QuerySet:
         order_progress__in=IntList(FINAL_PROGRESS))
 
 
-IN_QUEUE_ORDER = ("refreshed_at", "ordered_at", "pk")  # the order_refresh_queue index's
 NO_LIMIT = 10**9  # see count_open
 
 
@@ -67,24 +67,11 @@ def count_open(account: EcAccount) -> int:
     return open_orders(account).order_by(*IN_QUEUE_ORDER)[:NO_LIMIT].count()
 
 
-def refresh_queue(account: EcAccount, limit: int) -> list[Stored]:
-    """The next ``limit`` open orders to ask (light tuples): never refreshed first (oldest order first), then
-    the least recently refreshed. Two reads, each in the order of the ``order_refresh_queue`` index
-    (open orders only), so neither sorts the shop's open orders: one ``ORDER BY refreshed_at NULLS FIRST``
-    sorted them all, a second at 300,000 orders."""
-    pending = open_orders(account)
-    # All NULL in the first read: by ordered_at, pk, in the index's order.
-    rows = list(stored_of(pending.filter(refreshed_at__isnull=True).order_by(*IN_QUEUE_ORDER))[:limit])
-    if len(rows) < limit:
-        rows += stored_of(pending.filter(refreshed_at__isnull=False).order_by(*IN_QUEUE_ORDER))[:limit - len(rows)]
-    return [Stored(*row) for row in rows]
-
-
 def refresh_open_orders(*, account: EcAccount, client: RmsClient, run: SyncRun | None = None,
                         **_options) -> JobResult:
-    """getOrder on up to ``MAX_BATCHES_PER_RUN`` × 100 open orders, least recently refreshed first."""
+    """getOrder on up to ``MAX_BATCHES_PER_RUN`` × 100 open orders, the next in turn."""
     limit = MAX_BATCHES_PER_RUN * BATCH_SIZE
-    queue = refresh_queue(account, limit)
+    queue = next_in_turn(account, open_orders(account), limit)
     total = count_open(account) if len(queue) == limit else len(queue)  # a short queue is all of them
     numbers = [order.order_number for order in queue]
     stored = {order.order_number: order for order in queue}
@@ -97,14 +84,13 @@ def refresh_open_orders(*, account: EcAccount, client: RmsClient, run: SyncRun |
                 break
             batch = numbers[start:start + BATCH_SIZE]
             batches.run(batch, stored=stored)
+            move_past(account, stored[batch[-1]])
             asked += len(batch)
     except RmsAuthError:
         raise
     except RmsError as exc:
         alert_fetch_failure(account, str(exc))
         return _result(batches, total, asked, error=str(exc))
-    finally:
-        batches.stamp_skipped()
     return _result(batches, total, asked)
 
 
@@ -119,15 +105,12 @@ def _result(batches: OrderBatches, total: int, asked: int, *, error: str = "") -
 
 @dataclass(frozen=True)
 class RefreshStatus:
-    """What the account page shows: how many open orders, and how stale the stalest one is."""
+    """What the account page shows: how many open orders, and since when the current pass over them runs."""
 
     open: int
-    never: int  # open orders not refreshed since they were stored before refreshed_at existed
-    oldest: datetime | None  # the oldest refresh among the others
+    pass_started: datetime | None  # None before the first run
 
 
 def refresh_status(account: EcAccount) -> RefreshStatus:
-    """One aggregate query over the account's open orders."""
-    row = open_orders(account).aggregate(
-        open=Count("pk"), never=Count("pk", filter=Q(refreshed_at__isnull=True)), oldest=Min("refreshed_at"))
-    return RefreshStatus(row["open"], row["never"], row["oldest"])
+    """The count along the queue index, and the cursor's pass start."""
+    return RefreshStatus(count_open(account), pass_started(account))

@@ -1,4 +1,4 @@
-"""`rakuten_sync open-orders` is bounded per run and rotates: least recently refreshed first, so none starves."""
+"""`rakuten_sync open-orders` is bounded per run and walks the open orders in turn, so none starves."""
 
 import math
 from datetime import timedelta
@@ -79,20 +79,26 @@ def test_the_newest_open_order_is_refreshed_and_its_cancellation_caught(order_sh
     assert newest.state == "cancelled" and newest.order_progress == 900
 
 
-def test_orders_never_refreshed_go_first_and_every_read_stamps_them(order_shop, rms_orders, open_orders,
-                                                                   one_batch_a_run):
-    stale = sorted(open_orders)[-3:]
-    Order.objects.filter(order_number__in=stale).update(refreshed_at=None)  # stored before refreshed_at existed
-    before = timezone.now()
+def test_an_order_taken_in_during_a_pass_is_reached_by_it_and_reads_stamp_only_changes(
+        order_shop, rms_orders, open_orders, one_batch_a_run):
     first = refresh_once(order_shop, rms_orders)
-    by_age = Order.objects.filter(order_number__in=stale).order_by("ordered_at", "pk")
-    assert first[:3] == list(by_age.values_list("order_number", flat=True))
-    refreshed = Order.objects.filter(order_number__in=first)
-    assert refreshed.count() == BATCH and not refreshed.filter(refreshed_at__lt=before).exists()
-    assert not Order.objects.filter(refreshed_at__isnull=True).exists()
+    newest, = rms_orders.create({"orderProgress": 300})
+    run(order_shop.account, "orders")
+    later = refresh_once(order_shop, rms_orders) + refresh_once(order_shop, rms_orders)
+    rest = OPEN + 1 - BATCH  # what the pass had left after the first run, the new order included
+    assert newest in later[:rest] and not set(first) & set(later[:rest])  # reached before the pass wraps
+    assert set(first) | set(later[:rest]) == set(open_orders) | {newest}
+    assert later[rest:] == first[:2 * BATCH - rest]  # then round again from the oldest
 
-    untouched = Order.objects.exclude(order_number__in=first).order_by("refreshed_at").first()
-    assert fetch_order_by_number(order_shop.account, untouched.order_number).ok  # the manual fetch stamps too
+    changed = first[2 * BATCH - rest]  # the next run's first order
+    before = timezone.now()
+    rms_orders.cancel(changed)
+    assert refresh_once(order_shop, rms_orders)[0] == changed
+    assert Order.objects.get(order_number=changed).refreshed_at >= before  # written: RMS changed it
+    assert not Order.objects.filter(refreshed_at__gte=before).exclude(order_number=changed).exists()
+
+    untouched = Order.objects.exclude(order_number=changed).order_by("refreshed_at").first()
+    assert fetch_order_by_number(order_shop.account, untouched.order_number).ok  # the manual fetch stamps
     untouched.refresh_from_db()
     assert untouched.refreshed_at >= before
 
@@ -105,18 +111,18 @@ def test_a_run_stops_starting_batches_when_its_time_budget_is_spent(order_shop, 
     assert f"未完了受注 {OPEN}件中 {BATCH}件を再取得" in result.summary
 
 
-def test_the_account_page_shows_the_open_orders_and_the_oldest_refresh(admin_client, order_shop, rms_orders,
-                                                                       open_orders):
+def test_the_account_page_shows_the_open_orders_and_the_current_pass(admin_client, order_shop, rms_orders,
+                                                                    open_orders):
+    from rakuten_link.models import SyncCursor
+
     page = f"{ACCOUNTS}{order_shop.account.pk}/change/"
     admin_client.cookies["django_language"] = "en"  # the assertions read the English text
-    Order.objects.filter(account=order_shop.account).update(refreshed_at=timezone.now() - timedelta(minutes=5))
-    Order.objects.filter(order_number=open_orders[0]).update(refreshed_at=timezone.now() - timedelta(hours=3))
-    Order.objects.filter(order_number=open_orders[1]).update(order_progress=900, refreshed_at=timezone.now()
-                                                             - timedelta(days=9))  # final: not counted
-    text = admin_client.get(page).content.decode()
-    assert f"Open orders: {OPEN - 1}; oldest refresh: 3\xa0hours ago" in text
+    Order.objects.filter(order_number=open_orders[1]).update(order_progress=900)  # final: not counted
+    assert f"Open orders: {OPEN - 1}; not refreshed yet" in admin_client.get(page).content.decode()
 
-    Order.objects.filter(order_number=open_orders[2]).update(refreshed_at=None)
-    assert f"Open orders: {OPEN - 1}; not refreshed yet: 1" in admin_client.get(page).content.decode()
+    run(order_shop.account, "open-orders")
+    SyncCursor.objects.filter(kind="open-orders").update(lap_started_at=timezone.now() - timedelta(hours=3))
+    text = admin_client.get(page).content.decode()
+    assert f"Open orders: {OPEN - 1}; re-read in turn, the current pass began 3\xa0hours ago" in text
     Order.objects.update(order_progress=700)
     assert "No open orders." in admin_client.get(page).content.decode()

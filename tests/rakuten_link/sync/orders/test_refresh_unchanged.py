@@ -1,4 +1,5 @@
-"""The open-order refresh at a shop's size: an order RMS returns as stored costs neither a parse nor a read."""
+"""The open-order refresh at a shop's size: an order RMS returns as stored costs neither a parse, a read nor a
+write."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,7 +33,7 @@ def counting_parses(monkeypatch) -> list[str]:
     return parsed
 
 
-def test_orders_returned_as_stored_are_only_stamped(order_shop, rms_orders, monkeypatch):
+def test_orders_returned_as_stored_are_neither_parsed_read_nor_written(order_shop, rms_orders, monkeypatch):
     numbers = rms_orders.random(ORDERS, orderProgress=300)
     run(order_shop.account, "orders")
     changed = numbers[7]
@@ -43,7 +44,10 @@ def test_orders_returned_as_stored_are_only_stamped(order_shop, rms_orders, monk
         result = run(order_shop.account, "open-orders")
     assert parsed == [changed]
     assert result.counts["unchanged"] == ORDERS - 1 and result.counts["updated"] == 1
-    assert Order.objects.filter(refreshed_at__gte=before).count() == ORDERS
+    assert list(Order.objects.filter(refreshed_at__gte=before).values_list("order_number", flat=True)) == [changed]
+    stamped = [q["sql"] for q in queries.captured_queries
+               if q["sql"].startswith('UPDATE "orders_order"') and '"refreshed_at"' in q["sql"]]
+    assert len(stamped) == 1  # the changed order's write, no stamp of the others
     assert Order.objects.get(order_number=changed).order_progress == 500
     assert set(OrderChange.objects.values_list("order__order_number", flat=True)) == {changed}
     full_reads = [q["sql"] for q in queries.captured_queries
@@ -77,7 +81,7 @@ def test_the_selection_and_count_read_the_open_order_queue_without_sorting(order
     monkeypatch.setattr(refresh, "BATCH_SIZE", 3)  # a full queue: the open orders are counted too
     rms_orders.random(5, orderProgress=300)
     run(order_shop.account, "orders")
-    Order.objects.filter(pk=Order.objects.order_by("pk").first().pk).update(refreshed_at=None)
+    run(order_shop.account, "open-orders")  # a cursor in the middle: the next run reads after it, then wraps
     statements = []
 
     def keep(execute, sql, params, many, context):
@@ -89,7 +93,7 @@ def test_the_selection_and_count_read_the_open_order_queue_without_sorting(order
     assert result.counts["open"] == 5 and result.counts["asked"] == 3
     reads = [(sql, params) for sql, params in statements
              if sql.startswith("SELECT") and 'FROM "orders_order" WHERE' in sql and '"ordered_at" >=' in sql]
-    assert len(reads) == 3  # the never refreshed, the others, the count
+    assert len(reads) == 3  # after the cursor, from the oldest again, the count
     for sql, params in reads:  # as run, values bound: SQLite used a partial index only for literals
         plan = _plan(sql, params)
         assert "order_refresh_queue" in plan and "TEMP B-TREE" not in plan and "Sort" not in plan, plan
@@ -109,15 +113,16 @@ def test_an_order_stored_without_a_digest_is_compared_in_full_once(order_shop, r
     assert parsed == [number]  # not parsed a second time
 
 
-def test_a_run_that_fails_midway_still_stamps_what_rms_returned_unchanged(order_shop, rms_orders, monkeypatch):
+def test_a_run_that_fails_midway_resumes_after_the_last_batch_asked(order_shop, rms_orders, monkeypatch):
     monkeypatch.setattr(refresh, "BATCH_SIZE", 5)
     rms_orders.random(12, orderProgress=300)
     run(order_shop.account, "orders")
-    first = list(Order.objects.order_by("refreshed_at", "ordered_at", "pk").values_list("order_number", flat=True)[:5])
+    in_turn = list(Order.objects.order_by("ordered_at", "pk").values_list("order_number", flat=True))
     order_shop.sandbox.state.faults.add(FaultRule("rpay.order.getOrder", 50, 503, skip=1))
-    before = timezone.now()
     result = run_account_job(order_shop.account, "open-orders")
     assert result.status == "failed" and result.counts["unchanged"] == 5
-    stamped = Order.objects.filter(refreshed_at__gte=before)
-    assert sorted(stamped.values_list("order_number", flat=True)) == sorted(first)
     order_shop.sandbox.state.faults.clear()
+    rms_orders.clear_log()
+    result = run(order_shop.account, "open-orders")
+    asked = [n for e in rms_orders.log("rpay.order.getOrder") for n in e["body"]["orderNumberList"]]
+    assert asked == in_turn[5:] + in_turn[:5]  # the batch that failed first, then round to the oldest
