@@ -6,13 +6,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.models import Store
+from lib.actors import machine_user
 
 from .models import NAME_RULE, ApiToken, Scope
 
@@ -53,9 +53,7 @@ def fill_new_token(token: ApiToken, *, created_by=None) -> str:
     """For the admin's add form, which builds the row itself: give it a secret and a user; returns the secret."""
     secret = PREFIX + secrets.token_urlsafe(32)
     # A token deleted and made again under its old name gets its old user back: the logs stay together.
-    user, _created = User.objects.get_or_create(username=f"api:{token.name}", defaults={"is_active": False})
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
+    user = machine_user(f"api:{token.name}")
     token.prefix, token.token_hash, token.user = secret[:12], digest(secret), user
     token.created_by = created_by if getattr(created_by, "pk", None) else None
     return secret

@@ -7,11 +7,11 @@ count of that store. Running it again changes nothing. Exit status 1 when the SK
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import EcAccount
 from inventory.models import Store
+from lib.actors import named_staff_user
 from rakuten_link.assistant.products import import_catalogue_products
 
 
@@ -33,11 +33,7 @@ class Command(BaseCommand):
             store = Store.objects.filter(code=options["store"]).first()
             if store is None:
                 raise CommandError(f"no store with the code {options['store']!r}")
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"], is_staff=True).first()
-            if user is None:
-                raise CommandError(f"no staff user named {options['user']!r}")
+        user = named_staff_user(options["user"]) if options["user"] else None
         report = import_catalogue_products(account, store=store, user=user, dry_run=options["dry_run"])
         for problem in report.problems:
             self.stdout.write(f"left out: {problem}")

@@ -10,10 +10,10 @@ entry. The entry names ``--user`` when given, else the command itself (an inacti
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import EcAccount
+from lib.actors import machine_user, named_staff_user
 from rakuten_link.assistant.accept import accept_pairs, high_pairs
 from rakuten_link.assistant.engine import HIGH, LOW, MEDIUM
 from rakuten_link.assistant.proposals import refresh_proposals
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"no account named {options['account']!r}") from None
         user = None
         if options["accept"] and not options["dry_run"]:
-            user = _actor(options["user"])
+            user = named_staff_user(options["user"]) if options["user"] else machine_user(COMMAND_ACTOR)
         counts = refresh_proposals(account, dry_run=options["dry_run"])
         prefix = "[dry run] " if options["dry_run"] else ""
         self.stdout.write(f"{prefix}{account.name}: {counts.unmapped} unmapped variants, "
@@ -55,13 +55,3 @@ class Command(BaseCommand):
             self.stdout.write(f"accepted: {result.created} mappings created, {result.skipped} skipped, "
                               f"{result.lines} waiting order lines matched")
 
-
-def _actor(username: str | None):
-    """The staff user named by ``--user``, or the command's own inactive user for the audit trail."""
-    User = get_user_model()
-    if username is None:
-        return User.objects.get_or_create(username=COMMAND_ACTOR, defaults={"is_active": False})[0]
-    user = User.objects.filter(username=username, is_staff=True).first()
-    if user is None:
-        raise CommandError(f"no staff user named {username!r}")
-    return user
