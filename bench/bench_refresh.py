@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from bench_inventory_support import SandboxProcess, configure
@@ -122,25 +122,30 @@ def take_in(account, count: int) -> list[int]:
     return ids
 
 
-def first_in_turn(account, sandbox_ids: list[int]) -> None:
-    """Set-up only: the refresh cursor just before the sandbox's orders, so a run asks them next."""
+def first_sandbox_date(sandbox_ids: list[int]) -> datetime:
     from django.db.models import Min
 
     from orders.models import Order
+
+    return Order.objects.filter(pk__in=sandbox_ids).aggregate(first=Min("ordered_at"))["first"]
+
+
+def first_in_turn(account, sandbox_ids: list[int]) -> None:
+    """Set-up only: the refresh cursor just before the sandbox's orders, so a run asks them next."""
     from rakuten_link.models import JobKind, SyncCursor
 
-    first = Order.objects.filter(pk__in=sandbox_ids).aggregate(first=Min("ordered_at"))["first"]
+    first = first_sandbox_date(sandbox_ids)
     SyncCursor.objects.update_or_create(account=account, kind=JobKind.OPEN_ORDERS, defaults={
         "position": first - timedelta(microseconds=1), "position_id": 0})
 
 
 def dated_before(account, sandbox_ids: list[int]) -> None:
     """Bulk orders dated among the sandbox's (its last 3 days) move a week earlier: those stay next in turn."""
-    from django.db.models import F, Min
+    from django.db.models import F
 
     from orders.models import Order
 
-    first = Order.objects.filter(pk__in=sandbox_ids).aggregate(first=Min("ordered_at"))["first"]
+    first = first_sandbox_date(sandbox_ids)
     Order.objects.filter(account=account, order_number__startswith="338", ordered_at__gte=first).update(
         ordered_at=F("ordered_at") - timedelta(days=7))
 
